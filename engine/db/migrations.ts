@@ -1,0 +1,30 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema history. The version of a database is SQLite's `user_version`; each migration moves it up by one
+ * inside a transaction. Append only: never edit a migration that has shipped.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly up: (db: Database.Database) => void;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'engine meta and panel check-ins',
+    up: (db) => {
+      db.exec(`
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+        CREATE TABLE check_ins (
+          id INTEGER PRIMARY KEY,
+          note TEXT NOT NULL,
+          at TEXT NOT NULL
+        ) STRICT;
+      `);
+    },
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = migrations.length;

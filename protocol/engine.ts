@@ -1,0 +1,62 @@
+/**
+ * Every request and notification between the extension host and the engine process.
+ * Both sides import this module; nothing else crosses the boundary.
+ */
+import { z } from 'zod';
+import { defineNotification, defineRequest } from './define';
+
+/** Sent by the extension as LSP initializationOptions. */
+export const EngineInitOptions = z.object({
+  /** Folder the engine owns (the extension's global storage). The database lives here. */
+  storagePath: z.string().min(1),
+  /** Embedding model folder; empty means the engine's own default search. */
+  modelPath: z.string().default(''),
+  /** Workspace trust. An untrusted workspace may read but never execute. */
+  trusted: z.boolean(),
+  workspaceFolders: z.array(z.string()).default([]),
+});
+export type EngineInitOptions = z.infer<typeof EngineInitOptions>;
+
+export const ModelInfo = z.object({
+  path: z.string(),
+  weightsFile: z.string(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  bytes: z.number().int().nonnegative(),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const Health = z.object({
+  engineVersion: z.string(),
+  pid: z.number().int(),
+  uptimeMs: z.number().nonnegative(),
+  node: z.string(),
+  sqlite: z.string(),
+  onnxruntime: z.string(),
+  database: z.object({
+    path: z.string(),
+    schemaVersion: z.number().int().nullable(),
+    journalMode: z.string().nullable(),
+    /** Why the engine refused the database file (corrupt, from a newer version, locked), or null. */
+    problem: z.string().nullable(),
+  }),
+  model: ModelInfo.nullable(),
+  modelProblem: z.string().nullable(),
+  trusted: z.boolean(),
+});
+export type Health = z.infer<typeof Health>;
+
+export const health = defineRequest('runbookAgent/health', z.object({}).strict(), Health);
+
+/** The panel's check-in button: a note written to SQLite and read back with the running count. */
+export const CheckInParams = z.object({ note: z.string().min(1).max(200) }).strict();
+export const CheckIn = z.object({
+  id: z.number().int().positive(),
+  note: z.string(),
+  at: z.string(),
+  total: z.number().int().positive(),
+});
+export type CheckIn = z.infer<typeof CheckIn>;
+export const checkIn = defineRequest('runbookAgent/checkIn', CheckInParams, CheckIn);
+
+/** The engine tells the extension that workspace trust changed execution rights. */
+export const setTrust = defineNotification('runbookAgent/setTrust', z.object({ trusted: z.boolean() }).strict());
