@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { createRetrievalTables } from '../retrieval/schema';
+import { createWorkflowTables } from '../workflow/schema';
 
 /**
  * Schema history. The version of a database is SQLite's `user_version`; each migration moves it up by one
@@ -25,6 +27,8 @@ export const migrations: readonly Migration[] = [
       `);
     },
   },
+  { version: 2, name: 'durable workflows', up: createWorkflowTables },
+  { version: 3, name: 'retrieval index', up: createRetrievalTables },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

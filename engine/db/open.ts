@@ -12,6 +12,8 @@ export interface OpenOptions {
   /** Migrations to apply; tests pass a prefix to build an old database. */
   readonly migrations?: readonly Migration[];
   readonly readonly?: boolean;
+  /** How long to wait for another process's lock before reporting it (default 5 s). */
+  readonly busyTimeoutMs?: number;
 }
 
 /**
@@ -32,17 +34,18 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
     throw new DatabaseProblem('unreadable', `cannot open database ${file}: ${(error as Error).message}`);
   }
   try {
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    // Checks come before anything that writes: switching to WAL rewrites the header of a file we may refuse.
+    verifyIntegrity(db, file);
+    const current = refuseNewer(db, file, list.length);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only an OS crash or power loss
       // can lose the last transactions. The workflow issue measures the FULL alternative.
       db.pragma('synchronous = NORMAL');
+      migrate(db, current, list);
     }
     db.pragma('foreign_keys = ON');
-    verifyIntegrity(db, file);
-    if (!options.readonly) migrate(db, file, list);
-    else refuseNewer(db, file, list.length);
     return db;
   } catch (error) {
     db.close();
@@ -97,8 +100,7 @@ function refuseNewer(db: Db, file: string, latest: number): number {
   return version;
 }
 
-function migrate(db: Db, file: string, list: readonly Migration[]): void {
-  const current = refuseNewer(db, file, list.length);
+function migrate(db: Db, current: number, list: readonly Migration[]): void {
   for (const migration of list.slice(current)) {
     db.transaction(() => {
       migration.up(db);
