@@ -1,5 +1,6 @@
 // Bundles the three programs with esbuild: the extension host entry, the engine (server + CLI), the webview.
 // Native modules stay external and ship in node_modules; everything else is inlined.
+import path from 'node:path';
 import * as esbuild from 'esbuild';
 
 const watch = process.argv.includes('--watch');
@@ -16,7 +17,29 @@ const node = {
   logLevel: 'warning',
 };
 
+// The embedding worker bundles @xenova/transformers' tokenizer only. Its onnx backend module is swapped for a
+// shim that re-exports the engine's onnxruntime-node (so no second runtime or onnxruntime-web is loaded), and
+// import.meta.url (read by its env module) is given the bundle's own URL.
+const xenovaOnnxShim = {
+  name: 'xenova-onnx-shim',
+  setup(build) {
+    build.onResolve({ filter: /backends[\\/]onnx\.js$/ }, (args) =>
+      args.importer.includes('@xenova') ? { path: path.resolve('engine/embed/xenovaOnnxShim.ts') } : undefined,
+    );
+  },
+};
+const embedWorker = {
+  ...node,
+  entryPoints: { embedWorker: 'engine/embed/worker.ts' },
+  outdir: 'dist',
+  external: natives,
+  plugins: [xenovaOnnxShim],
+  define: { 'import.meta.url': '__bundleUrl' },
+  banner: { js: "const __bundleUrl = require('url').pathToFileURL(__filename).href;" },
+};
+
 const builds = [
+  embedWorker,
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { engine: 'engine/server/main.ts', cli: 'engine/cli/main.ts' }, outdir: 'dist', external: natives },
   {

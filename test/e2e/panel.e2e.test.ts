@@ -1,0 +1,81 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openWorkbench, runCommand, screenshot, webview } from './harness/browser';
+import { CodeServer } from './harness/codeServer';
+import { VSIX } from './harness/paths';
+import { copyDemoWorkspace } from './harness/workspace';
+
+describe('the installed .vsix in a real VS Code (code-server + chromium)', () => {
+  let server: CodeServer;
+  let browser: Browser;
+  let page: Page;
+  let folder: string;
+
+  beforeAll(async () => {
+    server = await CodeServer.start('panel', { install: [VSIX] });
+    folder = copyDemoWorkspace(server.work);
+    browser = await launchBrowser();
+    page = await openWorkbench(browser, server.workspaceUrl(folder));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('lists the installed extension', () => {
+    const installed = fs.readdirSync(path.join(server.work, 'extensions'));
+    expect(installed.some((name) => name.startsWith('runbook-agent.runbook-agent-0.1.0'))).toBe(true);
+  });
+
+  it('opens the panel from the command palette and shows the engine answering', async () => {
+    await runCommand(page, 'Runbook Agent: Open Panel');
+    const panel = webview(page);
+    const facts = panel.locator('[data-testid="health"]');
+    await facts.waitFor({ timeout: 60_000 });
+    await expect.poll(() => facts.textContent()).toMatch(/answering/);
+    const text = (await facts.textContent()) ?? '';
+    expect(text).toMatch(/SQLite3\.\d+/);
+    expect(text).toMatch(/ONNX Runtime1\.30\.0/);
+    // The model shipped inside the .vsix, found without any setting.
+    expect(text).toMatch(/extensions\/runbook-agent\.runbook-agent-0\.1\.0[^/]*\/models\/static-ops-embed-256/);
+    await screenshot(page, 'panel-health');
+  });
+
+  it('round-trips a button click webview -> extension -> engine -> SQLite and back', async () => {
+    const panel = webview(page);
+    await panel.locator('#note').fill('e2e check-in');
+    await panel.getByRole('button', { name: 'Store a check-in' }).click();
+    const result = panel.locator('[data-testid="check-in-result"]');
+    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/Stored check-in #1 "e2e check-in"/);
+    await screenshot(page, 'panel-check-in');
+
+    const dbPath = /Database(\/\S+engine\.sqlite)/.exec((await panel.locator('[data-testid="health"]').textContent()) ?? '')?.[1];
+    expect(dbPath).toBeDefined();
+    expect(dbPath!.startsWith(server.userDataDir)).toBe(true);
+    const db = new Database(dbPath!, { readonly: true });
+    try {
+      expect(db.prepare('SELECT note FROM check_ins').all()).toEqual([{ note: 'e2e check-in' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('restarts a killed engine, says so without a modal, and the panel recovers', async () => {
+    const panel = webview(page);
+    const facts = panel.locator('[data-testid="health"]');
+    const pid = Number(/pid (\d+)/.exec((await facts.textContent()) ?? '')?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+
+    const toast = page.locator('.notifications-toasts', { hasText: 'the engine stopped unexpectedly and was restarted' });
+    await toast.waitFor({ timeout: 60_000 });
+    expect(await page.locator('.monaco-dialog-box').count()).toBe(0);
+    await expect.poll(async () => Number(/pid (\d+)/.exec((await facts.textContent()) ?? '')?.[1]), { timeout: 60_000 }).not.toBe(pid);
+    await screenshot(page, 'engine-restarted');
+    expect(server.outputChannelLog('Runbook Agent')).toMatch(/engine stopped unexpectedly; restarting it/);
+  });
+});
