@@ -20,7 +20,7 @@ await esbuild.build({
   target: 'node22',
   format: 'cjs',
   sourcemap: 'inline',
-  external: ['better-sqlite3', 'onnxruntime-node', '@xenova/transformers', 'esbuild'],
+  external: ['better-sqlite3', 'onnxruntime-node', '@xenova/transformers', 'esbuild', 'playwright-core'],
   logLevel: 'warning',
 });
 const run = spawnSync(process.execPath, ['--enable-source-maps', '--expose-gc', outfile, ...args], { stdio: 'inherit' });

@@ -89,9 +89,9 @@ export class EngineClient implements vscode.Disposable {
         this.onDidRestartEmitter.fire();
       }
     });
-    const started = Date.now();
+    const started = performance.now();
     await client.start();
-    this.log.info(`engine started in ${Date.now() - started} ms`);
+    this.log.info(`engine started in ${(performance.now() - started).toFixed(1)} ms (process start and initialize handshake)`);
     this.client = client;
     return client;
   }

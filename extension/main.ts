@@ -11,6 +11,7 @@ export interface RunbookAgentApi {
 }
 
 export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Runbook Agent', { log: true });
   const client = new EngineClient(context, log);
   engine = client;
@@ -27,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
     vscode.commands.registerCommand('runbookAgent.showLog', () => log.show()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.notifyTrust()),
   );
-  log.info(`activated (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: nothing will execute'})`);
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: nothing will execute'})`);
   return { health: () => client.request(health, {}) };
 }
 

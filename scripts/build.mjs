@@ -41,7 +41,7 @@ const embedWorker = {
 const builds = [
   embedWorker,
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...node, entryPoints: { engine: 'engine/server/main.ts', cli: 'engine/cli/main.ts' }, outdir: 'dist', external: natives },
+  { ...node, entryPoints: { engine: 'engine/server/main.ts', cli: 'engine/cli/main.ts', 'crash-child': 'engine/workflow/harness/child.ts' }, outdir: 'dist', external: natives },
   {
     bundle: true,
     platform: 'browser',

@@ -8,7 +8,8 @@ ensure_node
 
 CODE_SERVER_VERSION=4.139.1
 need_apt=()
-[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# --no-browser: the demo needs only code-server; the tests also drive chromium.
+[ "${1:-}" = "--no-browser" ] || [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup-e2e: installing Debian packages: ${need_apt[*]}" >&2
@@ -26,4 +27,4 @@ if [ ! -x "$bin" ] || [ "$("$bin" --version 2>/dev/null | cut -d' ' -f1)" != "$C
   npm_config_dangerously_allow_all_scripts=true npm install --silent --no-save --no-package-lock --no-audit --no-fund \
     --prefix "$dir" "code-server@$CODE_SERVER_VERSION" >&2
 fi
-echo "setup-e2e: chromium $(/usr/bin/chromium --version 2>/dev/null | cut -d' ' -f2), code-server $("$bin" --version | cut -d' ' -f1)" >&2
+echo "setup-e2e: code-server $("$bin" --version | cut -d' ' -f1), chromium $(/usr/bin/chromium --version 2>/dev/null | cut -d' ' -f2 || echo 'not installed')" >&2

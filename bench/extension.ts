@@ -1,0 +1,135 @@
+/**
+ * `npm run bench -- extension [--quick]`: what a person waits for, measured in a real code-server driven by
+ * chromium, each figure beside a baseline taken in the same run:
+ * - activation time (from the extension's own log);
+ * - engine start to first response (log) vs forking a bare Node process and one IPC round trip;
+ * - command to panel visible vs the built-in Markdown preview (also a webview) opened the same way;
+ * - check-in click to result shown (webview -> extension -> engine -> SQLite -> back);
+ * - .vsix size; the whole flow's wall time (the e2e duration).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { launchBrowser, openWorkbench, runCommand, webview } from '../test/e2e/harness/browser';
+import { CodeServer } from '../test/e2e/harness/codeServer';
+import { ROOT, VSIX } from '../test/e2e/harness/paths';
+import { copyDemoWorkspace } from '../test/e2e/harness/workspace';
+
+const quick = process.argv.includes('--quick');
+const runs = quick ? 1 : 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+async function bareNodeIpcRoundTrip(): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['-e', "process.on('message', (m) => process.send(m))"], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  await new Promise<void>((resolve) => {
+    child.once('message', () => resolve());
+    child.send('ping');
+  });
+  const elapsed = performance.now() - started;
+  child.kill();
+  return elapsed;
+}
+
+function logNumber(log: string, pattern: RegExp): number {
+  const match = pattern.exec(log);
+  if (!match) throw new Error(`pattern ${pattern} not found in the extension log:\n${log.slice(0, 2000)}`);
+  return Number(match[1]);
+}
+
+async function oneRun() {
+  const flowStart = performance.now();
+  const server = await CodeServer.start('bench', { install: [VSIX] });
+  const browser = await launchBrowser();
+  try {
+    const folder = copyDemoWorkspace(server.work);
+    const t0 = performance.now();
+    const page = await openWorkbench(browser, server.workspaceUrl(folder));
+    const workbenchMs = performance.now() - t0;
+
+    // Baseline: a built-in webview opened from the palette, the same way.
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input[type="text"]').fill('README.md');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.locator('.tab', { hasText: 'README.md' }).waitFor();
+    let t = performance.now();
+    await runCommand(page, 'Markdown: Open Preview to the Side');
+    await webview(page).getByRole('heading', { name: 'Demo workspace' }).waitFor({ timeout: 60_000 });
+    const markdownPreviewMs = performance.now() - t;
+    await runCommand(page, 'View: Close All Editors'); // so our panel opens the same way
+    await page.locator('.tab').first().waitFor({ state: 'detached' });
+
+    t = performance.now();
+    await runCommand(page, 'Runbook Agent: Open Panel');
+    const facts = webview(page).locator('[data-testid="health"]');
+    await facts.waitFor({ timeout: 60_000 });
+    const panelMs = performance.now() - t;
+
+    t = performance.now();
+    await webview(page).getByRole('button', { name: 'Store a check-in' }).click();
+    await webview(page).getByText(/Stored check-in #1/).waitFor({ timeout: 30_000 });
+    const checkInMs = performance.now() - t;
+
+    const log = server.outputChannelLog('Runbook Agent');
+    return {
+      workbenchMs,
+      activationMs: logNumber(log, /activated in ([\d.]+) ms/),
+      engineStartMs: logNumber(log, /engine started in ([\d.]+) ms/),
+      bareNodeIpcMs: await bareNodeIpcRoundTrip(),
+      panelMs,
+      markdownPreviewMs,
+      checkInMs,
+      flowMs: performance.now() - flowStart,
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function main() {
+  // Always measure the current code: package a fresh .vsix first.
+  execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    samples.push(await oneRun());
+    console.error(`run ${i + 1}/${runs}: ${JSON.stringify(samples.at(-1), (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  }
+  const med = (key: keyof (typeof samples)[number]) => Math.round(median(samples.map((s) => s[key])) * 10) / 10;
+  const result = {
+    benchmark: 'extension',
+    date: new Date().toISOString(),
+    runs,
+    node: process.versions.node,
+    vsixBytes: fs.statSync(VSIX).size,
+    median: {
+      workbenchReadyMs: med('workbenchMs'),
+      activationMs: med('activationMs'),
+      engineStartToFirstResponseMs: med('engineStartMs'),
+      baselineBareNodeIpcMs: med('bareNodeIpcMs'),
+      commandToPanelVisibleMs: med('panelMs'),
+      baselineMarkdownPreviewMs: med('markdownPreviewMs'),
+      checkInRoundTripMs: med('checkInMs'),
+      e2eFlowMs: med('flowMs'),
+    },
+    ratios: {
+      engineStartVsBareNode: Math.round((median(samples.map((s) => s.engineStartMs)) / median(samples.map((s) => s.bareNodeIpcMs))) * 100) / 100,
+      panelVsMarkdownPreview: Math.round((median(samples.map((s) => s.panelMs)) / median(samples.map((s) => s.markdownPreviewMs))) * 100) / 100,
+    },
+    samples,
+  };
+  fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'extension.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify({ vsixBytes: result.vsixBytes, median: result.median, ratios: result.ratios }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The main job on embedded defaults: builds the extension, packages the .vsix, installs it into a local
+# code-server together with a copy of the demo workspace, and serves it on 127.0.0.1. Open the printed
+# URL, then run "Runbook Agent: Open Panel" from the command palette. Ctrl+C stops everything.
+set -euo pipefail
+source "$(dirname "$0")/lib/node.sh"
+ensure_node
+ensure_deps
+bash "$ROOT/scripts/setup-e2e.sh" --no-browser
+cd "$ROOT"
+node scripts/package.mjs >&2
+
+PORT="${PORT:-8080}"
+work="$ROOT/.work/demo"
+mkdir -p "$work/user-data/User" "$work/extensions" "$work/xdg" "$work/tmp"
+[ -d "$work/workspace" ] || cp -r examples/demo-workspace "$work/workspace"
+[ -f "$work/user-data/User/settings.json" ] || cat > "$work/user-data/User/settings.json" <<'JSON'
+{
+  "workbench.startupEditor": "none",
+  "telemetry.telemetryLevel": "off",
+  "extensions.autoCheckUpdates": false,
+  "git.openRepositoryInParentFolders": "never"
+}
+JSON
+export XDG_CONFIG_HOME="$work/xdg" XDG_DATA_HOME="$work/xdg" TMPDIR="$work/tmp"
+cs="$ROOT/.tools/code-server/node_modules/.bin/code-server"
+dirs=(--user-data-dir "$work/user-data" --extensions-dir "$work/extensions")
+"$cs" "${dirs[@]}" --force --install-extension "dist/runbook-agent-$(node -p 'process.platform + "-" + process.arch').vsix" >&2
+
+url="http://127.0.0.1:$PORT/?folder=$work/workspace"
+echo
+echo "Runbook Agent is installed in a local VS Code. Open:"
+echo "  $url"
+echo "then run 'Runbook Agent: Open Panel' from the command palette (Ctrl+Shift+P). Ctrl+C stops the server."
+echo
+exec "$cs" "${dirs[@]}" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check
