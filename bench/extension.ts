@@ -96,7 +96,7 @@ async function oneRun() {
 async function main() {
   // Always measure the current code: package a fresh .vsix first.
   execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const samples = [];
+  const samples: Array<Awaited<ReturnType<typeof oneRun>>> = [];
   for (let i = 0; i < runs; i++) {
     samples.push(await oneRun());
     console.error(`run ${i + 1}/${runs}: ${JSON.stringify(samples.at(-1), (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);

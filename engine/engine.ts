@@ -4,6 +4,7 @@ import { openDatabase, schemaVersion, type Db } from './db/open';
 import { findModel } from './model/locate';
 import { packageRoot } from './paths';
 import { onnxRuntimeVersion, sqliteVersion } from './runtime';
+import { TrustGate } from './trust';
 import { ENGINE_VERSION } from './version';
 
 export interface EngineOptions {
@@ -19,14 +20,15 @@ export interface EngineOptions {
  */
 export class Engine {
   private readonly startedAt = Date.now();
-  private trustedNow: boolean;
+  /** Consulted by everything that executes; see trust.ts. */
+  readonly trust: TrustGate;
 
   private constructor(
     private readonly options: EngineOptions,
     private readonly db: Db | null,
     private readonly dbProblem: DatabaseProblem | null,
   ) {
-    this.trustedNow = options.trusted;
+    this.trust = new TrustGate(options.trusted);
   }
 
   static open(options: EngineOptions): Engine {
@@ -36,14 +38,6 @@ export class Engine {
       if (error instanceof DatabaseProblem) return new Engine(options, null, error);
       throw error;
     }
-  }
-
-  get trusted(): boolean {
-    return this.trustedNow;
-  }
-
-  setTrusted(trusted: boolean): void {
-    this.trustedNow = trusted;
   }
 
   database(): Db {
@@ -68,7 +62,7 @@ export class Engine {
       },
       model: lookup.model,
       modelProblem: lookup.problem,
-      trusted: this.trustedNow,
+      trusted: this.trust.trusted,
     };
   }
 

@@ -42,7 +42,7 @@ connection.onInitialize((params) => {
 handleRequest(connection, health, () => requireEngine().health());
 handleRequest(connection, checkIn, ({ note }) => requireEngine().checkIn(note));
 handleNotification(connection, setTrust, ({ trusted }) => {
-  requireEngine().setTrusted(trusted);
+  requireEngine().trust.set(trusted);
   connection.console.info(`workspace trust is now ${trusted ? 'granted' : 'withheld'}`);
 });
 

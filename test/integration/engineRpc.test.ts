@@ -89,3 +89,12 @@ describe('engine process over JSON-RPC (IPC)', () => {
     ).rejects.toThrow(/invalid initializationOptions: storagePath/);
   });
 });
+
+describe('workspace trust reaches the engine', () => {
+  it('follows the setTrust notification', async () => {
+    engine = await startEngine({ storagePath: tempDir(), modelPath: '', trusted: false, workspaceFolders: [] });
+    expect(Health.parse(await engine.connection.sendRequest(health.method, {})).trusted).toBe(false);
+    await engine.connection.sendNotification('runbookAgent/setTrust', { trusted: true });
+    expect(Health.parse(await engine.connection.sendRequest(health.method, {})).trusted).toBe(true);
+  });
+});
