@@ -45,6 +45,18 @@ describe('the installed .vsix in a real VS Code (code-server + chromium)', () =>
     await screenshot(page, 'panel-health');
   });
 
+  it('serves the panel under a strict CSP: scripts only with our nonce, nothing inline or remote', async () => {
+    const csp = (await webview(page).locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]{20,}'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|https?:\/\/\*/);
+    const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+    const scripts = webview(page).locator('script');
+    expect(await scripts.count()).toBe(1);
+    // Browsers hide the nonce attribute from the DOM after load; the property keeps it.
+    expect(await scripts.first().evaluate((el) => (el as HTMLScriptElement).nonce)).toBe(nonce);
+  });
+
   it('round-trips a button click webview -> extension -> engine -> SQLite and back', async () => {
     const panel = webview(page);
     await panel.locator('#note').fill('e2e check-in');

@@ -25,9 +25,10 @@ export async function openWorkbench(browser: Browser, url: string): Promise<Page
 
 /**
  * Runs a command from the palette as a person would. Right after load a just-registered command can be
- * missing from the list, so on a miss close the palette and try again.
+ * missing from the list, so on a miss close the palette and try again. Returns performance.now() at the
+ * moment Enter was pressed, so callers can time the command itself.
  */
-export async function runCommand(page: Page, title: string, attempts = 6): Promise<void> {
+export async function runCommand(page: Page, title: string, attempts = 6): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Shift+P');
@@ -37,8 +38,9 @@ export async function runCommand(page: Page, title: string, attempts = 6): Promi
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
       await row.waitFor({ timeout: 3000 });
+      const pressed = performance.now();
       await page.keyboard.press('Enter');
-      return;
+      return pressed;
     } catch (error) {
       if (attempt >= attempts) throw new Error(`command "${title}" never appeared in the palette: ${(error as Error).message}`);
     }
