@@ -1,0 +1,38 @@
+import { WorkflowState } from '../../../protocol/workflow';
+import { listBreakers } from '../../workflow/breaker';
+import { openExisting } from '../../workflow/openForCli';
+import { countByState, listWorkflows } from '../../workflow/query';
+import { defaultDatabasePath } from '../../paths';
+import { UsageError, type CliCommand } from '../command';
+
+export const workflowsCommand: CliCommand = {
+  name: 'workflows',
+  summary: 'list workflows, their states, circuit breakers and kill switches',
+  usage: '[--db FILE] [--state STATE] [--limit N] [--json]',
+  options: { db: { type: 'string' }, json: { type: 'boolean' }, state: { type: 'string' }, limit: { type: 'string' } },
+  run({ values }, io) {
+    const state = values.state === undefined ? undefined : WorkflowState.safeParse(values.state);
+    if (state && !state.success) throw new UsageError(`--state must be one of ${WorkflowState.options.join(', ')}`);
+    const limit = values.limit === undefined ? 1000 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive integer');
+    const db = openExisting(typeof values.db === 'string' ? values.db : defaultDatabasePath());
+    try {
+      const workflows = listWorkflows(db, { state: state?.data, limit });
+      const breakers = listBreakers(db);
+      const killSwitches = db.prepare('SELECT name, engaged, changed_by AS changedBy, reason FROM kill_switches ORDER BY name').all() as Array<{ name: string; engaged: number; changedBy: string; reason: string }>;
+      if (values.json) {
+        const switches = killSwitches.map((k) => ({ ...k, engaged: k.engaged === 1 }));
+        io.out(JSON.stringify({ counts: countByState(db), workflows, breakers, killSwitches: switches }, null, 2));
+        return 0;
+      }
+      const lines = workflows.map((w) => `${w.id}  ${w.state.padEnd(18)} ${`${w.stepIndex}/${w.stepCount}`.padEnd(6)} ${w.title}${w.reason ? `  (${w.reason})` : ''}`);
+      lines.push(`${workflows.length} workflow(s)`);
+      for (const b of breakers) lines.push(`breaker ${b.name}: ${b.state} (${b.consecutiveFailures} consecutive failures)`);
+      for (const k of killSwitches) if (k.engaged) lines.push(`kill switch ${k.name}: ON (${k.changedBy}: ${k.reason})`);
+      io.out(lines.join('\n'));
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};

@@ -1,0 +1,421 @@
+import type { Db } from '../db/open';
+import { DEFAULT_BREAKER, Breakers, type BreakerConfig } from './breaker';
+import { budgetExceeded } from './budget';
+import { canonicalJson, sha256, toolCallKey } from './canonical';
+import { keyOf, rerunnable } from './stepRules';
+import { withTimeout } from './timeout';
+import { systemClock, type Clock, type Random } from './clock';
+import { LeaseLost } from './errors';
+import { classify, messageOf, type FailureClass } from './failures';
+import { blockingSwitch } from './killSwitch';
+import { Plan, type PlanStep } from './plan';
+import type { Planner } from './planner';
+import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, schedule, unschedule, type Lease } from './queue';
+import type { EventDraft } from './reducer';
+import { DEFAULT_RETRY_POLICIES, decideRetry, resolvePolicy, type RetryOverrides, type RetryPolicies } from './retry';
+import { saveSnapshot } from './snapshot';
+import { isSettled } from './states';
+import { commit, loadView } from './store';
+import { ToolRegistry, type AnyTool } from './tool';
+import { getToolCall, markFinished, markIntended } from './toolCalls';
+import type { WorkflowView } from './view';
+import { sql } from './sql';
+
+export interface OrchestratorOptions {
+  readonly db: Db;
+  readonly tools: ToolRegistry | readonly AnyTool[];
+  readonly planner: Planner;
+  readonly clock?: Clock;
+  readonly random?: Random;
+  /** Worker loops run by start(). */
+  readonly concurrency?: number;
+  /** Visibility timeout: a lease not renewed for this long is redelivered to another worker. */
+  readonly leaseMs?: number;
+  readonly toolTimeoutMs?: number;
+  readonly planTimeoutMs?: number;
+  /** Bound on re-plans after validation failures before the workflow escalates. */
+  readonly maxReplans?: number;
+  readonly retry?: RetryPolicies;
+  /** Retry overrides keyed by tool name, or "model:<provider>" for planners. */
+  readonly retryOverrides?: Readonly<Record<string, RetryOverrides>>;
+  readonly breaker?: BreakerConfig;
+  readonly breakerOverrides?: Readonly<Record<string, Partial<BreakerConfig>>>;
+  /** Policy gate: a reason string refuses the call (never retried). */
+  readonly policy?: (tool: AnyTool, input: unknown, view: WorkflowView) => string | null;
+  /** Idle workers poll at most this far apart (other processes may enqueue). */
+  readonly pollMs?: number;
+  /** Durable actions one lease may take before the workflow goes back to the queue (fairness). */
+  readonly actionsPerLease?: number;
+  /** Optional: checkpoints run on a worker thread; the orchestrator only bounds the WAL between actions. */
+  readonly checkpointer?: { maybeCheckpoint(): void };
+  /** Called when a worker loop hits an error (e.g. the database is locked or full); the loop backs off and goes on. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** How one action ends for the task: keep going, come back later, or leave the queue. */
+type Next = { readonly kind: 'continue' } | { readonly kind: 'later'; readonly at: number } | { readonly kind: 'settled' };
+
+const BREAKER_CLASSES: ReadonlySet<FailureClass> = new Set(['transient', 'tool_timeout', 'model_timeout']);
+
+/**
+ * The only component that advances workflow state. Each durable action is one transaction that writes the
+ * event, the new view, the idempotency record and the task's next slot together.
+ */
+export class Orchestrator {
+  readonly owner = newOwner();
+  readonly breakers: Breakers;
+  private readonly db: Db;
+  private readonly tools: ToolRegistry;
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'maxReplans' | 'retry' | 'pollMs' | 'actionsPerLease'>>;
+  private loops: Promise<void>[] = [];
+  private stopping = new AbortController();
+
+  constructor(private readonly options: OrchestratorOptions) {
+    this.db = options.db;
+    this.tools = options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools);
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.o = {
+      concurrency: options.concurrency ?? 4,
+      leaseMs: options.leaseMs ?? 30_000,
+      toolTimeoutMs: options.toolTimeoutMs ?? 60_000,
+      planTimeoutMs: options.planTimeoutMs ?? 60_000,
+      maxReplans: options.maxReplans ?? 2,
+      retry: options.retry ?? DEFAULT_RETRY_POLICIES,
+      pollMs: options.pollMs ?? 250,
+      actionsPerLease: options.actionsPerLease ?? 100,
+    };
+    this.breakers = new Breakers(this.db, this.clock, options.breaker ?? DEFAULT_BREAKER, options.breakerOverrides);
+  }
+
+  /** On start: free the leases of dead engine processes so every unsettled workflow resumes at once. */
+  recover(): { reclaimed: number; unsettled: number; rerun: number; outcomeUnknown: number } {
+    const reclaimed = reclaimDeadLeases(this.db);
+    // A workflow without a task (never expected: both are written together) is put back in the queue.
+    const orphans = sql(this.db, `SELECT id FROM workflows WHERE state NOT IN ('COMPLETED', 'ESCALATED', 'WAITING_FOR_PERSON') AND id NOT IN (SELECT workflow_id FROM tasks)`)
+      .all() as Array<{ id: string }>;
+    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((o) => schedule(this.db, o.id, this.clock.now()))).immediate();
+    const unsettled = (sql(this.db, `SELECT count(*) AS n FROM workflows WHERE state NOT IN ('COMPLETED', 'ESCALATED', 'WAITING_FOR_PERSON')`).get() as { n: number }).n;
+    // Calls interrupted by the crash are decided in one transaction: reads and idempotent writes go back to
+    // EXECUTING (re-run), other writes escalate with "outcome unknown". Driven from the small tasks table.
+    const interrupted = sql(
+      this.db,
+      `SELECT w.id FROM tasks t CROSS JOIN workflows w ON w.id = t.workflow_id
+       WHERE w.state = 'WAITING_FOR_TOOL' AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= ?)`,
+    ).all(this.clock.now()) as Array<{ id: string }>;
+    let rerun = 0;
+    this.db
+      .transaction(() => {
+        for (const { id } of interrupted) {
+          const view = loadView(this.db, id);
+          if (view?.state !== 'WAITING_FOR_TOOL') continue;
+          if (this.recoverInterruptedCall(view, null).kind === 'continue') rerun++;
+        }
+      })
+      .immediate();
+    return { reclaimed, unsettled, rerun, outcomeUnknown: interrupted.length - rerun };
+  }
+
+  /** Leases one ready task and advances its workflow until it must wait. Null when nothing is ready. */
+  async tick(): Promise<{ workflowId: string; state: string } | null> {
+    this.options.checkpointer?.maybeCheckpoint();
+    const lease = leaseNext(this.db, this.owner, this.clock.now(), this.o.leaseMs);
+    if (!lease) return null;
+    const heartbeat = setInterval(() => {
+      try {
+        extendLease(this.db, lease, this.clock.now() + this.o.leaseMs);
+      } catch (error) {
+        // A busy database must not crash the engine from a timer; the next beat tries again.
+        this.options.onError?.(error);
+      }
+    }, Math.max(10, this.o.leaseMs / 3));
+    try {
+      for (let i = 0; ; i++) {
+        const view = loadView(this.db, lease.workflowId);
+        if (!view || isSettled(view.state)) {
+          sql(this.db, 'DELETE FROM tasks WHERE workflow_id = ? AND lease_token = ?').run(lease.workflowId, lease.token);
+          return { workflowId: lease.workflowId, state: view?.state ?? 'missing' };
+        }
+        const next = await this.act(view, lease);
+        if (next.kind !== 'continue' || i + 1 >= this.o.actionsPerLease) {
+          if (next.kind === 'continue') this.release(lease, this.clock.now());
+          return { workflowId: lease.workflowId, state: loadView(this.db, lease.workflowId)?.state ?? 'missing' };
+        }
+      }
+    } catch (error) {
+      if (error instanceof LeaseLost) return { workflowId: lease.workflowId, state: 'lease-lost' };
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  /** Runs ready work until the queue is empty, sleeping on the clock until scheduled retries are due. */
+  async drain(maxTicks = Number.MAX_SAFE_INTEGER): Promise<number> {
+    let ticks = 0;
+    while (ticks < maxTicks) {
+      if (await this.tick()) {
+        ticks++;
+        continue;
+      }
+      const at = nextReadyAt(this.db);
+      if (at === null) break;
+      await this.clock.sleep(Math.max(1, at - this.clock.now()));
+    }
+    return ticks;
+  }
+
+  /** Recovers (see recover()) and starts `concurrency` worker loops. */
+  start(): void {
+    if (this.loops.length > 0) return;
+    this.recover();
+    this.stopping = new AbortController();
+    for (let i = 0; i < this.o.concurrency; i++) this.loops.push(this.loop(this.stopping.signal));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  private async loop(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      try {
+        if (await this.tick()) continue;
+      } catch (error) {
+        // The lease stays with this worker until it expires, then the task is redelivered.
+        this.options.onError?.(error);
+        await this.clock.sleep(this.o.pollMs, signal);
+        continue;
+      }
+      const at = nextReadyAt(this.db);
+      const wait = at === null ? this.o.pollMs : Math.min(this.o.pollMs, Math.max(1, at - this.clock.now()));
+      await this.clock.sleep(wait, signal);
+    }
+  }
+
+  // ---- one durable action per call, chosen by the persisted state ----
+
+  private act(view: WorkflowView, lease: Lease): Promise<Next> | Next {
+    switch (view.state) {
+      case 'RECEIVED':
+      case 'FAILED':
+        return this.plan(view, lease);
+      case 'PLANNED':
+        return this.commit(view, lease, [{ type: 'executing', to: 'EXECUTING' }], { kind: 'continue' });
+      case 'EXECUTING':
+        return this.execute(view, lease);
+      case 'WAITING_FOR_TOOL':
+        return this.recoverInterruptedCall(view, lease);
+      case 'VALIDATING':
+        return this.validate(view, lease);
+      default:
+        return { kind: 'settled' };
+    }
+  }
+
+  /** `lease` null: recovery at start-up, which owns every free task; the task is then made ready at once. */
+  private commit(view: WorkflowView, lease: Lease | null, drafts: EventDraft[], next: Next, also?: () => void): Next {
+    commit(
+      this.db,
+      {
+        workflowId: view.id,
+        now: this.clock.now(),
+        leaseToken: lease?.token,
+        also: () => {
+          also?.();
+          if (next.kind === 'settled') unschedule(this.db, view.id);
+          if (next.kind === 'later') schedule(this.db, view.id, next.at);
+          if (next.kind === 'continue' && !lease) schedule(this.db, view.id, this.clock.now());
+        },
+      },
+      drafts,
+    );
+    return next;
+  }
+
+  private release(lease: Lease, at: number): void {
+    sql(this.db, 'UPDATE tasks SET available_at = ?, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE workflow_id = ? AND lease_token = ?').run(at, lease.workflowId, lease.token);
+  }
+
+  private escalate(view: WorkflowView, lease: Lease | null, reason: string, data: Record<string, unknown> = {}, also?: () => void): Next {
+    return this.commit(view, lease, [{ type: 'escalated', to: 'ESCALATED', data: { ...data, reason } }], { kind: 'settled' }, also);
+  }
+
+  private async plan(view: WorkflowView, lease: Lease): Promise<Next> {
+    const over = budgetExceeded(view, this.clock.now());
+    if (over) return this.escalate(view, lease, over);
+    if (view.state === 'FAILED' && view.replans >= this.o.maxReplans) {
+      return this.escalate(view, lease, `gave up after ${view.replans} re-plan(s); last failure: ${view.reason ?? 'unknown'}`);
+    }
+    const planner = this.options.planner;
+    const breakerName = `model:${planner.provider}`;
+    const admission = this.breakers.acquire(breakerName);
+    if (!admission.allowed) return this.planFailed(view, lease, 'breaker_open', `breaker ${breakerName} is open`, 0, admission.retryInMs);
+    let result;
+    try {
+      result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out`, (signal) =>
+        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason }, signal),
+      );
+    } catch (error) {
+      const cls = classify(error);
+      if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breakerName);
+      return this.planFailed(view, lease, cls, messageOf(error), 0);
+    }
+    this.breakers.success(breakerName);
+    const tokens = result.tokens ?? 0;
+    const problem = this.checkPlan(result.plan);
+    if (problem) return this.planFailed(view, lease, 'validation', `invalid plan: ${problem}`, tokens);
+    const plan = Plan.parse(result.plan);
+    const planVersion = view.planVersion + 1;
+    return this.commit(view, lease, [{ type: 'planned', to: 'PLANNED', data: { plan, planVersion, tokens, planner: planner.name } }], { kind: 'continue' }, () =>
+      saveSnapshot(this.db, view.id, planVersion, result.snapshot ?? []),
+    );
+  }
+
+  private checkPlan(raw: unknown): string | null {
+    const parsed = Plan.safeParse(raw);
+    if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    for (const step of parsed.data.steps) {
+      const tool = this.tools.get(step.tool);
+      if (!tool) return `step ${step.id}: unknown tool ${step.tool}`;
+      const input = tool.input.safeParse(step.input);
+      if (!input.success) return `step ${step.id}: input rejected by ${step.tool}: ${input.error.issues.map((i) => i.message).join('; ')}`;
+    }
+    return null;
+  }
+
+  private planFailed(view: WorkflowView, lease: Lease, cls: FailureClass, message: string, tokens: number, cooldownMs = 0): Next {
+    const policy = resolvePolicy(cls, this.o.retry, this.options.retryOverrides?.[`model:${this.options.planner.provider}`]);
+    const decision = decideRetry(policy, (view.failures[cls] ?? 0) + 1, this.random, cooldownMs);
+    const data = { class: cls, message, tokens };
+    if (decision.action === 'retry') {
+      const at = this.clock.now() + decision.delayMs;
+      return this.commit(view, lease, [{ type: 'plan_failed', data: { ...data, retryInMs: decision.delayMs } }], { kind: 'later', at });
+    }
+    if (decision.action === 'replan' && view.replans < this.o.maxReplans) {
+      return this.commit(view, lease, [{ type: 'plan_failed', data: { ...data, replan: true } }], { kind: 'later', at: this.clock.now() });
+    }
+    return this.commit(view, lease, [{ type: 'escalated', to: 'ESCALATED', data: { ...data, reason: `planning failed (${cls}): ${message}` } }], { kind: 'settled' });
+  }
+
+  private stepOf(view: WorkflowView): { step: PlanStep; tool: AnyTool | undefined } | null {
+    const step = view.plan?.steps[view.stepIndex];
+    return step ? { step, tool: this.tools.get(step.tool) } : null;
+  }
+
+  private async execute(view: WorkflowView, lease: Lease): Promise<Next> {
+    const current = this.stepOf(view);
+    if (!current) return this.commit(view, lease, [{ type: 'validating', to: 'VALIDATING' }], { kind: 'continue' });
+    const { step, tool } = current;
+    const over = budgetExceeded(view, this.clock.now(), { step: true, toolCall: true });
+    if (over) return this.escalate(view, lease, over);
+    if (!tool) return this.fail(view, lease, 'validation', `step ${step.id}: unknown tool ${step.tool}`);
+    const parsed = tool.input.safeParse(step.input);
+    if (!parsed.success) return this.fail(view, lease, 'validation', `step ${step.id}: input rejected by ${tool.name}`);
+    const input: unknown = parsed.data;
+    const key = toolCallKey(view.id, step.id, tool.name, input);
+    const record = getToolCall(this.db, key);
+    const data = { stepIndex: view.stepIndex, stepId: step.id, tool: tool.name, key };
+    if (record?.status === 'done') {
+      // Same workflow, step and input ran before (e.g. before a re-plan): reuse the stored result, never act twice.
+      return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', data: { ...data, replayed: true, resultHash: sha256(canonicalJson(record.result)) } }], { kind: 'continue' });
+    }
+    if ((record?.status === 'intended' || record?.status === 'unknown') && !rerunnable(tool)) {
+      return this.outcomeUnknown(view, lease, tool, step, key);
+    }
+    if (step.approval && view.approvedStep !== view.stepIndex) {
+      return this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, reason: `step ${step.id} (${tool.name}) needs a person's approval` } }], { kind: 'settled' });
+    }
+    const killed = blockingSwitch(this.db, tool);
+    if (killed) {
+      return this.commit(
+        view,
+        lease,
+        [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, killSwitch: killed, reason: `kill switch '${killed}' is on: step ${step.id} (${tool.name}) was not started` } }],
+        { kind: 'settled' },
+      );
+    }
+    const violation = this.options.policy?.(tool, input, view) ?? null;
+    if (violation) return this.escalate(view, lease, `policy violation at step ${step.id} (${tool.name}): ${violation}`, { ...data, class: 'policy' });
+    const breakerName = `tool:${tool.name}`;
+    const admission = this.breakers.acquire(breakerName);
+    if (!admission.allowed) return this.stepFailed(view, lease, tool, key, 'breaker_open', `breaker ${breakerName} is open`, admission.retryInMs, false);
+
+    const now = this.clock.now();
+    this.commit(view, lease, [{ type: 'step_started', to: 'WAITING_FOR_TOOL', actor: 'engine', data: { ...data, probe: admission.probe } }], { kind: 'continue' }, () =>
+      markIntended(this.db, { key, workflowId: view.id, stepId: step.id, tool: tool.name, input, now }),
+    );
+    const started = { ...view, state: 'WAITING_FOR_TOOL' as const, usage: { ...view.usage, toolCalls: view.usage.toolCalls + 1 } };
+    let output;
+    try {
+      output = await withTimeout(tool.timeoutMs ?? this.o.toolTimeoutMs, 'tool_timeout', `tool ${tool.name} timed out`, (signal) => tool.run(input, signal, { key, workflowId: view.id, stepId: step.id }));
+    } catch (error) {
+      const cls = classify(error);
+      if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breakerName);
+      if (cls === 'tool_timeout' && !rerunnable(tool)) return this.outcomeUnknown(started, lease, tool, step, key, 'it timed out');
+      return this.stepFailed(started, lease, tool, key, cls, messageOf(error), 0, true);
+    }
+    this.breakers.success(breakerName);
+    return this.commit(
+      started,
+      lease,
+      [{ type: 'step_done', to: 'EXECUTING', actor: 'tool', data: { ...data, tokens: output.tokens ?? 0, resultHash: sha256(canonicalJson(output.output ?? null)) } }],
+      { kind: 'continue' },
+      () => markFinished(this.db, key, 'done', this.clock.now(), output.output ?? null, null),
+    );
+  }
+
+  /** A failed call whose outcome is known (the tool reported it): retry, re-plan or escalate per policy. */
+  private stepFailed(view: WorkflowView, lease: Lease, tool: AnyTool, key: string, cls: FailureClass, message: string, cooldownMs: number, called: boolean): Next {
+    const policy = resolvePolicy(cls, this.o.retry, this.options.retryOverrides?.[tool.name], tool.retry);
+    const failures = (view.failures[cls] ?? 0) + 1;
+    const decision = decideRetry(policy, failures, this.random, cooldownMs);
+    const also = called ? () => markFinished(this.db, key, 'failed', this.clock.now(), undefined, `${cls}: ${message}`) : undefined;
+    const data = { stepIndex: view.stepIndex, tool: tool.name, key, class: cls, message };
+    if (decision.action === 'retry') {
+      return this.commit(view, lease, [{ type: 'step_failed', to: 'EXECUTING', actor: called ? 'tool' : 'engine', data: { ...data, retryInMs: decision.delayMs } }], { kind: 'later', at: this.clock.now() + decision.delayMs }, also);
+    }
+    const reason = `step ${view.plan?.steps[view.stepIndex]?.id} (${tool.name}) failed: ${cls}: ${message}` + (failures > 1 ? ` (after ${failures - 1} retries)` : '');
+    if (decision.action === 'replan') return this.fail(view, lease, cls, reason, also);
+    return this.escalate(view, lease, reason, data, also);
+  }
+
+  private fail(view: WorkflowView, lease: Lease, cls: FailureClass, reason: string, also?: () => void): Next {
+    if (view.replans >= this.o.maxReplans) return this.escalate(view, lease, `gave up after ${view.replans} re-plan(s): ${reason}`, { class: cls }, also);
+    return this.commit(view, lease, [{ type: 'failed', to: 'FAILED', data: { class: cls, reason } }], { kind: 'later', at: this.clock.now() }, also);
+  }
+
+  private outcomeUnknown(view: WorkflowView, lease: Lease | null, tool: AnyTool, step: PlanStep, key: string, why = 'the engine stopped before it was recorded done'): Next {
+    const reason = `outcome unknown: write step ${step.id} (${tool.name}) was started but ${why}; check whether it took effect, then resolve`;
+    return this.escalate(view, lease, reason, { stepIndex: view.stepIndex, tool: tool.name, key, class: 'outcome_unknown' }, () =>
+      markFinished(this.db, key, 'unknown', this.clock.now(), undefined, reason),
+    );
+  }
+
+  /** Leased in WAITING_FOR_TOOL: the worker that started the call died or lost its lease mid-call. */
+  private recoverInterruptedCall(view: WorkflowView, lease: Lease | null): Next {
+    const current = this.stepOf(view);
+    if (!current?.tool) return this.escalate(view, lease, `outcome unknown: step ${current?.step.id ?? view.stepIndex} uses a tool this engine does not have`);
+    const { step, tool } = current;
+    const key = keyOf(view, step, tool);
+    if (key === null) return this.escalate(view, lease, `outcome unknown: step ${step.id} input no longer fits tool ${tool.name}`);
+    if (!rerunnable(tool)) return this.outcomeUnknown(view, lease, tool, step, key);
+    return this.commit(view, lease, [{ type: 'step_rerun', to: 'EXECUTING', data: { stepIndex: view.stepIndex, tool: tool.name, key, reason: `re-running ${tool.risk === 'read' ? 'read-only' : 'idempotent'} step ${step.id} interrupted by an engine stop` } }], { kind: 'continue' });
+  }
+
+  private validate(view: WorkflowView, lease: Lease): Next {
+    for (const step of view.plan?.steps ?? []) {
+      if (step.expect === undefined) continue;
+      const tool = this.tools.get(step.tool);
+      const key = tool ? keyOf(view, step, tool) : null;
+      const record = key === null ? null : getToolCall(this.db, key);
+      const text = record?.status === 'done' ? canonicalJson(record.result) : '';
+      if (!text.includes(step.expect)) return this.fail(view, lease, 'validation', `validation: output of step ${step.id} does not contain ${JSON.stringify(step.expect)}`);
+    }
+    return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED' }], { kind: 'settled' });
+  }
+}

@@ -1,0 +1,57 @@
+import type { SnapshotHit } from '../../protocol/workflow';
+import { ClassifiedError } from './failures';
+import type { PlanStep } from './plan';
+import type { AlertRequest } from './request';
+
+export interface PlanRequest {
+  readonly workflowId: string;
+  readonly request: AlertRequest;
+  /** How many times this workflow was re-planned already. */
+  readonly replans: number;
+  /** Why the previous plan failed, for a re-plan; null the first time. */
+  readonly feedback: string | null;
+}
+
+export interface PlanResult {
+  /** Validated by the orchestrator (Plan schema, known tools, each step's input schema). */
+  readonly plan: unknown;
+  readonly tokens?: number;
+  /** What retrieval showed the planner; stored per workflow for audit. */
+  readonly snapshot?: readonly SnapshotHit[];
+}
+
+/** Alert or request in, plan out. Model-backed planners arrive with the planning issue. */
+export interface Planner {
+  readonly name: string;
+  /** Circuit breaker key: failures of one provider open "model:<provider>". */
+  readonly provider: string;
+  plan(input: PlanRequest, signal: AbortSignal): Promise<PlanResult>;
+}
+
+export type RunbookSteps = Record<string, ReadonlyArray<Omit<PlanStep, 'approval'> & { approval?: boolean }>>;
+
+/**
+ * Deterministic planner: the alert's `runbook` label picks a fixed list of steps, and `{{label}}` in string
+ * inputs is replaced by that label's value. Enough for tests, the crash harness and benchmarks.
+ */
+export class RunbookPlanner implements Planner {
+  readonly name = 'runbook';
+  readonly provider = 'none';
+  constructor(private readonly runbooks: RunbookSteps) {}
+
+  async plan(input: PlanRequest): Promise<PlanResult> {
+    const name = input.request.labels.runbook ?? '';
+    const steps = this.runbooks[name];
+    if (!steps) throw new ClassifiedError('validation', `no runbook named ${JSON.stringify(name)}`);
+    return { plan: { summary: `runbook ${name}`, steps: steps.map((s) => ({ ...s, input: fill(s.input, input.request.labels) })) } };
+  }
+}
+
+function fill(value: unknown, labels: Record<string, string>): unknown {
+  if (typeof value === 'string') return value.replace(/\{\{(\w+)\}\}/g, (_, k: string) => labels[k] ?? '');
+  if (Array.isArray(value)) return value.map((v) => fill(v, labels));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, labels)]));
+  }
+  return value;
+}

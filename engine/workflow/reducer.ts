@@ -1,0 +1,115 @@
+import type { Actor, WorkflowState } from '../../protocol/workflow';
+import type { Budget } from './budget';
+import { assertTransition } from './states';
+import type { Plan } from './plan';
+import type { AlertRequest } from './request';
+import type { WorkflowView } from './view';
+
+/** What the orchestrator decides; commit() stamps workflow, time, from-state and attempt and chains it. */
+export interface EventDraft {
+  readonly type: EventType;
+  readonly to?: WorkflowState;
+  readonly actor?: Actor;
+  readonly data?: Record<string, unknown>;
+}
+
+export type EventType =
+  | 'created'
+  | 'planned'
+  | 'plan_failed'
+  | 'executing'
+  | 'step_started'
+  | 'step_done'
+  | 'step_failed'
+  | 'step_rerun'
+  | 'validating'
+  | 'completed'
+  | 'failed'
+  | 'waiting_for_person'
+  | 'approved'
+  | 'escalated'
+  | 'resolved';
+
+export interface StoredEvent {
+  readonly workflowId: string;
+  readonly type: string;
+  readonly to: WorkflowState | null;
+  readonly at: number;
+  readonly data: Record<string, unknown>;
+}
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/**
+ * The single place where events change a workflow. The store applies it when committing and replay applies
+ * it to the log, so "the log reproduces the state" holds by construction and is tested.
+ */
+export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowView {
+  if (e.type === 'created') {
+    if (view) throw new Error(`workflow ${e.workflowId} already exists`);
+    const d = e.data as { request: AlertRequest; intakeKey: string | null; budget: Budget };
+    return {
+      id: e.workflowId,
+      intakeKey: d.intakeKey,
+      title: d.request.title,
+      state: 'RECEIVED',
+      reason: null,
+      request: d.request,
+      plan: null,
+      planVersion: 0,
+      stepIndex: 0,
+      attempt: 0,
+      failures: {},
+      replans: 0,
+      usage: { steps: 0, toolCalls: 0, tokens: 0 },
+      budget: d.budget,
+      approvedStep: null,
+      createdAt: e.at,
+      updatedAt: e.at,
+    };
+  }
+  if (!view) throw new Error(`event ${e.type} for unknown workflow ${e.workflowId}`);
+  const next: WorkflowView = { ...view, usage: { ...view.usage }, failures: { ...view.failures }, updatedAt: e.at };
+  const cls = typeof e.data.class === 'string' ? e.data.class : null;
+  if (e.to && e.to !== view.state) {
+    assertTransition(view.state, e.to);
+    next.state = e.to;
+    next.reason = typeof e.data.reason === 'string' ? e.data.reason : null;
+  }
+  next.usage.tokens += num(e.data.tokens);
+  switch (e.type) {
+    case 'planned':
+      if (view.state === 'FAILED') next.replans++;
+      next.plan = e.data.plan as Plan;
+      next.planVersion = num(e.data.planVersion);
+      next.stepIndex = 0;
+      next.attempt = 0;
+      next.failures = {};
+      next.approvedStep = null;
+      break;
+    case 'plan_failed':
+      next.attempt++;
+      if (cls) next.failures[cls] = (next.failures[cls] ?? 0) + 1;
+      if (e.data.replan === true) next.replans++;
+      break;
+    case 'step_started':
+      next.usage.toolCalls++;
+      break;
+    case 'step_done':
+      next.stepIndex++;
+      next.usage.steps++;
+      next.attempt = 0;
+      next.failures = {};
+      break;
+    case 'step_failed':
+      next.attempt++;
+      if (cls) next.failures[cls] = (next.failures[cls] ?? 0) + 1;
+      break;
+    case 'approved':
+      next.approvedStep = num(e.data.stepIndex);
+      break;
+    default:
+      break;
+  }
+  return next;
+}

@@ -1,0 +1,118 @@
+/** Workflow shapes shared by the engine, the CLI's --json output and (later) the panel. */
+import { z } from 'zod';
+
+/**
+ * The design's states, plus WAITING_FOR_PERSON for approvals and kill switches.
+ * COMPLETED is the only terminal state; ESCALATED and WAITING_FOR_PERSON wait for a person.
+ */
+export const WorkflowState = z.enum([
+  'RECEIVED',
+  'PLANNED',
+  'EXECUTING',
+  'WAITING_FOR_TOOL',
+  'VALIDATING',
+  'FAILED',
+  'WAITING_FOR_PERSON',
+  'ESCALATED',
+  'COMPLETED',
+]);
+export type WorkflowState = z.infer<typeof WorkflowState>;
+
+export const Actor = z.enum(['engine', 'tool', 'person']);
+export type Actor = z.infer<typeof Actor>;
+
+export const Usage = z.object({
+  steps: z.number().int().nonnegative(),
+  toolCalls: z.number().int().nonnegative(),
+  tokens: z.number().int().nonnegative(),
+});
+export type Usage = z.infer<typeof Usage>;
+
+export const WorkflowSummary = z.object({
+  id: z.string(),
+  intakeKey: z.string().nullable(),
+  title: z.string(),
+  state: WorkflowState,
+  reason: z.string().nullable(),
+  stepIndex: z.number().int().nonnegative(),
+  stepCount: z.number().int().nonnegative(),
+  usage: Usage,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type WorkflowSummary = z.infer<typeof WorkflowSummary>;
+
+export const ToolCallStatus = z.enum(['intended', 'done', 'failed', 'unknown']);
+export type ToolCallStatus = z.infer<typeof ToolCallStatus>;
+
+export const ToolCallRecord = z.object({
+  key: z.string(),
+  stepId: z.string(),
+  tool: z.string(),
+  status: ToolCallStatus,
+  attempts: z.number().int().nonnegative(),
+  input: z.unknown(),
+  result: z.unknown().nullable(),
+  error: z.string().nullable(),
+  intendedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type ToolCallRecord = z.infer<typeof ToolCallRecord>;
+
+export const WorkflowEvent = z.object({
+  seq: z.number().int().positive(),
+  workflowId: z.string().nullable(),
+  type: z.string(),
+  from: WorkflowState.nullable(),
+  to: WorkflowState.nullable(),
+  actor: Actor,
+  attempt: z.number().int().nonnegative(),
+  at: z.string(),
+  data: z.unknown(),
+  hash: z.string(),
+});
+export type WorkflowEvent = z.infer<typeof WorkflowEvent>;
+
+export const SnapshotHit = z.object({
+  chunkId: z.string(),
+  docId: z.string(),
+  docVersion: z.string(),
+  score: z.number(),
+  /** The chunk came from an index entry whose file had changed on disk when the planner saw it. */
+  stale: z.boolean(),
+});
+export type SnapshotHit = z.infer<typeof SnapshotHit>;
+
+export const WorkflowDetail = z.object({
+  workflow: WorkflowSummary,
+  request: z.unknown(),
+  plan: z.unknown().nullable(),
+  toolCalls: z.array(ToolCallRecord),
+  snapshot: z.array(SnapshotHit),
+  events: z.array(WorkflowEvent),
+});
+export type WorkflowDetail = z.infer<typeof WorkflowDetail>;
+
+export const BreakerStateName = z.enum(['closed', 'open', 'half-open']);
+export const BreakerState = z.object({
+  name: z.string(),
+  state: BreakerStateName,
+  consecutiveFailures: z.number().int().nonnegative(),
+  openedAt: z.string().nullable(),
+});
+export type BreakerState = z.infer<typeof BreakerState>;
+
+export const ToolClass = z.enum(['shell', 'network', 'file', 'model', 'other']);
+export type ToolClass = z.infer<typeof ToolClass>;
+
+/** A kill switch stops new tool calls: 'writes' covers every write tool, the others a tool class. */
+export const KillSwitchName = z.enum(['writes', 'network', 'shell']);
+export type KillSwitchName = z.infer<typeof KillSwitchName>;
+
+export const ChainVerification = z.object({
+  ok: z.boolean(),
+  events: z.number().int().nonnegative(),
+  problem: z.string().nullable(),
+  firstBadSeq: z.number().int().nullable(),
+});
+export type ChainVerification = z.infer<typeof ChainVerification>;
