@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { health, type Health } from '../protocol/engine';
 import { EngineClient } from './engineClient';
 import { PanelController } from './panel';
+import * as indexing from './indexing';
+import * as runbookSearch from './search';
 
 let engine: EngineClient | undefined;
 
@@ -28,6 +30,8 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
     vscode.commands.registerCommand('runbookAgent.showLog', () => log.show()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.notifyTrust()),
   );
+  runbookSearch.register(context, client, log);
+  indexing.register(context, client, log);
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: nothing will execute'})`);
   return { health: () => client.request(health, {}) };
 }

@@ -1,6 +1,89 @@
 import type Database from 'better-sqlite3';
 
-/** Tables of the retrieval index (schema version 3). Filled in by the retrieval issue. */
+/**
+ * Tables of the retrieval index (schema version 3).
+ * - documents: one row per indexed file (workspace root + path relative to it) with the content hash that
+ *   chunks carry as their document version, and the size/mtime used to notice changes cheaply.
+ * - chunks: heading-aware pieces of a document; `chunk_key` is the stable id (independent of line numbers).
+ * - chunks_fts: FTS5 over path, heading path and text, kept in step with `chunks` by triggers.
+ * - embeddings: the cache, keyed by (model id, text hash), so unchanged text is never embedded twice.
+ * - vector_indexes: the serialised nearest-neighbour index of one model, tagged with the generation of the
+ *   chunk set it was built from, so a stale blob is never mistaken for a current one.
+ * - retrieval_state: small facts (which model the index holds, the chunk generation).
+ * - skipped_files: files the indexer refused, with the reason, for the log and doctor.
+ */
 export function createRetrievalTables(db: Database.Database): void {
-  void db;
+  db.exec(`
+    CREATE TABLE documents (
+      id INTEGER PRIMARY KEY,
+      root TEXT NOT NULL,
+      path TEXT NOT NULL,
+      content_hash TEXT NOT NULL,
+      size INTEGER NOT NULL,
+      mtime_ms REAL NOT NULL,
+      title TEXT NOT NULL,
+      indexed_at TEXT NOT NULL,
+      UNIQUE (root, path)
+    ) STRICT;
+
+    -- AUTOINCREMENT: a chunk id is never reused, so a vector index saved earlier can never hold an old
+    -- chunk's vector under a new chunk's id.
+    CREATE TABLE chunks (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+      chunk_key TEXT NOT NULL UNIQUE,
+      ordinal INTEGER NOT NULL,
+      start_line INTEGER NOT NULL,
+      end_line INTEGER NOT NULL,
+      heading TEXT NOT NULL, -- JSON array: the heading path
+      text TEXT NOT NULL,
+      text_hash TEXT NOT NULL,
+      doc_version TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX chunks_by_document ON chunks (document_id, ordinal);
+    CREATE INDEX chunks_by_text_hash ON chunks (text_hash);
+
+    CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+      path, heading, text,
+      content = '',
+      contentless_delete = 1,
+      tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+
+    -- Path and heading are indexed too: a file named after an alert is strong lexical evidence.
+    CREATE TRIGGER chunks_fts_insert AFTER INSERT ON chunks BEGIN
+      INSERT INTO chunks_fts (rowid, path, heading, text)
+      VALUES (new.id, (SELECT path FROM documents WHERE id = new.document_id), new.heading, new.text);
+    END;
+    CREATE TRIGGER chunks_fts_delete AFTER DELETE ON chunks BEGIN
+      DELETE FROM chunks_fts WHERE rowid = old.id;
+    END;
+
+    CREATE TABLE embeddings (
+      model_id TEXT NOT NULL,
+      text_hash TEXT NOT NULL,
+      dim INTEGER NOT NULL,
+      vector BLOB NOT NULL,
+      PRIMARY KEY (model_id, text_hash)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE vector_indexes (
+      model_id TEXT PRIMARY KEY,
+      dim INTEGER NOT NULL,
+      generation INTEGER NOT NULL,
+      kind TEXT NOT NULL,
+      bytes BLOB NOT NULL,
+      built_at TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE retrieval_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+    CREATE TABLE skipped_files (
+      root TEXT NOT NULL,
+      path TEXT NOT NULL,
+      reason TEXT NOT NULL,
+      at TEXT NOT NULL,
+      PRIMARY KEY (root, path)
+    ) STRICT;
+  `);
 }

@@ -12,6 +12,7 @@ import { DATABASE_FILE } from '../paths';
 import { Engine } from '../engine';
 import { ENGINE_VERSION } from '../version';
 import { handleNotification, handleRequest } from './rpc';
+import { registerRetrievalHandlers } from './retrievalHandlers';
 
 const connection = createConnection(ProposedFeatures.all);
 let engine: Engine | undefined;
@@ -41,6 +42,7 @@ connection.onInitialize((params) => {
 
 handleRequest(connection, health, () => requireEngine().health());
 handleRequest(connection, checkIn, ({ note }) => requireEngine().checkIn(note));
+registerRetrievalHandlers(connection, requireEngine);
 handleNotification(connection, setTrust, ({ trusted }) => {
   requireEngine().trust.set(trusted);
   connection.console.info(`workspace trust is now ${trusted ? 'granted' : 'withheld'}`);

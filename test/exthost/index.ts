@@ -10,6 +10,7 @@ export function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'exthost', mocha);
   // Required after pre-require so describe/it exist; esbuild inlines the module.
   require('./suite/extension.test');
+  require('./suite/search.test');
   const results: { passed: number; failed: number; tests: Array<{ title: string; state: string; error?: string }> } = {
     passed: 0,
     failed: 0,

@@ -59,6 +59,7 @@ describe('runbook-agent CLI', () => {
     // The sha256 published in the model's MANIFEST.md for its int8 weights.
     expect(report.model?.sha256).toBe('1542b478235d229189c62660742bc022c78c05990a34ad87ec1619c1e4954c09');
     expect(report.database).toEqual({ path: db, exists: false, schemaVersion: null, problem: null });
+    expect(report.index).toBeNull();
     expect(fs.existsSync(db)).toBe(false);
   });
 
@@ -83,5 +84,28 @@ describe('runbook-agent CLI', () => {
     const human = cli(['doctor', '--db', newer, '--model', path.join(dir, 'no-model')]);
     expect(human.stdout).toMatch(/PROBLEM/);
     expect(human.stdout).toMatch(/problems found/);
+  });
+});
+
+describe.skipIf(!fs.existsSync(modelDir))('doctor --workspace', () => {
+  it('reports which indexed files changed, went away or are new since indexing', () => {
+    const dir = tempDir();
+    const ws = path.join(dir, 'ws');
+    fs.mkdirSync(ws);
+    fs.writeFileSync(path.join(ws, 'disk.md'), '# Disk full\n\n## Diagnosis\n\nRun `df -h`.\n');
+    fs.writeFileSync(path.join(ws, 'cpu.md'), '# CPU high\n\n## Diagnosis\n\nRun `top -b -n 1`.\n');
+    const db = path.join(dir, 'engine.sqlite');
+    expect(cli(['index', '--workspace', ws, '--db', db, '--model', modelDir]).code).toBe(0);
+
+    const fresh = DoctorReport.parse(JSON.parse(cli(['doctor', '--json', '--db', db, '--model', modelDir, '--workspace', ws]).stdout));
+    expect(fresh.index).toMatchObject({ indexed: 2, fresh: true, changed: [], deleted: [], added: [] });
+
+    fs.appendFileSync(path.join(ws, 'disk.md'), '\nAlso check `du -sh /var/log`.\n');
+    fs.rmSync(path.join(ws, 'cpu.md'));
+    fs.writeFileSync(path.join(ws, 'memory.md'), '# Memory\n\nRun `free -m`.\n');
+    const r = cli(['doctor', '--db', db, '--model', modelDir, '--workspace', ws]);
+    expect(r.stdout).toMatch(/1 changed, 1 deleted, 1 new since indexing/);
+    const stale = DoctorReport.parse(JSON.parse(cli(['doctor', '--json', '--db', db, '--model', modelDir, '--workspace', ws]).stdout));
+    expect(stale.index).toMatchObject({ fresh: false, changed: ['disk.md'], deleted: ['cpu.md'], added: ['memory.md'] });
   });
 });

@@ -4,6 +4,8 @@ import { ModelInfo } from '../../../protocol/engine';
 import { DatabaseProblem } from '../../db/errors';
 import { openDatabase, schemaVersion } from '../../db/open';
 import { findModel } from '../../model/locate';
+import { workspaceFreshness } from '../../retrieval/freshness';
+import { RetrievalStore } from '../../retrieval/store';
 import { defaultDatabasePath, packageRoot } from '../../paths';
 import { onnxRuntimeVersion, sqliteVersion } from '../../runtime';
 import { ENGINE_VERSION } from '../../version';
@@ -24,10 +26,21 @@ export const DoctorReport = z.object({
     schemaVersion: z.number().int().nullable(),
     problem: z.string().nullable(),
   }),
+  /** With --workspace: how the runbook index of that folder compares with the disk. */
+  index: z
+    .object({
+      root: z.string(),
+      indexed: z.number().int(),
+      changed: z.array(z.string()),
+      deleted: z.array(z.string()),
+      added: z.array(z.string()),
+      fresh: z.boolean(),
+    })
+    .nullable(),
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
-export function diagnose(dbPath: string, modelPath?: string): DoctorReport {
+export function diagnose(dbPath: string, modelPath?: string, workspace?: string): DoctorReport {
   let onnxruntime: string | null = null;
   let onnxruntimeProblem: string | null = null;
   try {
@@ -37,6 +50,7 @@ export function diagnose(dbPath: string, modelPath?: string): DoctorReport {
   }
   const lookup = findModel(packageRoot(), modelPath);
   const database = inspectDatabase(dbPath);
+  const index = workspace && database.exists && !database.problem ? indexFreshness(dbPath, workspace) : null;
   return {
     ok: onnxruntime !== null && lookup.model !== null && database.problem === null,
     engineVersion: ENGINE_VERSION,
@@ -47,7 +61,18 @@ export function diagnose(dbPath: string, modelPath?: string): DoctorReport {
     model: lookup.model,
     modelProblem: lookup.problem,
     database,
+    index,
   };
+}
+
+function indexFreshness(file: string, workspace: string): DoctorReport['index'] {
+  const db = openDatabase(file, { readonly: true });
+  try {
+    const { root, indexed, changed, deleted, added, fresh } = workspaceFreshness(new RetrievalStore(db), workspace);
+    return { root, indexed, changed, deleted, added, fresh };
+  } finally {
+    db.close();
+  }
 }
 
 /** Reads the database without creating or migrating it: doctor must never change what it inspects. */
@@ -83,6 +108,17 @@ function render(r: DoctorReport): string {
             ? `(schema v${r.database.schemaVersion})`
             : '(not created yet)'),
     ),
+    ...(r.index
+      ? [
+          line(
+            'index',
+            `${r.index.root}: ${r.index.indexed} files indexed, ` +
+              (r.index.fresh
+                ? 'up to date'
+                : `${r.index.changed.length} changed, ${r.index.deleted.length} deleted, ${r.index.added.length} new since indexing (run 'runbook-agent index')`),
+          ),
+        ]
+      : []),
     r.ok ? 'all good' : 'problems found',
   ].join('\n');
 }
@@ -90,9 +126,10 @@ function render(r: DoctorReport): string {
 export const doctor: CliCommand = {
   name: 'doctor',
   summary: 'report the runtime, the embedding model and the database',
-  usage: '[--json] [--db FILE] [--model DIR]',
+  usage: '[--json] [--db FILE] [--model DIR] [--workspace DIR]',
   options: {
     json: { type: 'boolean' },
+    workspace: { type: 'string' },
     db: { type: 'string' },
     model: { type: 'string' },
   },
@@ -100,6 +137,7 @@ export const doctor: CliCommand = {
     const report = diagnose(
       typeof values.db === 'string' ? values.db : defaultDatabasePath(),
       typeof values.model === 'string' ? values.model : undefined,
+      typeof values.workspace === 'string' ? values.workspace : undefined,
     );
     io.out(values.json ? JSON.stringify(report, null, 2) : render(report));
     return report.ok ? 0 : 1;

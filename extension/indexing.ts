@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import { indexProgress, indexWorkspace, retrievalStatus, type IndexResult } from '../protocol/retrieval';
+import type { EngineClient } from './engineClient';
+
+const DEBOUNCE_MS = 600;
+/** First full index waits a moment after activation, so starting the editor stays quick. */
+const INITIAL_DELAY_MS = 1500;
+
+export function excludeSetting(): string[] {
+  return vscode.workspace.getConfiguration('runbookAgent').get<string[]>('index.exclude', []);
+}
+
+/**
+ * Keeps the engine's runbook index in step with the workspace: a full (incremental) pass at start and on
+ * demand, then the paths named by file-system events, debounced. A status bar item shows the chunk count and
+ * whether files changed since they were indexed; long runs show a progress notification.
+ */
+export function register(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): void {
+  const status = vscode.window.createStatusBarItem('runbookAgent.index', vscode.StatusBarAlignment.Left, 10);
+  status.name = 'Runbook Agent Index';
+  status.command = 'runbookAgent.searchRunbooks';
+  const pending = new Map<string, Set<string>>(); // root -> relative paths
+  let timer: NodeJS.Timeout | undefined;
+  let progressReport: ((p: { message: string; increment?: number }) => void) | undefined;
+  let lastFraction = 0;
+  const hooked = new WeakSet<object>();
+
+  const hookProgress = async () => {
+    const client = await engine.ready();
+    if (hooked.has(client)) return;
+    hooked.add(client);
+    client.onNotification(indexProgress.method, (raw: unknown) => {
+      const p = indexProgress.params.safeParse(raw);
+      if (!p.success || !progressReport) return;
+      const fraction = p.data.total ? p.data.done / p.data.total : 0;
+      const increment = p.data.phase === 'embed' ? Math.max(0, (fraction - lastFraction) * 100) : undefined;
+      if (p.data.phase === 'embed') lastFraction = fraction;
+      progressReport({ message: `${p.data.phase} ${p.data.done}/${p.data.total}`, increment });
+    });
+  };
+
+  const roots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+
+  const refreshStatus = async () => {
+    try {
+      const s = await engine.request(retrievalStatus, { roots: roots(), exclude: excludeSetting() });
+      if (s.problem) {
+        status.text = '$(warning) Runbooks';
+        status.tooltip = `Runbook index unavailable: ${s.problem}`;
+      } else {
+        status.text = `$(book) ${s.chunks} chunks${s.indexing ? ' $(sync~spin)' : s.staleFiles ? ` $(warning) ${s.staleFiles} stale` : ''}`;
+        status.tooltip = new vscode.MarkdownString(
+          `**Runbook index**: ${s.documents} files, ${s.chunks} chunks\n\n` +
+            `Model: ${s.modelId ?? 'none yet'}\n\nLast indexed: ${s.lastIndexedAt ?? 'never'}\n\n` +
+            (s.staleFiles ? `${s.staleFiles} file(s) changed since they were indexed.` : 'Up to date with the workspace.') +
+            '\n\nClick to search runbooks.',
+        );
+      }
+      status.show();
+    } catch (error) {
+      log.warn(`runbook index status: ${(error as Error).message}`);
+    }
+  };
+
+  const logResult = (r: IndexResult) => {
+    log.info(`indexed ${r.root}: ${r.changed} changed, ${r.unchanged} unchanged, ${r.removed} removed, ${r.embedded} embedded in ${r.ms} ms`);
+    for (const s of r.skipped) log.info(`  skipped ${s.path}: ${s.reason}`);
+  };
+
+  const indexAll = async (notify: boolean) => {
+    const folders = roots();
+    if (!folders.length) return;
+    await hookProgress();
+    await vscode.window.withProgress(
+      { location: notify ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: 'Runbook Agent: indexing runbooks' },
+      async (progress) => {
+        progressReport = (p) => progress.report(p);
+        lastFraction = 0;
+        try {
+          for (const root of folders) logResult(await engine.request(indexWorkspace, { root, exclude: excludeSetting() }));
+        } catch (error) {
+          log.error(`indexing failed: ${(error as Error).message}`);
+          if (notify) void vscode.window.showWarningMessage(`Runbook Agent: indexing failed: ${(error as Error).message}`);
+        } finally {
+          progressReport = undefined;
+        }
+      },
+    );
+    await refreshStatus();
+  };
+
+  const flush = async () => {
+    timer = undefined;
+    const batches = [...pending].map(([root, paths]) => ({ root, paths: [...paths] }));
+    pending.clear();
+    for (const { root, paths } of batches) {
+      try {
+        logResult(await engine.request(indexWorkspace, { root, paths, exclude: excludeSetting() }));
+      } catch (error) {
+        log.error(`re-indexing ${paths.length} path(s) failed: ${(error as Error).message}`);
+      }
+    }
+    await refreshStatus();
+  };
+
+  const changed = (uri: vscode.Uri) => {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder || folder.uri.scheme !== 'file') return;
+    const rel = vscode.workspace.asRelativePath(uri, false);
+    if (!rel || rel === uri.fsPath) return;
+    const set = pending.get(folder.uri.fsPath) ?? new Set<string>();
+    set.add(rel);
+    pending.set(folder.uri.fsPath, set);
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => void flush(), DEBOUNCE_MS);
+  };
+
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{md,markdown}');
+  const initial = setTimeout(() => void indexAll(false), INITIAL_DELAY_MS);
+  context.subscriptions.push(
+    status,
+    watcher,
+    watcher.onDidCreate(changed),
+    watcher.onDidChange(changed),
+    watcher.onDidDelete(changed),
+    // Folder deletes and renames do not match the Markdown glob; the paths themselves are enough for the engine.
+    vscode.workspace.onDidDeleteFiles((e) => e.files.forEach(changed)),
+    vscode.workspace.onDidRenameFiles((e) => e.files.forEach((f) => (changed(f.oldUri), changed(f.newUri)))),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void indexAll(false)),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('runbookAgent.index.exclude')) void indexAll(false);
+    }),
+    engine.onDidRestart(() => void refreshStatus()),
+    vscode.commands.registerCommand('runbookAgent.reindexRunbooks', () => indexAll(true)),
+    { dispose: () => (clearTimeout(initial), timer && clearTimeout(timer)) },
+  );
+}

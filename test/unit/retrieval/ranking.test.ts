@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../../../engine/db/open';
+import { reciprocalRankFusion } from '../../../engine/retrieval/fusion';
+import { ftsQuery, lexicalSearch } from '../../../engine/retrieval/lexical';
+import { RetrievalStore } from '../../../engine/retrieval/store';
+import { chunkMarkdown } from '../../../engine/retrieval/chunk/chunker';
+import { tempDir } from '../../helpers/tmp';
+
+describe('lexical ranking and fusion', () => {
+  it('turns any text into a safe FTS5 query', () => {
+    expect(ftsQuery('Disk "full" AND NEAR(x) -foo * {{ $labels.pod }}')).toBe('"disk" OR "full" OR "and" OR "near" OR "foo" OR "labels" OR "pod"');
+    expect(ftsQuery('?? !! a')).toBeNull();
+  });
+
+  it('ranks with bm25 over path, heading and text, and survives hostile queries', () => {
+    const db = openDatabase(path.join(tempDir(), 'x.sqlite'));
+    const store = new RetrievalStore(db);
+    const put = (rel: string, text: string) =>
+      store.putDocument('/ws', rel, { hash: rel, size: 1, mtimeMs: 1, title: rel }, chunkMarkdown(rel, text, { keyPrefix: '/ws' }).chunks);
+    db.transaction(() => {
+      put('EtcdNoLeader.md', '# EtcdNoLeader\n\n## Meaning\n\nThe etcd cluster has no leader.\n');
+      put('Disk.md', '# Disk\n\n## Meaning\n\nThe disk is almost full; etcd may stop.\n');
+      put('Other.md', '# Other\n\nNothing related here.\n');
+    })();
+    const hits = lexicalSearch(db, 'EtcdNoLeader etcd has no leader', 10);
+    const paths = hits.map((h) => store.chunksById([h.id]).get(h.id)!.path);
+    expect(paths[0]).toBe('EtcdNoLeader.md');
+    expect(paths).not.toContain('Other.md');
+    expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
+    for (const q of ['"', 'AND OR NOT', 'NEAR(', '*', '-', "'); DROP TABLE chunks; --"]) expect(() => lexicalSearch(db, q, 5)).not.toThrow();
+    db.close();
+  });
+
+  it('fuses rankings by reciprocal rank: agreement beats one strong vote', () => {
+    const fused = reciprocalRankFusion([
+      [{ id: 1, score: 9 }, { id: 2, score: 8 }, { id: 3, score: 7 }],
+      [{ id: 4, score: 0.9 }, { id: 2, score: 0.8 }, { id: 1, score: 0.1 }],
+    ]);
+    // 2 (second in both) outranks 4 (first in one list only); 1 (first and third) edges out 2.
+    expect(fused.map((f) => f.id)).toEqual([1, 2, 4, 3]);
+    expect(fused[0]!.score).toBeCloseTo(1 / 61 + 1 / 63, 10);
+    expect(fused[1]!.score).toBeCloseTo(2 / 62, 10);
+  });
+});
