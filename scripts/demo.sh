@@ -19,7 +19,9 @@ mkdir -p "$work/user-data/User" "$work/extensions" "$work/xdg" "$work/tmp"
   "workbench.startupEditor": "none",
   "telemetry.telemetryLevel": "off",
   "extensions.autoCheckUpdates": false,
-  "git.openRepositoryInParentFolders": "never"
+  "git.openRepositoryInParentFolders": "never",
+  "chat.disableAIFeatures": true,
+  "workbench.secondarySideBar.defaultVisibility": "hidden"
 }
 JSON
 export XDG_CONFIG_HOME="$work/xdg" XDG_DATA_HOME="$work/xdg" TMPDIR="$work/tmp"
