@@ -1,0 +1,73 @@
+// One fenced block -> a step (shell or PromQL) or a context block. One step per block: a block is what the
+// author meant to run together, so `command` is the whole block (as a shell tool would run it) and `commands`
+// lists its logical commands.
+import { createHash } from 'node:crypto';
+import { parseInfoString } from './attributes';
+import { hasPrompt, splitConsole } from './console';
+import type { FencedBlock } from './markdown';
+import { findPlaceholders } from './placeholders';
+import type { ContextBlock, Step, Warning } from './schema';
+import { splitShellCommands } from './shell';
+
+export const SHELL_LANGUAGES = new Set(['sh', 'bash', 'shell', 'zsh', 'console']);
+export const PROMQL_LANGUAGES = new Set(['promql']);
+
+export type BlockResult = { step: Omit<Step, 'id'> } | { context: ContextBlock } | { empty: true };
+
+export function hash16(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+export function blockToStep(block: FencedBlock, warnings: Warning[]): BlockResult {
+  const info = parseInfoString(block.info);
+  for (const p of info.problems) warnings.push({ line: block.startLine, message: p });
+  const where = { sectionPath: block.sectionPath, startLine: block.startLine, endLine: block.endLine };
+  const language = info.language;
+  if (!SHELL_LANGUAGES.has(language) && !PROMQL_LANGUAGES.has(language)) {
+    return { context: { ...where, language, text: block.lines.join('\n') } };
+  }
+  let commands: string[];
+  let sampleOutput: string | undefined;
+  let promptless: boolean | undefined;
+  let command: string;
+  if (PROMQL_LANGUAGES.has(language)) {
+    // Queries are separated by blank lines; `#` lines are PromQL comments.
+    commands = block.lines
+      .filter((l) => !l.trimStart().startsWith('#'))
+      .join('\n')
+      .split(/\n\s*\n/)
+      .map((q) => q.trim())
+      .filter(Boolean);
+    command = commands.join('\n\n');
+  } else if (language === 'console' || hasPrompt(block.lines)) {
+    // Authors often paste a terminal session into a sh/bash fence: a prompt line means console rules apply.
+    const split = splitConsole(block.lines, language !== 'console');
+    commands = split.commands;
+    if (split.sampleOutput) sampleOutput = split.sampleOutput;
+    if (split.promptless) promptless = true;
+    command = commands.join('\n');
+  } else {
+    commands = splitShellCommands(block.lines);
+    command = commands.join('\n');
+  }
+  if (!commands.length) {
+    if (!sampleOutput) warnings.push({ line: block.startLine, message: `${language} block without any command` });
+    return { empty: true };
+  }
+  const name = typeof info.attributes.name === 'string' && info.attributes.name ? info.attributes.name : undefined;
+  const step: Omit<Step, 'id'> = {
+    ...(name ? { name } : {}),
+    ...where,
+    kind: PROMQL_LANGUAGES.has(language) ? 'promql' : 'shell',
+    language,
+    command,
+    commands,
+    contentHash: hash16(command),
+    attributes: info.attributes,
+    ...(info.declaredRisk ? { declaredRisk: info.declaredRisk } : {}),
+    placeholders: findPlaceholders(command, { shell: language !== 'promql' }),
+    ...(sampleOutput !== undefined ? { sampleOutput } : {}),
+    ...(promptless ? { promptless } : {}),
+  };
+  return { step };
+}
