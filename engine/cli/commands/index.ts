@@ -2,6 +2,8 @@ import type { CliCommand } from '../command';
 import { doctor } from './doctor';
 import { workflowCommands } from './workflowCommands';
 import { retrievalCommands } from './retrievalCommands';
+import { parseCommand } from './parse';
+import { classify } from './classify';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands];
+export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify];

@@ -1,0 +1,16 @@
+import { classifyCommand } from '../../risk';
+import type { CliCommand } from '../command';
+
+export const classify: CliCommand = {
+  name: 'classify',
+  summary: 'say whether a shell command only reads or may write (parsed, not pattern-matched)',
+  usage: '[--json] "COMMAND"',
+  options: { json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+  run({ values, positionals }, io) {
+    const result = classifyCommand(positionals[0]!);
+    io.out(values.json ? JSON.stringify(result) : `${result.risk}: ${result.reasons.join('; ')}`);
+    // Both answers are successful classifications; callers read the risk, not the exit code.
+    return 0;
+  },
+};
