@@ -30,6 +30,12 @@ export interface SearchHit {
   readonly text: string;
 }
 
+/** Where a hit points and how much to trust it: the fields every consumer (CLI JSON, editor) shows. */
+export function hitLocation(h: SearchHit) {
+  const { path, startLine, endLine, heading, score, docVersion, stale } = h;
+  return { path, startLine, endLine, heading, score, docVersion, stale };
+}
+
 /** How many candidates each ranker contributes before fusion. */
 const CANDIDATES = 100;
 

@@ -2,6 +2,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import { indexProgress, indexWorkspace, retrievalStatus, searchRunbooks } from '../../protocol/retrieval';
 import type { Engine } from '../engine';
 import { Retriever } from '../retrieval/retriever';
+import { hitLocation } from '../retrieval/search';
 import { handleRequest } from './rpc';
 
 const PREVIEW_CHARS = 400;
@@ -56,17 +57,7 @@ export function registerRetrievalHandlers(connection: Connection, getEngine: () 
   handleRequest(connection, searchRunbooks, async ({ query, k, mode, groupByDocument }) => {
     const hits = await get().search(query, { k, mode, groupByDocument });
     return {
-      hits: hits.map((h) => ({
-        root: h.root,
-        path: h.path,
-        startLine: h.startLine,
-        endLine: h.endLine,
-        heading: h.heading,
-        score: h.score,
-        docVersion: h.docVersion,
-        stale: h.stale,
-        preview: h.text.slice(0, PREVIEW_CHARS),
-      })),
+      hits: hits.map((h) => ({ root: h.root, ...hitLocation(h), preview: h.text.slice(0, PREVIEW_CHARS) })),
     };
   });
 

@@ -3,7 +3,7 @@ import { openDatabase } from '../../db/open';
 import { findModel } from '../../model/locate';
 import { defaultDatabasePath, packageRoot } from '../../paths';
 import { Retriever } from '../../retrieval/retriever';
-import type { SearchMode } from '../../retrieval/search';
+import { hitLocation, type SearchMode } from '../../retrieval/search';
 import { RetrievalStore } from '../../retrieval/store';
 import { UsageError, type CliCommand } from '../command';
 
@@ -41,16 +41,7 @@ export const search: CliCommand = {
     try {
       const hits = await retriever.search(positionals[0]!, { k, mode, groupByDocument: values.group === true });
       if (values.json) {
-        const out = hits.map((h) => ({
-          path: h.path,
-          startLine: h.startLine,
-          endLine: h.endLine,
-          heading: h.heading,
-          score: h.score,
-          docVersion: h.docVersion,
-          stale: h.stale,
-        }));
-        io.out(JSON.stringify(out, null, 2));
+        io.out(JSON.stringify(hits.map(hitLocation), null, 2));
       } else if (hits.length === 0) {
         io.out('no matches');
       } else {
