@@ -11,7 +11,7 @@ import { BackgroundCheckpointer } from '../engine/workflow/checkpointer';
 import { verifyChain } from '../engine/workflow/eventLog';
 import { intake } from '../engine/workflow/intake';
 import { Orchestrator } from '../engine/workflow/orchestrator';
-import { RunbookPlanner } from '../engine/workflow/planner';
+import { FixedPlanner } from '../engine/workflow/planner';
 import type { AnyTool } from '../engine/workflow/tool';
 import { fillCompleted, percentile, round, runbook, Target, timedTool } from './lib/workflowBench';
 
@@ -67,7 +67,7 @@ async function throughput(db: Db, file: string, mode: 'NORMAL' | 'NORMAL+bg' | '
   db.pragma(`synchronous = ${mode === 'NORMAL+bg' ? 'NORMAL' : mode}`);
   const checkpointer = mode === 'NORMAL+bg' ? new BackgroundCheckpointer(db, file) : undefined;
   const marks: Array<[number, number, string]> = [];
-  const orchestrator = new Orchestrator({ db, tools: [timedTool('noop', 'read', marks)], planner: new RunbookPlanner(runbook(steps)), checkpointer });
+  const orchestrator = new Orchestrator({ db, tools: [timedTool('noop', 'read', marks)], planner: new FixedPlanner(runbook(steps)), checkpointer });
   const before = (db.prepare('SELECT max(seq) AS s FROM workflow_events').get() as { s: number | null }).s ?? 0;
   const t0 = performance.now();
   for (let i = 0; i < workflows; i++) intake(db, { source: 'bench', title: `w${i}`, labels: { runbook: 'bench' } });
@@ -110,7 +110,7 @@ async function recoveryAfterKill(file: string) {
     { name: 'check', risk: 'read', toolClass: 'other', idempotent: false, input: Target, run: async () => ({ output: { ok: true } }) },
     { name: 'change', risk: 'write', toolClass: 'other', idempotent: false, input: Target, run: async () => ({ output: { ok: true } }) },
   ];
-  const orchestrator = new Orchestrator({ db, tools, planner: new RunbookPlanner(inflightRunbooks) });
+  const orchestrator = new Orchestrator({ db, tools, planner: new FixedPlanner(inflightRunbooks) });
   const recovered = orchestrator.recover();
   const tRecover = performance.now();
   await orchestrator.drain();
@@ -148,7 +148,7 @@ async function inflightChild(file: string): Promise<void> {
     { name: 'check', risk: 'read', toolClass: 'other', idempotent: false, input: Target, run: hang },
     { name: 'change', risk: 'write', toolClass: 'other', idempotent: false, input: Target, run: hang },
   ];
-  const orchestrator = new Orchestrator({ db, tools, planner: new RunbookPlanner(inflightRunbooks), concurrency: INFLIGHT, pollMs: 20, toolTimeoutMs: 3_600_000, leaseMs: 3_600_000, onError: (e) => process.stderr.write(`${String(e)}\n`) });
+  const orchestrator = new Orchestrator({ db, tools, planner: new FixedPlanner(inflightRunbooks), concurrency: INFLIGHT, pollMs: 20, toolTimeoutMs: 3_600_000, leaseMs: 3_600_000, onError: (e) => process.stderr.write(`${String(e)}\n`) });
   for (let i = 0; i < INFLIGHT; i++) intake(db, { source: 'bench', title: `inflight ${i}`, labels: { runbook: i % 2 ? 'write' : 'read' } });
   orchestrator.start();
   for (;;) {

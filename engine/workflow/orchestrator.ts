@@ -258,7 +258,7 @@ export class Orchestrator {
     let result;
     try {
       result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out`, (signal) =>
-        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason }, signal),
+        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason, rejected: [] }, signal),
       );
     } catch (error) {
       const cls = classify(error);

@@ -1,17 +1,60 @@
 import { z } from 'zod';
 
+/** Where a step came from: the runbook section that proposed it (shown on approval cards, kept for audit). */
+export const StepSource = z
+  .object({
+    path: z.string().max(1000),
+    startLine: z.number().int().positive(),
+    endLine: z.number().int().positive(),
+    heading: z.string().max(500).optional(),
+    /** Content hash of the document when the planner read it. */
+    docVersion: z.string().max(100).optional(),
+    /** The retrieved chunk (provenance id) the step was taken from, when retrieval found it. */
+    chunkId: z.string().max(100).optional(),
+  })
+  .strict();
+export type StepSource = z.infer<typeof StepSource>;
+
+/** VALIDATING checks on a step's output (see engine/tools: shell output has exitCode and stdout). */
+export const Check = z
+  .object({
+    exitCode: z.number().int().optional(),
+    /** stdout must contain this text. */
+    contains: z.string().max(2000).optional(),
+    /** The first number in stdout must be below this. */
+    lessThan: z.number().optional(),
+  })
+  .strict();
+export type Check = z.infer<typeof Check>;
+
+export const Phase = z.enum(['diagnose', 'mitigate', 'verify']);
+export type Phase = z.infer<typeof Phase>;
+
 export const PlanStep = z
   .object({
     id: z.string().min(1).max(100),
     tool: z.string().min(1).max(100),
+    /**
+     * Validated against the tool's own schema. String inputs may hold `{{answer:NAME}}` markers: an earlier
+     * ask_person step asks for NAME, and the orchestrator puts the answer in (quoted for the tool) before running.
+     */
     input: z.unknown(),
-    /** A person must approve this step before it runs (the workflow waits in WAITING_FOR_PERSON). */
+    /** The planner asks for a person's approval. The policy gate may require one anyway (every write does). */
     approval: z.boolean().default(false),
     /** Checked in VALIDATING: the step's output, as JSON text, must contain this string. */
     expect: z.string().optional(),
+    /** The planner's view; the engine assesses the input itself and takes the more dangerous of the two. */
+    risk: z.enum(['read', 'write']).optional(),
+    phase: Phase.optional(),
+    /** A short decision summary (why this step), not a model's reasoning. */
+    rationale: z.string().max(500).optional(),
+    source: StepSource.optional(),
+    /** Verification steps: the outcome that counts as fixed. */
+    check: Check.optional(),
   })
   .strict();
 export type PlanStep = z.infer<typeof PlanStep>;
+export type PlanStepInput = z.input<typeof PlanStep>;
 
 export const Plan = z
   .object({

@@ -10,6 +10,19 @@ export interface PlanRequest {
   readonly replans: number;
   /** Why the previous plan failed, for a re-plan; null the first time. */
   readonly feedback: string | null;
+  /** Steps a person rejected in this workflow, with their reasons: a re-plan must not propose them again. */
+  readonly rejected: ReadonlyArray<{ readonly stepId: string; readonly reason: string }>;
+}
+
+/** What went into a plan, for the trace (never the model's reasoning). */
+export interface PlanTrace {
+  readonly model?: string;
+  readonly templateVersion?: string;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+  /** Model routing: which planner or model was chosen, and why. */
+  readonly route?: { readonly choice: string; readonly reason: string };
+  readonly attempts?: number;
 }
 
 export interface PlanResult {
@@ -18,9 +31,10 @@ export interface PlanResult {
   readonly tokens?: number;
   /** What retrieval showed the planner; stored per workflow for audit. */
   readonly snapshot?: readonly SnapshotHit[];
+  readonly trace?: PlanTrace;
 }
 
-/** Alert or request in, plan out. Model-backed planners arrive with the planning issue. */
+/** Alert or request in, plan out: engine/planning holds the runbook, OpenAI-compatible and vscode.lm planners. */
 export interface Planner {
   readonly name: string;
   /** Circuit breaker key: failures of one provider open "model:<provider>". */
@@ -31,11 +45,11 @@ export interface Planner {
 export type RunbookSteps = Record<string, ReadonlyArray<Omit<PlanStep, 'approval'> & { approval?: boolean }>>;
 
 /**
- * Deterministic planner: the alert's `runbook` label picks a fixed list of steps, and `{{label}}` in string
- * inputs is replaced by that label's value. Enough for tests, the crash harness and benchmarks.
+ * Fixture planner: the alert's `runbook` label picks a fixed list of steps, and `{{label}}` in string inputs is
+ * replaced by that label's value. For tests, the crash harness and benchmarks; users get engine/planning.
  */
-export class RunbookPlanner implements Planner {
-  readonly name = 'runbook';
+export class FixedPlanner implements Planner {
+  readonly name = 'fixed';
   readonly provider = 'none';
   constructor(private readonly runbooks: RunbookSteps) {}
 

@@ -18,8 +18,23 @@ export interface Tool<I = unknown> {
   readonly timeoutMs?: number;
   /** Per-tool retry policy overrides, by failure class. */
   readonly retry?: RetryOverrides;
+  /**
+   * The risk of this one input, when it depends on the input (a shell command, an HTTP method). The engine
+   * takes the more dangerous of this, the plan's claim and `risk`; without it `risk` applies.
+   */
+  assess?(input: I): Assessment;
+  /** How an untrusted value (alert label, a person's answer) is embedded in this tool's string inputs. */
+  quote?(value: string): string;
+  /** One line a person reads on an approval card: what exactly will run. */
+  describe?(input: I): string;
   /** `call.key` is the idempotency key: pass it on to APIs that deduplicate (e.g. an Idempotency-Key header). */
   run(input: I, signal: AbortSignal, call: ToolCall): Promise<ToolOutput>;
+}
+
+export interface Assessment {
+  readonly risk: 'read' | 'write';
+  /** Short sentences; for a write, what makes it one. */
+  readonly reasons: readonly string[];
 }
 
 export interface ToolCall {

@@ -9,7 +9,7 @@ import { openDatabase } from '../../db/open';
 import { BackgroundCheckpointer } from '../checkpointer';
 import { intake } from '../intake';
 import { Orchestrator } from '../orchestrator';
-import { RunbookPlanner } from '../planner';
+import { FixedPlanner } from '../planner';
 import { queuedCount } from '../queue';
 import { HARNESS_RUNBOOKS, harnessTools } from './tools';
 
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     checkpointer,
     db,
     tools: harnessTools(values.dir),
-    planner: new RunbookPlanner(HARNESS_RUNBOOKS),
+    planner: new FixedPlanner(HARNESS_RUNBOOKS),
     concurrency: Number(values.concurrency ?? 4),
     leaseMs: 10_000,
     toolTimeoutMs: 10_000,

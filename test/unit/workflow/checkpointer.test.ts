@@ -4,7 +4,7 @@ import { openDatabase } from '../../../engine/db/open';
 import { BackgroundCheckpointer } from '../../../engine/workflow/checkpointer';
 import { intake } from '../../../engine/workflow/intake';
 import { Orchestrator } from '../../../engine/workflow/orchestrator';
-import { RunbookPlanner } from '../../../engine/workflow/planner';
+import { FixedPlanner } from '../../../engine/workflow/planner';
 import { tempDir } from '../../helpers/tmp';
 import { assertConsistent, scriptedTool } from './fixtures';
 
@@ -15,7 +15,7 @@ describe('background checkpointer', () => {
     const checkpointer = new BackgroundCheckpointer(db, file, { intervalMs: 20 });
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     const tool = scriptedTool('noop');
-    const orchestrator = new Orchestrator({ db, tools: [tool], planner: new RunbookPlanner({ main: [{ id: 'a', tool: 'noop', input: { target: 'x' } }] }), checkpointer });
+    const orchestrator = new Orchestrator({ db, tools: [tool], planner: new FixedPlanner({ main: [{ id: 'a', tool: 'noop', input: { target: 'x' } }] }), checkpointer });
     for (let i = 0; i < 50; i++) intake(db, { source: 's', title: `t${i}`, labels: { runbook: 'main' } });
     await orchestrator.drain();
     const report = await checkpointer.nextReport();

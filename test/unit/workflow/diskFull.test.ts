@@ -8,7 +8,7 @@ import { StorageProblem } from '../../../engine/workflow/errors';
 import { verifyChain } from '../../../engine/workflow/eventLog';
 import { intake } from '../../../engine/workflow/intake';
 import { Orchestrator } from '../../../engine/workflow/orchestrator';
-import { RunbookPlanner } from '../../../engine/workflow/planner';
+import { FixedPlanner } from '../../../engine/workflow/planner';
 import { tempDir } from '../../helpers/tmp';
 import { assertConsistent, scriptedTool } from './fixtures';
 
@@ -33,7 +33,7 @@ describe('full disk', () => {
       const db = openDatabase(file);
       const clock = new ManualClock();
       const tool = scriptedTool('noop', {}, () => ({ output: { blob: 'z'.repeat(4000) } }));
-      const orchestrator = new Orchestrator({ db, tools: [tool], planner: new RunbookPlanner({ main: [{ id: 'a', tool: 'noop', input: { target: 'x' } }] }), clock });
+      const orchestrator = new Orchestrator({ db, tools: [tool], planner: new FixedPlanner({ main: [{ id: 'a', tool: 'noop', input: { target: 'x' } }] }), clock });
       let error: unknown;
       for (let i = 0; i < 5000 && !error; i++) {
         try {

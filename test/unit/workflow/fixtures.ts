@@ -6,7 +6,7 @@ import { ManualClock, seededRandom } from '../../../engine/workflow/clock';
 import { verifyChain } from '../../../engine/workflow/eventLog';
 import { intake } from '../../../engine/workflow/intake';
 import { Orchestrator, type OrchestratorOptions } from '../../../engine/workflow/orchestrator';
-import { RunbookPlanner, type Planner, type RunbookSteps } from '../../../engine/workflow/planner';
+import { FixedPlanner, type Planner, type RunbookSteps } from '../../../engine/workflow/planner';
 import { replayWorkflow } from '../../../engine/workflow/replay';
 import { loadView } from '../../../engine/workflow/store';
 import type { AnyTool, Tool, ToolOutput } from '../../../engine/workflow/tool';
@@ -50,7 +50,7 @@ export function fixture(tools: AnyTool[], runbooks: RunbookSteps | Planner, opti
   const file = path.join(tempDir('rba-wf-'), 'engine.sqlite');
   const db = openDatabase(file);
   const clock = new ManualClock();
-  const planner = 'plan' in runbooks ? (runbooks as Planner) : new RunbookPlanner(runbooks as RunbookSteps);
+  const planner = 'plan' in runbooks ? (runbooks as Planner) : new FixedPlanner(runbooks as RunbookSteps);
   const orchestrator = new Orchestrator({ db, tools, planner, clock, random: seededRandom(42), ...options });
   return {
     db,

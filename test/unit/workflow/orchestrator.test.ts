@@ -5,7 +5,7 @@ import { Orchestrator } from '../../../engine/workflow/orchestrator';
 import { approve, resolve } from '../../../engine/workflow/person';
 import { leaseNext, queuedCount } from '../../../engine/workflow/queue';
 import { loadSnapshot } from '../../../engine/workflow/snapshot';
-import { RunbookPlanner } from '../../../engine/workflow/planner';
+import { FixedPlanner } from '../../../engine/workflow/planner';
 import { listToolCalls } from '../../../engine/workflow/toolCalls';
 import { setKillSwitch } from '../../../engine/workflow/killSwitch';
 import { assertConsistent, eventData, eventTypes, fixture, scriptedTool, stateOf } from './fixtures';
@@ -90,7 +90,7 @@ describe('orchestrator', () => {
       return { output: {} };
     });
     const f = fixture([slow], { main: [{ id: 's', tool: 'check_disk', input: { target: 'a' } }] });
-    const live = new Orchestrator({ db: f.db, tools: [slow], planner: new RunbookPlanner({ main: [{ id: 's', tool: 'check_disk', input: { target: 'a' } }] }), concurrency: 3, pollMs: 5 });
+    const live = new Orchestrator({ db: f.db, tools: [slow], planner: new FixedPlanner({ main: [{ id: 's', tool: 'check_disk', input: { target: 'a' } }] }), concurrency: 3, pollMs: 5 });
     const ids = Array.from({ length: 9 }, () => intake(f.db, { source: 's', title: 't', labels: { runbook: 'main' } }).workflow.id);
     live.start();
     while (queuedCount(f.db) > 0) await new Promise((r) => setTimeout(r, 10));

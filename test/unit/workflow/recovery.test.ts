@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { Orchestrator } from '../../../engine/workflow/orchestrator';
-import { RunbookPlanner } from '../../../engine/workflow/planner';
+import { FixedPlanner } from '../../../engine/workflow/planner';
 import { leaseNext } from '../../../engine/workflow/queue';
 import { listToolCalls } from '../../../engine/workflow/toolCalls';
 import type { AnyTool } from '../../../engine/workflow/tool';
@@ -21,7 +21,7 @@ async function interruptMidCall(tool: AnyTool & { calls: unknown[] }, release: (
   expect(stateOf(f.db, id).state).toBe('WAITING_FOR_TOOL');
   expect(listToolCalls(f.db, id)[0]?.status).toBe('intended');
   f.clock.advance(1000);
-  const second = new Orchestrator({ db: f.db, tools: [tool], planner: new RunbookPlanner(runbooks), clock: f.clock, leaseMs: 1000 });
+  const second = new Orchestrator({ db: f.db, tools: [tool], planner: new FixedPlanner(runbooks), clock: f.clock, leaseMs: 1000 });
   await second.drain();
   release();
   return { f, id, first };
@@ -96,7 +96,7 @@ describe('recover() at start-up', () => {
     while (hangs.size < 2) await new Promise((r) => setImmediate(r));
     // The engine "dies": its leases belong to a pid that no longer exists.
     f.db.prepare(`UPDATE tasks SET lease_owner = '${os.hostname()}/2147483646/dead'`).run();
-    const next = new Orchestrator({ db: f.db, tools: [read, write], planner: new RunbookPlanner(books), clock: f.clock });
+    const next = new Orchestrator({ db: f.db, tools: [read, write], planner: new FixedPlanner(books), clock: f.clock });
     expect(next.recover()).toEqual({ reclaimed: 2, unsettled: 2, rerun: 1, outcomeUnknown: 1 });
     expect(stateOf(f.db, a).state).toBe('EXECUTING');
     expect(stateOf(f.db, b)).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/^outcome unknown/) });

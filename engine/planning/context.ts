@@ -1,0 +1,26 @@
+import type { SearchHit } from '../retrieval/search';
+import type { AnyTool } from '../workflow/tool';
+import type { AlertRequest } from '../workflow/request';
+import type { SnapshotHit } from '../../protocol/workflow';
+
+/** What every planner may use besides the alert: the workspace, retrieval over its docs, the tools a plan may name. */
+export interface PlanningContext {
+  /** Absolute path of the workspace folder; runbook paths in hits are relative to it. */
+  readonly workspace: string;
+  /** Hybrid search over the workspace's indexed docs (engine/retrieval). */
+  search(query: string, k: number): Promise<SearchHit[]>;
+  /** The tools available to this engine; a plan naming any other tool is invalid. */
+  readonly tools: readonly AnyTool[];
+}
+
+/** The retrieval query for an alert: its name, title and human-written annotations, never raw label dumps. */
+export function alertQuery(request: AlertRequest): string {
+  const a = request.annotations;
+  const parts = [request.labels.alertname, request.title, a.summary, a.description, a.message, request.body];
+  return [...new Set(parts.filter((p): p is string => typeof p === 'string' && p.trim() !== ''))].join('\n').slice(0, 2000);
+}
+
+/** The audit record of what the planner saw. */
+export function snapshotOf(hits: readonly SearchHit[]): SnapshotHit[] {
+  return hits.map((h) => ({ chunkId: String(h.chunkId), docId: h.path, docVersion: h.docVersion, score: h.score, stale: h.stale }));
+}

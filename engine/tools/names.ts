@@ -1,0 +1,9 @@
+/** The tool catalogue's names: plans, prompts, policy rules and the panel refer to tools by these. */
+export const TOOL = {
+  shell: 'shell',
+  http: 'http_request',
+  readFile: 'read_file',
+  promql: 'promql_query',
+  ask: 'ask_person',
+} as const;
+export type ToolName = (typeof TOOL)[keyof typeof TOOL];
