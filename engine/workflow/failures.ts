@@ -15,6 +15,8 @@ export class ClassifiedError extends Error {
   constructor(
     readonly failureClass: FailureClass,
     message: string,
+    /** The other side asked us to wait this long (HTTP 429/503 Retry-After): the retry waits at least this. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = 'ClassifiedError';

@@ -23,6 +23,8 @@ export const Check = z
     contains: z.string().max(2000).optional(),
     /** The first number in stdout must be below this. */
     lessThan: z.number().optional(),
+    /** No output: stdout is empty, or a PromQL query returns no series (the alert's expression no longer holds). */
+    empty: z.boolean().optional(),
   })
   .strict();
 export type Check = z.infer<typeof Check>;
