@@ -93,6 +93,34 @@ export const WorkflowDetail = z.object({
 });
 export type WorkflowDetail = z.infer<typeof WorkflowDetail>;
 
+/**
+ * What a workflow in WAITING_FOR_PERSON waits for. `inputHash` binds an approval to the exact input shown:
+ * if the plan or the command changes, an approval given for the old one does not apply.
+ */
+export const Waiting = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('approval'),
+    stepId: z.string(),
+    stepIndex: z.number().int().nonnegative(),
+    tool: z.string(),
+    input: z.unknown(),
+    inputHash: z.string(),
+    /** What exactly will run, as a person reads it (the command, the URL). */
+    describe: z.string(),
+    risk: z.enum(['read', 'write']),
+    /** Why it is a write (the classifier's reasons). */
+    reasons: z.array(z.string()),
+    /** Why the policy gate wants a person (rule or tier). */
+    policy: z.string(),
+    rationale: z.string().optional(),
+    source: z.unknown().optional(),
+  }),
+  z.object({ kind: z.literal('question'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), name: z.string(), question: z.string() }),
+  z.object({ kind: z.literal('kill_switch'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), switch: z.string() }),
+  z.object({ kind: z.literal('trust'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), message: z.string() }),
+]);
+export type Waiting = z.infer<typeof Waiting>;
+
 export const BreakerStateName = z.enum(['closed', 'open', 'half-open']);
 export const BreakerState = z.object({
   name: z.string(),

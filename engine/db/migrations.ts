@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { createRetrievalTables } from '../retrieval/schema';
 import { createWorkflowTables } from '../workflow/schema';
+import { createTierTable } from '../policy/tiers';
 
 /**
  * Schema history. The version of a database is SQLite's `user_version`; each migration moves it up by one
@@ -29,6 +30,7 @@ export const migrations: readonly Migration[] = [
   },
   { version: 2, name: 'durable workflows', up: createWorkflowTables },
   { version: 3, name: 'retrieval index', up: createRetrievalTables },
+  { version: 4, name: 'capability tier per workspace', up: createTierTable },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -29,11 +29,11 @@ export function engagedSwitches(db: Db): Set<KillSwitchName> {
   return new Set(rows.map((r) => r.name));
 }
 
-/** The engaged switch that blocks this tool, or null. */
-export function blockingSwitch(db: Db, tool: AnyTool): KillSwitchName | null {
+/** The engaged switch that blocks this call (`risk` is the engine's assessment of its input), or null. */
+export function blockingSwitch(db: Db, tool: AnyTool, risk: 'read' | 'write' = tool.risk): KillSwitchName | null {
   const on = engagedSwitches(db);
   if (on.size === 0) return null;
-  if (tool.risk === 'write' && on.has('writes')) return 'writes';
+  if (risk === 'write' && on.has('writes')) return 'writes';
   if (tool.toolClass === 'network' && on.has('network')) return 'network';
   if (tool.toolClass === 'shell' && on.has('shell')) return 'shell';
   return null;

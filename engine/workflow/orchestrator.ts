@@ -2,11 +2,15 @@ import type { Db } from '../db/open';
 import { DEFAULT_BREAKER, Breakers, type BreakerConfig } from './breaker';
 import { budgetExceeded } from './budget';
 import { canonicalJson, sha256, toolCallKey } from './canonical';
-import { keyOf, rerunnable } from './stepRules';
+import type { Waiting } from '../../protocol/workflow';
+import { TOOL } from '../tools/names';
+import { answersUsed } from './answers';
+import { excerpt, failedChecks } from './checks';
+import { assess, effectiveInput, keyOf, rerunnable } from './stepRules';
 import { withTimeout } from './timeout';
 import { systemClock, type Clock, type Random } from './clock';
 import { LeaseLost } from './errors';
-import { classify, messageOf, type FailureClass } from './failures';
+import { ClassifiedError, classify, messageOf, type FailureClass } from './failures';
 import { blockingSwitch } from './killSwitch';
 import { Plan, type PlanStep } from './plan';
 import type { Planner } from './planner';
@@ -40,8 +44,10 @@ export interface OrchestratorOptions {
   readonly retryOverrides?: Readonly<Record<string, RetryOverrides>>;
   readonly breaker?: BreakerConfig;
   readonly breakerOverrides?: Readonly<Record<string, Partial<BreakerConfig>>>;
-  /** Policy gate: a reason string refuses the call (never retried). */
-  readonly policy?: (tool: AnyTool, input: unknown, view: WorkflowView) => string | null;
+  /** Policy gate (engine/policy): allow, wait for a person's approval, or deny (a violation, never retried). */
+  readonly policy?: (call: PolicyCall) => PolicyDecision;
+  /** Workspace trust: a message while execution is not allowed (the workflow waits for a person), else null. */
+  readonly mayExecute?: () => string | null;
   /** Idle workers poll at most this far apart (other processes may enqueue). */
   readonly pollMs?: number;
   /** Durable actions one lease may take before the workflow goes back to the queue (fairness). */
@@ -50,6 +56,22 @@ export interface OrchestratorOptions {
   readonly checkpointer?: { maybeCheckpoint(): void };
   /** Called when a worker loop hits an error (e.g. the database is locked or full); the loop backs off and goes on. */
   readonly onError?: (error: unknown) => void;
+}
+
+/** One call as the policy gate sees it: the effective input and the engine's own risk assessment. */
+export interface PolicyCall {
+  readonly tool: AnyTool;
+  readonly step: PlanStep;
+  readonly input: unknown;
+  readonly risk: 'read' | 'write';
+  readonly reasons: readonly string[];
+  readonly view: WorkflowView;
+}
+
+export interface PolicyDecision {
+  readonly action: 'allow' | 'approve' | 'deny';
+  readonly reason: string;
+  readonly by: string;
 }
 
 /** How one action ends for the task: keep going, come back later, or leave the queue. */
@@ -258,12 +280,12 @@ export class Orchestrator {
     let result;
     try {
       result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out`, (signal) =>
-        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason, rejected: [] }, signal),
+        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason, rejected: view.rejected }, signal),
       );
     } catch (error) {
       const cls = classify(error);
       if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breakerName);
-      return this.planFailed(view, lease, cls, messageOf(error), 0);
+      return this.planFailed(view, lease, cls, messageOf(error), 0, retryAfterOf(error));
     }
     this.breakers.success(breakerName);
     const tokens = result.tokens ?? 0;
@@ -271,7 +293,7 @@ export class Orchestrator {
     if (problem) return this.planFailed(view, lease, 'validation', `invalid plan: ${problem}`, tokens);
     const plan = Plan.parse(result.plan);
     const planVersion = view.planVersion + 1;
-    return this.commit(view, lease, [{ type: 'planned', to: 'PLANNED', data: { plan, planVersion, tokens, planner: planner.name } }], { kind: 'continue' }, () =>
+    return this.commit(view, lease, [{ type: 'planned', to: 'PLANNED', data: { plan, planVersion, tokens, planner: planner.name, trace: result.trace ?? null } }], { kind: 'continue' }, () =>
       saveSnapshot(this.db, view.id, planVersion, result.snapshot ?? []),
     );
   }
@@ -279,11 +301,15 @@ export class Orchestrator {
   private checkPlan(raw: unknown): string | null {
     const parsed = Plan.safeParse(raw);
     if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const asked = new Set<string>();
     for (const step of parsed.data.steps) {
       const tool = this.tools.get(step.tool);
-      if (!tool) return `step ${step.id}: unknown tool ${step.tool}`;
+      if (!tool) return `step ${step.id}: unknown tool ${step.tool} (known: ${this.tools.names().join(', ')})`;
       const input = tool.input.safeParse(step.input);
-      if (!input.success) return `step ${step.id}: input rejected by ${step.tool}: ${input.error.issues.map((i) => i.message).join('; ')}`;
+      if (!input.success) return `step ${step.id}: input rejected by ${step.tool}: ${input.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`;
+      const missing = answersUsed(step.input).filter((name) => !asked.has(name));
+      if (missing.length > 0) return `step ${step.id}: uses {{answer:${missing[0]}}} but no earlier ${TOOL.ask} step asks for it`;
+      if (step.tool === TOOL.ask) asked.add((input.data as { name: string }).name);
     }
     return null;
   }
@@ -314,8 +340,14 @@ export class Orchestrator {
     const over = budgetExceeded(view, this.clock.now(), { step: true, toolCall: true });
     if (over) return this.escalate(view, lease, over);
     if (!tool) return this.fail(view, lease, 'validation', `step ${step.id}: unknown tool ${step.tool}`);
-    const parsed = tool.input.safeParse(step.input);
-    if (!parsed.success) return this.fail(view, lease, 'validation', `step ${step.id}: input rejected by ${tool.name}`);
+    let raw: unknown;
+    try {
+      raw = effectiveInput(view, step, tool);
+    } catch (error) {
+      return this.fail(view, lease, 'validation', `step ${step.id}: ${messageOf(error)}`);
+    }
+    const parsed = tool.input.safeParse(raw);
+    if (!parsed.success) return this.fail(view, lease, 'validation', `step ${step.id}: input rejected by ${tool.name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const input: unknown = parsed.data;
     const key = toolCallKey(view.id, step.id, tool.name, input);
     const record = getToolCall(this.db, key);
@@ -324,29 +356,39 @@ export class Orchestrator {
       // Same workflow, step and input ran before (e.g. before a re-plan): reuse the stored result, never act twice.
       return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', data: { ...data, replayed: true, resultHash: sha256(canonicalJson(record.result)) } }], { kind: 'continue' });
     }
-    if ((record?.status === 'intended' || record?.status === 'unknown') && !rerunnable(tool)) {
+    if (tool.name === TOOL.ask) return this.ask(view, lease, step, input as { name: string; question: string }, key);
+    const assessment = assess(tool, step, input);
+    if ((record?.status === 'intended' || record?.status === 'unknown') && !rerunnable(tool, assessment.risk)) {
       return this.outcomeUnknown(view, lease, tool, step, key);
     }
-    if (step.approval && view.approvedStep !== view.stepIndex) {
-      return this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, reason: `step ${step.id} (${tool.name}) needs a person's approval` } }], { kind: 'settled' });
+    const waitFor = (waiting: Waiting, reason: string, extra: Record<string, unknown> = {}): Next =>
+      this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, ...extra, waiting, reason } }], { kind: 'settled' });
+    const decision = this.options.policy?.({ tool, step, input, risk: assessment.risk, reasons: assessment.reasons, view }) ?? { action: 'allow', reason: 'no policy configured', by: 'none' };
+    if (decision.action === 'deny') {
+      return this.escalate(view, lease, `policy violation at step ${step.id} (${tool.name}): ${decision.reason}`, { ...data, class: 'policy', policy: decision });
     }
-    const killed = blockingSwitch(this.db, tool);
-    if (killed) {
-      return this.commit(
-        view,
-        lease,
-        [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, killSwitch: killed, reason: `kill switch '${killed}' is on: step ${step.id} (${tool.name}) was not started` } }],
-        { kind: 'settled' },
+    const at = { stepId: step.id, stepIndex: view.stepIndex };
+    const untrusted = this.options.mayExecute?.() ?? null;
+    if (untrusted) return waitFor({ kind: 'trust', ...at, message: untrusted }, untrusted);
+    const inputHash = sha256(canonicalJson(input));
+    const approved = view.approval?.stepIndex === view.stepIndex && view.approval.planVersion === view.planVersion && view.approval.inputHash === inputHash;
+    if ((step.approval || decision.action === 'approve') && !approved) {
+      const describe = tool.describe?.(input) ?? canonicalJson(input);
+      return waitFor(
+        { kind: 'approval', ...at, tool: tool.name, input, inputHash, describe, risk: assessment.risk, reasons: [...assessment.reasons], policy: decision.reason, rationale: step.rationale, source: step.source },
+        `step ${step.id} (${tool.name}) needs a person's approval: ${decision.action === 'approve' ? decision.reason : 'the plan asks for it'}`,
       );
     }
-    const violation = this.options.policy?.(tool, input, view) ?? null;
-    if (violation) return this.escalate(view, lease, `policy violation at step ${step.id} (${tool.name}): ${violation}`, { ...data, class: 'policy' });
+    const killed = blockingSwitch(this.db, tool, assessment.risk);
+    if (killed) {
+      return waitFor({ kind: 'kill_switch', ...at, switch: killed }, `kill switch '${killed}' is on: step ${step.id} (${tool.name}) was not started`, { killSwitch: killed });
+    }
     const breakerName = `tool:${tool.name}`;
     const admission = this.breakers.acquire(breakerName);
     if (!admission.allowed) return this.stepFailed(view, lease, tool, key, 'breaker_open', `breaker ${breakerName} is open`, admission.retryInMs, false);
 
     const now = this.clock.now();
-    this.commit(view, lease, [{ type: 'step_started', to: 'WAITING_FOR_TOOL', actor: 'engine', data: { ...data, probe: admission.probe } }], { kind: 'continue' }, () =>
+    this.commit(view, lease, [{ type: 'step_started', to: 'WAITING_FOR_TOOL', actor: 'engine', data: { ...data, risk: assessment.risk, policy: decision, probe: admission.probe } }], { kind: 'continue' }, () =>
       markIntended(this.db, { key, workflowId: view.id, stepId: step.id, tool: tool.name, input, now }),
     );
     const started = { ...view, state: 'WAITING_FOR_TOOL' as const, usage: { ...view.usage, toolCalls: view.usage.toolCalls + 1 } };
@@ -356,8 +398,8 @@ export class Orchestrator {
     } catch (error) {
       const cls = classify(error);
       if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breakerName);
-      if (cls === 'tool_timeout' && !rerunnable(tool)) return this.outcomeUnknown(started, lease, tool, step, key, 'it timed out');
-      return this.stepFailed(started, lease, tool, key, cls, messageOf(error), 0, true);
+      if (cls === 'tool_timeout' && !rerunnable(tool, assessment.risk)) return this.outcomeUnknown(started, lease, tool, step, key, 'it timed out');
+      return this.stepFailed(started, lease, tool, key, cls, messageOf(error), retryAfterOf(error), true);
     }
     this.breakers.success(breakerName);
     return this.commit(
@@ -367,6 +409,22 @@ export class Orchestrator {
       { kind: 'continue' },
       () => markFinished(this.db, key, 'done', this.clock.now(), output.output ?? null, null),
     );
+  }
+
+  /** ask_person: the answer is the step's result; until a person gives it, the workflow waits for them. */
+  private ask(view: WorkflowView, lease: Lease, step: PlanStep, input: { name: string; question: string }, key: string): Next {
+    const answer = view.answers[input.name];
+    const data = { stepIndex: view.stepIndex, stepId: step.id, tool: TOOL.ask, key };
+    if (answer === undefined) {
+      const waiting: Waiting = { kind: 'question', stepId: step.id, stepIndex: view.stepIndex, name: input.name, question: input.question };
+      return this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, waiting, reason: `question for a person: ${input.question}` } }], { kind: 'settled' });
+    }
+    const now = this.clock.now();
+    const result = { name: input.name, answer };
+    return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', actor: 'person', data: { ...data, resultHash: sha256(canonicalJson(result)) } }], { kind: 'continue' }, () => {
+      markIntended(this.db, { key, workflowId: view.id, stepId: step.id, tool: TOOL.ask, input, now });
+      markFinished(this.db, key, 'done', now, result, null);
+    });
   }
 
   /** A failed call whose outcome is known (the tool reported it): retry, re-plan or escalate per policy. */
@@ -403,19 +461,35 @@ export class Orchestrator {
     const { step, tool } = current;
     const key = keyOf(view, step, tool);
     if (key === null) return this.escalate(view, lease, `outcome unknown: step ${step.id} input no longer fits tool ${tool.name}`);
-    if (!rerunnable(tool)) return this.outcomeUnknown(view, lease, tool, step, key);
-    return this.commit(view, lease, [{ type: 'step_rerun', to: 'EXECUTING', data: { stepIndex: view.stepIndex, tool: tool.name, key, reason: `re-running ${tool.risk === 'read' ? 'read-only' : 'idempotent'} step ${step.id} interrupted by an engine stop` } }], { kind: 'continue' });
+    const { risk } = assess(tool, step, effectiveInput(view, step, tool));
+    if (!rerunnable(tool, risk)) return this.outcomeUnknown(view, lease, tool, step, key);
+    return this.commit(view, lease, [{ type: 'step_rerun', to: 'EXECUTING', data: { stepIndex: view.stepIndex, tool: tool.name, key, reason: `re-running ${risk === 'read' ? 'read-only' : 'idempotent'} step ${step.id} interrupted by an engine stop` } }], { kind: 'continue' });
   }
 
+  /** Verified -> COMPLETED. An `expect` miss re-plans; a failed verification check escalates with the evidence. */
   private validate(view: WorkflowView, lease: Lease): Next {
+    const evidence: Array<{ stepId: string; problems: string[]; output: string }> = [];
     for (const step of view.plan?.steps ?? []) {
-      if (step.expect === undefined) continue;
+      if (step.expect === undefined && step.check === undefined) continue;
       const tool = this.tools.get(step.tool);
       const key = tool ? keyOf(view, step, tool) : null;
       const record = key === null ? null : getToolCall(this.db, key);
-      const text = record?.status === 'done' ? canonicalJson(record.result) : '';
-      if (!text.includes(step.expect)) return this.fail(view, lease, 'validation', `validation: output of step ${step.id} does not contain ${JSON.stringify(step.expect)}`);
+      const ran = record?.status === 'done';
+      if (step.expect !== undefined && !(ran && canonicalJson(record.result).includes(step.expect))) {
+        return this.fail(view, lease, 'validation', `validation: output of step ${step.id} does not contain ${JSON.stringify(step.expect)}`);
+      }
+      if (step.check === undefined) continue;
+      const problems = ran ? failedChecks(step.check, record.result) : ['the step did not run'];
+      if (problems.length > 0) evidence.push({ stepId: step.id, problems, output: ran ? excerpt(record.result) : '' });
+    }
+    if (evidence.length > 0) {
+      const summary = evidence.map((e) => `${e.stepId}: ${e.problems.join(', ')}`).join('; ');
+      return this.escalate(view, lease, `not verified: ${summary}`, { class: 'validation', evidence });
     }
     return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED' }], { kind: 'settled' });
   }
+}
+
+function retryAfterOf(error: unknown): number {
+  return error instanceof ClassifiedError ? (error.retryAfterMs ?? 0) : 0;
 }

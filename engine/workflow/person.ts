@@ -1,27 +1,88 @@
 import type { Db } from '../db/open';
+import { canonicalJson, sha256 } from './canonical';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
-import { IllegalTransition } from './errors';
+import { IllegalTransition, InvalidRequest } from './errors';
 import { schedule } from './queue';
 import { commit, requireView } from './store';
 import type { WorkflowView } from './view';
 
-/** What a person can do to a workflow that waits for them. Each is an event with actor "person". */
+/**
+ * What a person can do to a workflow that waits for them. Each is an event with actor "person"; those that
+ * hand the workflow back to the engine also put it in the queue, in the same transaction.
+ */
 
-/** Approves the waiting step (or lifts the pause after a kill switch was turned off); the engine resumes it. */
-export function approve(db: Db, id: string, by: string, clock: Clock = systemClock): WorkflowView {
+export interface StepRef {
+  /** The step the person means; refused if the workflow waits on another one. */
+  readonly stepId?: string;
+  /** The hash of the input the person saw; refused if the input changed since (a stale approval). */
+  readonly inputHash?: string;
+}
+
+function waitingView(db: Db, id: string, to: 'EXECUTING' | 'FAILED', ref: StepRef = {}): WorkflowView {
   const view = requireView(db, id);
-  if (view.state !== 'WAITING_FOR_PERSON') throw new IllegalTransition(view.state, 'EXECUTING');
+  if (view.state !== 'WAITING_FOR_PERSON') throw new IllegalTransition(view.state, to);
+  const w = view.waiting;
+  if (ref.stepId !== undefined && w && ref.stepId !== w.stepId) {
+    throw new InvalidRequest(`workflow ${id} waits on step ${w.stepId}, not ${ref.stepId}`);
+  }
+  if (ref.inputHash !== undefined && w?.kind === 'approval' && ref.inputHash !== w.inputHash) {
+    throw new InvalidRequest(`step ${w.stepId} changed since it was shown (input hash ${w.inputHash.slice(0, 12)}, not ${ref.inputHash.slice(0, 12)}); review it again`);
+  }
+  return view;
+}
+
+/**
+ * Approves the exact input of the waiting step (bound by its hash), or lifts a pause (kill switch, trust)
+ * after the cause is gone. Questions are answered with answer(), not approved.
+ */
+export function approve(db: Db, id: string, by: string, clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
+  const view = waitingView(db, id, 'EXECUTING', ref);
+  const w = view.waiting;
+  if (w?.kind === 'question') throw new InvalidRequest(`workflow ${id} waits for an answer to "${w.question}", not an approval`);
   const now = clock.now();
+  const inputHash = w?.kind === 'approval' ? w.inputHash : undefined;
   return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-    { type: 'approved', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, by } },
+    { type: 'approved', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w?.stepId ?? null, inputHash, by } },
   ]);
 }
 
-export function reject(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
-  return commit(db, { workflowId: id, now: clock.now() }, [
-    { type: 'escalated', to: 'ESCALATED', actor: 'person', data: { reason: `rejected by ${by}: ${note}`, by } },
+/** Replaces the waiting step's input. Nothing is approved: the engine classifies and checks policy again first. */
+export function edit(db: Db, id: string, stepId: string, input: unknown, by: string, clock: Clock = systemClock): WorkflowView {
+  const view = waitingView(db, id, 'EXECUTING', { stepId });
+  if (view.waiting?.kind !== 'approval') throw new InvalidRequest(`workflow ${id} is not waiting for an approval; only a step waiting for approval can be edited`);
+  const now = clock.now();
+  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
+    { type: 'edited', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId, input, inputHash: sha256(canonicalJson(input)), by } },
   ]);
+}
+
+/** Answers the waiting ask_person step; the answer fills `{{answer:NAME}}` in later steps. */
+export function answer(db: Db, id: string, value: string, by: string, clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
+  const view = waitingView(db, id, 'EXECUTING', ref);
+  const w = view.waiting;
+  if (w?.kind !== 'question') throw new InvalidRequest(`workflow ${id} is not waiting for an answer`);
+  if (value.length > 2000) throw new InvalidRequest('an answer is at most 2000 characters');
+  const now = clock.now();
+  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
+    { type: 'answered', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, name: w.name, value, by } },
+  ]);
+}
+
+/**
+ * Rejects the step waiting for approval: the workflow re-plans without it (bounded), or escalates when the
+ * planner has nothing else. A workflow waiting for anything else is escalated with the note.
+ */
+export function reject(db: Db, id: string, by: string, note: string, clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
+  const view = requireView(db, id);
+  const now = clock.now();
+  if (view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'approval') {
+    const w = waitingView(db, id, 'FAILED', ref).waiting!;
+    return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
+      { type: 'rejected', to: 'FAILED', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, note, by, class: 'rejected', reason: `step ${w.stepId} rejected by ${by}: ${note}` } },
+    ]);
+  }
+  return commit(db, { workflowId: id, now }, [{ type: 'escalated', to: 'ESCALATED', actor: 'person', data: { reason: `rejected by ${by}: ${note}`, by } }]);
 }
 
 /** Closes an escalated workflow after a person decided what happened (e.g. an "outcome unknown" write). */

@@ -1,4 +1,4 @@
-import type { Actor, WorkflowState } from '../../protocol/workflow';
+import type { Actor, Waiting, WorkflowState } from '../../protocol/workflow';
 import type { Budget } from './budget';
 import { assertTransition } from './states';
 import type { Plan } from './plan';
@@ -27,6 +27,9 @@ export type EventType =
   | 'failed'
   | 'waiting_for_person'
   | 'approved'
+  | 'answered'
+  | 'edited'
+  | 'rejected'
   | 'escalated'
   | 'resolved';
 
@@ -63,19 +66,25 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       replans: 0,
       usage: { steps: 0, toolCalls: 0, tokens: 0 },
       budget: d.budget,
-      approvedStep: null,
+      approval: null,
+      waiting: null,
+      answers: {},
+      edits: {},
+      rejected: [],
       createdAt: e.at,
       updatedAt: e.at,
     };
   }
   if (!view) throw new Error(`event ${e.type} for unknown workflow ${e.workflowId}`);
   const next: WorkflowView = { ...view, usage: { ...view.usage }, failures: { ...view.failures }, updatedAt: e.at };
+  const str = (k: string) => (typeof e.data[k] === 'string' ? (e.data[k] as string) : null);
   const cls = typeof e.data.class === 'string' ? e.data.class : null;
   if (e.to && e.to !== view.state) {
     assertTransition(view.state, e.to);
     next.state = e.to;
     next.reason = typeof e.data.reason === 'string' ? e.data.reason : null;
   }
+  if (next.state !== 'WAITING_FOR_PERSON') next.waiting = null;
   next.usage.tokens += num(e.data.tokens);
   switch (e.type) {
     case 'planned':
@@ -85,9 +94,12 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       next.stepIndex = 0;
       next.attempt = 0;
       next.failures = {};
-      next.approvedStep = null;
+      next.approval = null;
+      next.edits = {};
       break;
     case 'plan_failed':
+      // The message is the feedback a re-plan quotes.
+      next.reason = str('message') ?? next.reason;
       next.attempt++;
       if (cls) next.failures[cls] = (next.failures[cls] ?? 0) + 1;
       if (e.data.replan === true) next.replans++;
@@ -102,11 +114,27 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       next.failures = {};
       break;
     case 'step_failed':
+      next.reason = str('message') ?? next.reason;
       next.attempt++;
       if (cls) next.failures[cls] = (next.failures[cls] ?? 0) + 1;
       break;
-    case 'approved':
-      next.approvedStep = num(e.data.stepIndex);
+    case 'waiting_for_person':
+      next.waiting = (e.data.waiting as Waiting | undefined) ?? null;
+      break;
+    case 'approved': {
+      const hash = str('inputHash');
+      next.approval = hash === null ? null : { stepIndex: num(e.data.stepIndex), planVersion: view.planVersion, inputHash: hash };
+      break;
+    }
+    case 'edited':
+      next.approval = null;
+      next.edits = { ...view.edits, [str('stepId') ?? '']: e.data.input };
+      break;
+    case 'answered':
+      next.answers = { ...view.answers, [str('name') ?? '']: str('value') ?? '' };
+      break;
+    case 'rejected':
+      next.rejected = [...view.rejected, { stepId: str('stepId') ?? '', reason: str('note') ?? '', by: str('by') ?? '' }];
       break;
     default:
       break;

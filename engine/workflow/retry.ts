@@ -41,10 +41,13 @@ export function resolvePolicy(cls: FailureClass, policies: RetryPolicies, ...ove
 
 export type RetryDecision = { readonly action: 'retry'; readonly delayMs: number } | { readonly action: 'replan' } | { readonly action: 'escalate' };
 
-/** `failures` counts failures of this class for the current unit of work, including the one just seen. */
+/**
+ * `failures` counts failures of this class for the current unit of work, including the one just seen.
+ * `cooldownMs` is the least wait: a breaker's remaining cool-down, or a server's Retry-After.
+ */
 export function decideRetry(policy: RetryPolicy, failures: number, random: Random, cooldownMs = 0): RetryDecision {
   if (failures > policy.maxRetries) return { action: policy.then };
-  return { action: 'retry', delayMs: backoffDelay(policy.backoff, failures, random, cooldownMs) };
+  return { action: 'retry', delayMs: Math.max(cooldownMs, backoffDelay(policy.backoff, failures, random, cooldownMs)) };
 }
 
 export function backoffDelay(b: Backoff, n: number, random: Random, cooldownMs = 0): number {

@@ -15,7 +15,8 @@ export const TRANSITIONS: Readonly<Record<WorkflowState, readonly WorkflowState[
   WAITING_FOR_TOOL: ['EXECUTING', 'FAILED', 'ESCALATED'],
   VALIDATING: ['COMPLETED', 'FAILED', 'ESCALATED'],
   FAILED: ['PLANNED', 'ESCALATED'],
-  WAITING_FOR_PERSON: ['EXECUTING', 'ESCALATED'],
+  // -> FAILED: a person rejected the step, so the workflow re-plans without it (bounded) or escalates.
+  WAITING_FOR_PERSON: ['EXECUTING', 'FAILED', 'ESCALATED'],
   ESCALATED: ['COMPLETED'],
   COMPLETED: [],
 };

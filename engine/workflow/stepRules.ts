@@ -1,15 +1,38 @@
+import { bindAnswers } from './answers';
 import { toolCallKey } from './canonical';
 import type { PlanStep } from './plan';
-import type { AnyTool } from './tool';
+import type { AnyTool, Assessment } from './tool';
 import type { WorkflowView } from './view';
+
+/**
+ * The input a step runs with: a person's edit if there is one, else the plan's input, with answers filled in
+ * (quoted by the tool). Throws when an answer is still missing.
+ */
+export function effectiveInput(view: WorkflowView, step: PlanStep, tool: AnyTool): unknown {
+  const raw = step.id in view.edits ? view.edits[step.id] : step.input;
+  return bindAnswers(raw, view.answers, tool.quote?.bind(tool));
+}
 
 /** The step's idempotency key, or null when its input does not (or no longer) fit the tool's schema. */
 export function keyOf(view: WorkflowView, step: PlanStep, tool: AnyTool): string | null {
-  const input = tool.input.safeParse(step.input);
+  let raw: unknown;
+  try {
+    raw = effectiveInput(view, step, tool);
+  } catch {
+    return null;
+  }
+  const input = tool.input.safeParse(raw);
   return input.success ? toolCallKey(view.id, step.id, tool.name, input.data) : null;
 }
 
-/** Read-only and idempotent tools may run again after an interruption; other writes may not. */
-export function rerunnable(tool: AnyTool): boolean {
-  return tool.risk === 'read' || tool.idempotent;
+/** The engine's own view of a call's risk: the tool's assessment of this input, raised by the plan's claim. */
+export function assess(tool: AnyTool, step: PlanStep, input: unknown): Assessment {
+  const own: Assessment = tool.assess?.(input) ?? { risk: tool.risk, reasons: tool.risk === 'write' ? [`${tool.name} is a write tool`] : [] };
+  if (step.risk === 'write' && own.risk === 'read') return { risk: 'write', reasons: ['the plan marks this step as a write'] };
+  return own;
+}
+
+/** Reads and idempotent tools may run again after an interruption; other writes may not. */
+export function rerunnable(tool: AnyTool, risk: 'read' | 'write' = tool.risk): boolean {
+  return risk === 'read' || tool.idempotent;
 }

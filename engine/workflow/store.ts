@@ -8,7 +8,12 @@ import { sql } from './sql';
 
 export function loadView(db: Db, id: string): WorkflowView | null {
   const row = sql(db, 'SELECT view FROM workflows WHERE id = ?').get(id) as { view: string } | undefined;
-  return row ? (JSON.parse(row.view) as WorkflowView) : null;
+  return row ? withDefaults(JSON.parse(row.view) as WorkflowView) : null;
+}
+
+/** Views written before a field existed get its empty value (the stored JSON is never rewritten for this). */
+function withDefaults(v: WorkflowView): WorkflowView {
+  return { ...v, approval: v.approval ?? null, waiting: v.waiting ?? null, answers: v.answers ?? {}, edits: v.edits ?? {}, rejected: v.rejected ?? [] };
 }
 
 export function requireView(db: Db, id: string): WorkflowView {

@@ -1,4 +1,4 @@
-import type { Usage, WorkflowState } from '../../protocol/workflow';
+import type { Usage, Waiting, WorkflowState } from '../../protocol/workflow';
 import type { AlertRequest } from './request';
 import type { Budget } from './budget';
 import type { Plan } from './plan';
@@ -21,7 +21,16 @@ export interface WorkflowView {
   replans: number;
   usage: Usage;
   budget: Budget;
-  approvedStep: number | null;
+  /** A person's approval of one step of one plan version, bound to the hash of the exact input they saw. */
+  approval: { stepIndex: number; planVersion: number; inputHash: string } | null;
+  /** What the workflow waits for while in WAITING_FOR_PERSON; null otherwise. */
+  waiting: Waiting | null;
+  /** Answers to ask_person steps, by name: facts from a person, kept across re-plans. */
+  answers: Record<string, string>;
+  /** Inputs a person edited, by step id (cleared by a re-plan). */
+  edits: Record<string, unknown>;
+  /** Steps a person rejected, for re-plans. */
+  rejected: Array<{ stepId: string; reason: string; by: string }>;
   createdAt: number;
   updatedAt: number;
 }

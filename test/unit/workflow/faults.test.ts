@@ -75,7 +75,9 @@ describe('retries per failure class', () => {
       throw new ClassifiedError('policy', 'restarting production needs a change ticket');
     });
     const gated = scriptedTool('drop_db', { risk: 'write' });
-    const f = fixture([tool, gated], { a: one('restart').main, b: one('drop_db').main }, { policy: (t) => (t.name === 'drop_db' ? 'dropping a database is never automated' : null) });
+    const f = fixture([tool, gated], { a: one('restart').main, b: one('drop_db').main }, {
+      policy: (c) => (c.tool.name === 'drop_db' ? { action: 'deny', reason: 'dropping a database is never automated', by: 'test rule' } : { action: 'allow', reason: 'test', by: 'test' }),
+    });
     const a = f.start({ runbook: 'a' });
     const b = f.start({ runbook: 'b' });
     await f.orchestrator.drain();

@@ -1,0 +1,18 @@
+/**
+ * Globs for policy rules, compiled to anchored regular expressions with no nested quantifiers (linear
+ * matching, whatever the command). `*` is any text, `?` one character; everything else is literal.
+ */
+export function globToRegExp(glob: string, anywhere = false): RegExp {
+  let body = '';
+  for (const ch of glob) {
+    if (ch === '*') body += '[\\s\\S]*';
+    else if (ch === '?') body += '[\\s\\S]';
+    else body += ch.replace(/[.+^${}()|[\]\\/-]/g, '\\$&');
+  }
+  return anywhere ? new RegExp(body) : new RegExp(`^${body}$`);
+}
+
+/** Shell syntax that could chain or hide a second command: allow rules never match such commands. */
+export function hasShellSyntax(command: string): boolean {
+  return /[;&|`$<>(){}\n\r\\]/.test(command);
+}

@@ -1,0 +1,38 @@
+import type Database from 'better-sqlite3';
+import type { Db } from '../db/open';
+import { appendEvent } from '../workflow/eventLog';
+import { storageError } from '../workflow/errors';
+import { DEFAULT_TIER, Tier } from './schema';
+
+/** The tier of each workspace, kept in the user's own database (never in the repository it applies to). */
+export function createTierTable(db: Database.Database): void {
+  db.exec(`
+    CREATE TABLE workspace_tiers (
+      root TEXT PRIMARY KEY,
+      tier TEXT NOT NULL CHECK (tier IN ('read-only', 'approved-writes', 'auto-approve')),
+      changed_by TEXT NOT NULL,
+      changed_at INTEGER NOT NULL
+    ) STRICT;
+  `);
+}
+
+/** A workspace seen for the first time is read-only. */
+export function getTier(db: Db, root: string): Tier {
+  const row = db.prepare('SELECT tier FROM workspace_tiers WHERE root = ?').get(root) as { tier: string } | undefined;
+  return row ? Tier.parse(row.tier) : DEFAULT_TIER;
+}
+
+/** Each change is an event in the chained log, like a kill switch. */
+export function setTier(db: Db, root: string, tier: Tier, by: string, now: number): void {
+  try {
+    db.transaction(() => {
+      db.prepare(
+        `INSERT INTO workspace_tiers (root, tier, changed_by, changed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (root) DO UPDATE SET tier = excluded.tier, changed_by = excluded.changed_by, changed_at = excluded.changed_at`,
+      ).run(root, tier, by, now);
+      appendEvent(db, { workflowId: null, type: 'tier', from: null, to: null, actor: 'person', attempt: 0, at: now, data: { root, tier, by } });
+    }).immediate();
+  } catch (error) {
+    throw storageError(error);
+  }
+}
