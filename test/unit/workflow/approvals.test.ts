@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { decide } from '../../../engine/policy/gate';
+import type { Tier } from '../../../engine/policy/schema';
+import { classifyCommand } from '../../../engine/risk';
+import { shellQuote } from '../../../engine/tools/quote';
+import { ClassifiedError } from '../../../engine/workflow/failures';
+import type { PolicyCall } from '../../../engine/workflow/orchestrator';
+import { answer, approve, edit, reject } from '../../../engine/workflow/person';
+import type { Planner, PlanRequest } from '../../../engine/workflow/planner';
+import type { PlanStepInput } from '../../../engine/workflow/plan';
+import type { AnyTool } from '../../../engine/workflow/tool';
+import { assertConsistent, eventData, fixture, stateOf } from './fixtures';
+
+/** A shell-shaped tool that records commands instead of running them: this file tests the orchestration. */
+function commandTool() {
+  const ran: string[] = [];
+  const tool: AnyTool = {
+    name: 'shell',
+    risk: 'write',
+    toolClass: 'shell',
+    idempotent: false,
+    input: z.object({ command: z.string() }).strict(),
+    assess: (i: { command: string }) => classifyCommand(i.command),
+    quote: shellQuote,
+    describe: (i: { command: string }) => i.command,
+    async run(i: { command: string }) {
+      ran.push(i.command);
+      return { output: { exitCode: 0, stdout: i.command === 'du -sm logs' ? '7\n' : '', stderr: '' } };
+    },
+  };
+  const ask: AnyTool = {
+    name: 'ask_person',
+    risk: 'read',
+    toolClass: 'other',
+    idempotent: true,
+    input: z.object({ name: z.string(), question: z.string() }).strict(),
+    async run() {
+      throw new Error('never run');
+    },
+  };
+  return { tools: [tool, ask], ran };
+}
+
+/** Plans the given steps, minus rejected ones; nothing left to mitigate -> a permanent failure (escalates). */
+function stepsPlanner(steps: PlanStepInput[], requests: PlanRequest[] = []): Planner {
+  return {
+    name: 'steps',
+    provider: 'none',
+    async plan(req) {
+      requests.push(req);
+      const left = steps.filter((s) => !req.rejected.some((r) => r.stepId === s.id));
+      if (!left.some((s) => s.phase === 'mitigate')) throw new ClassifiedError('permanent', 'nothing left to try');
+      return { plan: { summary: 'test', steps: left } };
+    },
+  };
+}
+
+const gate = (tier: Tier) => (c: PolicyCall) => decide({ tool: c.tool.name, risk: c.risk, input: c.input }, { tier });
+const sh = (id: string, command: string, phase: 'diagnose' | 'mitigate' | 'verify' = 'diagnose', extra: Partial<PlanStepInput> = {}): PlanStepInput => ({
+  id,
+  tool: 'shell',
+  input: { command },
+  phase,
+  ...extra,
+});
+
+describe('approvals, questions and rejections', () => {
+  it('runs reads, stops at the write with the exact command and why, and runs it after approval', async () => {
+    const { tools, ran } = commandTool();
+    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('compress', "find logs -name '*.log' -exec gzip {} +", 'mitigate')]), { policy: gate('approved-writes') });
+    const id = f.start();
+    await f.orchestrator.drain();
+    const view = stateOf(f.db, id);
+    expect(view.state).toBe('WAITING_FOR_PERSON');
+    expect(ran).toEqual(['du -sm logs']);
+    expect(view.waiting).toMatchObject({ kind: 'approval', stepId: 'compress', risk: 'write', describe: "find logs -name '*.log' -exec gzip {} +", policy: 'a write always waits for a person' });
+    expect(view.waiting?.kind === 'approval' && view.waiting.reasons.join(' ')).toMatch(/gzip/);
+    approve(f.db, id, 'ana', f.clock, { stepId: 'compress', inputHash: view.waiting?.kind === 'approval' ? view.waiting.inputHash : '' });
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id).state).toBe('COMPLETED');
+    expect(ran).toHaveLength(2);
+    assertConsistent(f.db);
+  });
+
+  it('refuses an approval for another step or for an input that changed since it was shown', async () => {
+    const { tools } = commandTool();
+    const f = fixture(tools, stepsPlanner([sh('restart', 'systemctl restart checkout', 'mitigate')]), { policy: gate('approved-writes') });
+    const id = f.start();
+    await f.orchestrator.drain();
+    expect(() => approve(f.db, id, 'ana', f.clock, { stepId: 'other' })).toThrow(/waits on step restart, not other/);
+    expect(() => approve(f.db, id, 'ana', f.clock, { inputHash: 'f'.repeat(64) })).toThrow(/changed since it was shown/);
+    expect(stateOf(f.db, id).state).toBe('WAITING_FOR_PERSON');
+  });
+
+  it('an edited command is classified and checked again before it can run: an edit cannot smuggle approval', async () => {
+    const { tools, ran } = commandTool();
+    const f = fixture(tools, stepsPlanner([sh('restart', 'systemctl restart checkout', 'mitigate')]), { policy: gate('approved-writes') });
+    const id = f.start();
+    await f.orchestrator.drain();
+    const first = stateOf(f.db, id).waiting;
+    edit(f.db, id, 'restart', { command: 'systemctl restart checkout && rm -rf /srv' }, 'ana', f.clock);
+    await f.orchestrator.drain();
+    const second = stateOf(f.db, id);
+    expect(second.state).toBe('WAITING_FOR_PERSON');
+    expect(second.waiting).toMatchObject({ kind: 'approval', describe: 'systemctl restart checkout && rm -rf /srv' });
+    expect(second.waiting?.kind === 'approval' && first?.kind === 'approval' && second.waiting.inputHash !== first.inputHash).toBe(true);
+    expect(ran).toEqual([]);
+    // Edited into a read: policy lets it run without an approval.
+    edit(f.db, id, 'restart', { command: 'systemctl status checkout' }, 'ana', f.clock);
+    await f.orchestrator.drain();
+    expect(ran).toEqual(['systemctl status checkout']);
+    expect(stateOf(f.db, id).state).toBe('COMPLETED');
+    assertConsistent(f.db);
+  });
+
+  it('a rejected step is left out of the re-plan; with nothing left the workflow escalates with the reason', async () => {
+    const requests: PlanRequest[] = [];
+    const { tools, ran } = commandTool();
+    const steps = [sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate'), sh('delete', 'rm logs/a.log', 'mitigate')];
+    const f = fixture(tools, stepsPlanner(steps, requests), { policy: gate('approved-writes'), maxReplans: 3 });
+    const id = f.start();
+    await f.orchestrator.drain();
+    reject(f.db, id, 'ana', 'compress on the archive host instead', f.clock);
+    await f.orchestrator.drain();
+    expect(requests[1]?.rejected).toEqual([{ stepId: 'compress', reason: 'compress on the archive host instead', by: 'ana' }]);
+    expect(requests[1]?.feedback).toMatch(/step compress rejected by ana/);
+    // The read before it is replayed from its stored result, not run again.
+    expect(ran).toEqual(['du -sm logs']);
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', stepId: 'delete' });
+    reject(f.db, id, 'ana', 'keep the files', f.clock);
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id)).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/nothing left to try/) });
+    assertConsistent(f.db);
+  });
+
+  it('read-only tier: a write is a policy violation, escalated and never retried', async () => {
+    const { tools, ran } = commandTool();
+    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate')]), { policy: gate('read-only') });
+    const id = f.start();
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id)).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/policy violation at step compress.*read-only/) });
+    expect(ran).toEqual(['du -sm logs']);
+  });
+
+  it('asks a person for a value it cannot fill and puts the answer in quoted, as one argument', async () => {
+    const { tools, ran } = commandTool();
+    const f = fixture(
+      tools,
+      stepsPlanner([
+        { id: 'ask-days', tool: 'ask_person', input: { name: 'RETENTION_DAYS', question: 'Keep archives for how many days?' } },
+        sh('delete', 'find logs -mtime +{{answer:RETENTION_DAYS}} -delete', 'mitigate'),
+      ]),
+      { policy: gate('approved-writes') },
+    );
+    const id = f.start();
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'question', name: 'RETENTION_DAYS', question: 'Keep archives for how many days?' });
+    expect(() => approve(f.db, id, 'ana', f.clock)).toThrow(/waits for an answer/);
+    answer(f.db, id, '7; rm -rf /', 'ana', f.clock);
+    await f.orchestrator.drain();
+    const view = stateOf(f.db, id);
+    expect(view.waiting).toMatchObject({ kind: 'approval', describe: "find logs -mtime +'7; rm -rf /' -delete" });
+    approve(f.db, id, 'ana', f.clock);
+    await f.orchestrator.drain();
+    expect(ran).toEqual(["find logs -mtime +'7; rm -rf /' -delete"]);
+    expect(stateOf(f.db, id).state).toBe('COMPLETED');
+    assertConsistent(f.db);
+  });
+
+  it('refuses a plan that uses an answer nobody asks for, quoting the problem to the re-plan', async () => {
+    const requests: PlanRequest[] = [];
+    const { tools } = commandTool();
+    const f = fixture(tools, stepsPlanner([sh('delete', 'rm {{answer:FILE}}', 'mitigate')], requests), { maxReplans: 1 });
+    const id = f.start();
+    await f.orchestrator.drain();
+    expect(requests[1]?.feedback).toMatch(/uses \{\{answer:FILE\}\} but no earlier ask_person step asks for it/);
+    expect(stateOf(f.db, id).state).toBe('ESCALATED');
+  });
+
+  it('verification: a failed check escalates with the evidence; a passing one completes', async () => {
+    for (const [lessThan, state] of [[5, 'ESCALATED'], [10, 'COMPLETED']] as const) {
+      const { tools } = commandTool();
+      const f = fixture(tools, stepsPlanner([sh('fix', 'true', 'mitigate'), sh('verify', 'du -sm logs', 'verify', { check: { exitCode: 0, lessThan } })]));
+      const id = f.start();
+      await f.orchestrator.drain();
+      expect(stateOf(f.db, id).state).toBe(state);
+      if (state === 'ESCALATED') {
+        expect(stateOf(f.db, id).reason).toBe('not verified: verify: value 7 is not below 5');
+        expect(eventData(f.db, id, 'escalated')[0]).toMatchObject({ evidence: [{ stepId: 'verify', output: '7\n' }] });
+      }
+    }
+  });
+
+  it('an untrusted workspace plans but runs nothing: the workflow waits with the message', async () => {
+    const { tools, ran } = commandTool();
+    let trusted = false;
+    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('fix', 'systemctl restart checkout', 'mitigate')]), { policy: gate('approved-writes'), mayExecute: () => (trusted ? null : 'workspace not trusted') });
+    const id = f.start();
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id)).toMatchObject({ state: 'WAITING_FOR_PERSON', waiting: { kind: 'trust', message: 'workspace not trusted' } });
+    expect(stateOf(f.db, id).plan?.steps).toHaveLength(2);
+    expect(ran).toEqual([]);
+    trusted = true;
+    approve(f.db, id, 'ana', f.clock);
+    await f.orchestrator.drain();
+    expect(ran).toEqual(['du -sm logs']);
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', stepId: 'fix' });
+  });
+
+  it("a server's Retry-After is the least wait before the retry", async () => {
+    let calls = 0;
+    const planner: Planner = {
+      name: 'flaky',
+      provider: 'test',
+      async plan() {
+        calls++;
+        if (calls === 1) throw new ClassifiedError('transient', '429 Too Many Requests', 30_000);
+        return { plan: { summary: '', steps: [sh('usage', 'du -sm logs')] } };
+      },
+    };
+    const { tools } = commandTool();
+    const f = fixture(tools, planner);
+    const id = f.start();
+    await f.orchestrator.tick();
+    expect(eventData(f.db, id, 'plan_failed')[0]).toMatchObject({ class: 'transient', retryInMs: 30_000 });
+  });
+});
