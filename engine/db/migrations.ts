@@ -30,7 +30,7 @@ export const migrations: readonly Migration[] = [
   },
   { version: 2, name: 'durable workflows', up: createWorkflowTables },
   { version: 3, name: 'retrieval index', up: createRetrievalTables },
-  { version: 4, name: 'capability tier per workspace', up: createTierTable },
+  { version: 4, name: 'capability tier and queue per workspace', up: createTierTable },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -4,9 +4,16 @@ import { appendEvent } from '../workflow/eventLog';
 import { storageError } from '../workflow/errors';
 import { DEFAULT_TIER, Tier } from './schema';
 
-/** The tier of each workspace, kept in the user's own database (never in the repository it applies to). */
+/**
+ * Migration 4. The tier of each workspace, kept in the user's own database (never in the repository it
+ * applies to); and the workspace of each workflow, with a queue per workspace, so an engine serving one
+ * workspace never runs another's workflows with its tools.
+ */
 export function createTierTable(db: Database.Database): void {
   db.exec(`
+    ALTER TABLE workflows ADD COLUMN workspace TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tasks ADD COLUMN queue TEXT NOT NULL DEFAULT '';
+    CREATE INDEX tasks_queue_ready ON tasks (queue, available_at);
     CREATE TABLE workspace_tiers (
       root TEXT PRIMARY KEY,
       tier TEXT NOT NULL CHECK (tier IN ('read-only', 'approved-writes', 'auto-approve')),

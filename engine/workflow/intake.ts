@@ -16,6 +16,8 @@ export interface IntakeOptions {
   /** Bound of the queue: intake refuses with Backpressure beyond this many runnable workflows. */
   readonly maxQueued?: number;
   readonly budget?: Partial<Budget>;
+  /** The workspace folder the workflow belongs to: its runbooks, its tools' working folder, its queue. */
+  readonly workspace?: string;
 }
 
 export const DEFAULT_MAX_QUEUED = 10_000;
@@ -45,7 +47,7 @@ export function intake(db: Db, raw: unknown, options: IntakeOptions = {}): Intak
     const id = randomUUID();
     const now = clock.now();
     const workflow = commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-      { type: 'created', to: 'RECEIVED', data: { request, intakeKey: request.idempotencyKey ?? null, budget: budget.data } },
+      { type: 'created', to: 'RECEIVED', data: { request, intakeKey: request.idempotencyKey ?? null, budget: budget.data, workspace: options.workspace ?? '' } },
     ]);
     return { workflow, created: true };
   });

@@ -31,6 +31,8 @@ export interface OrchestratorOptions {
   readonly planner: Planner;
   readonly clock?: Clock;
   readonly random?: Random;
+  /** Serve only this workspace's queue (see intake's `workspace`); every workflow when undefined. */
+  readonly queue?: string;
   /** Worker loops run by start(). */
   readonly concurrency?: number;
   /** Visibility timeout: a lease not renewed for this long is redelivered to another worker. */
@@ -125,8 +127,8 @@ export class Orchestrator {
     const interrupted = sql(
       this.db,
       `SELECT w.id FROM tasks t CROSS JOIN workflows w ON w.id = t.workflow_id
-       WHERE w.state = 'WAITING_FOR_TOOL' AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= ?)`,
-    ).all(this.clock.now()) as Array<{ id: string }>;
+       WHERE w.state = 'WAITING_FOR_TOOL' AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= ?) AND (? IS NULL OR t.queue = ?)`,
+    ).all(this.clock.now(), this.options.queue ?? null, this.options.queue ?? null) as Array<{ id: string }>;
     let rerun = 0;
     this.db
       .transaction(() => {
@@ -143,7 +145,7 @@ export class Orchestrator {
   /** Leases one ready task and advances its workflow until it must wait. Null when nothing is ready. */
   async tick(): Promise<{ workflowId: string; state: string } | null> {
     this.options.checkpointer?.maybeCheckpoint();
-    const lease = leaseNext(this.db, this.owner, this.clock.now(), this.o.leaseMs);
+    const lease = leaseNext(this.db, this.owner, this.clock.now(), this.o.leaseMs, this.options.queue);
     if (!lease) return null;
     const heartbeat = setInterval(() => {
       try {
@@ -182,7 +184,7 @@ export class Orchestrator {
         ticks++;
         continue;
       }
-      const at = nextReadyAt(this.db);
+      const at = nextReadyAt(this.db, this.options.queue);
       if (at === null) break;
       await this.clock.sleep(Math.max(1, at - this.clock.now()));
     }
@@ -213,7 +215,7 @@ export class Orchestrator {
         await this.clock.sleep(this.o.pollMs, signal);
         continue;
       }
-      const at = nextReadyAt(this.db);
+      const at = nextReadyAt(this.db, this.options.queue);
       const wait = at === null ? this.o.pollMs : Math.min(this.o.pollMs, Math.max(1, at - this.clock.now()));
       await this.clock.sleep(wait, signal);
     }

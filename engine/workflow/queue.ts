@@ -18,9 +18,9 @@ export function newOwner(): string {
 /** Makes the workflow runnable at `at` and drops any lease (inside the caller's transaction). */
 export function schedule(db: Db, workflowId: string, at: number): void {
   sql(db, 
-    `INSERT INTO tasks (workflow_id, available_at) VALUES (?, ?)
+    `INSERT INTO tasks (workflow_id, available_at, queue) VALUES (?, ?, coalesce((SELECT workspace FROM workflows WHERE id = ?), ''))
      ON CONFLICT (workflow_id) DO UPDATE SET available_at = excluded.available_at, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL`,
-  ).run(workflowId, at);
+  ).run(workflowId, at, workflowId);
 }
 
 export function unschedule(db: Db, workflowId: string): void {
@@ -31,16 +31,17 @@ export function unschedule(db: Db, workflowId: string): void {
  * Leases the oldest ready task for `visibilityMs`. A task whose lease expired (its worker hung or died) is
  * ready again: that is redelivery.
  */
-export function leaseNext(db: Db, owner: string, now: number, visibilityMs: number): Lease | null {
+/** `queue`: only tasks of that workspace's workflows (an engine serving one workspace); all when undefined. */
+export function leaseNext(db: Db, owner: string, now: number, visibilityMs: number, queue?: string): Lease | null {
   try {
     return db
       .transaction(() => {
-        const row = sql(db, 
-            `SELECT workflow_id, deliveries FROM tasks
-             WHERE available_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?)
-             ORDER BY available_at LIMIT 1`,
-          )
-          .get(now, now) as { workflow_id: string; deliveries: number } | undefined;
+        const ready = 'available_at <= ? AND (lease_expires_at IS NULL OR lease_expires_at <= ?)';
+        const row = (
+          queue === undefined
+            ? sql(db, `SELECT workflow_id, deliveries FROM tasks WHERE ${ready} ORDER BY available_at LIMIT 1`).get(now, now)
+            : sql(db, `SELECT workflow_id, deliveries FROM tasks WHERE queue = ? AND ${ready} ORDER BY available_at LIMIT 1`).get(queue, now, now)
+        ) as { workflow_id: string; deliveries: number } | undefined;
         if (!row) return null;
         const token = randomUUID();
         sql(db, 'UPDATE tasks SET lease_owner = ?, lease_token = ?, lease_expires_at = ?, deliveries = deliveries + 1 WHERE workflow_id = ?').run(
@@ -67,8 +68,9 @@ export function queuedCount(db: Db): number {
 }
 
 /** When the next task becomes ready (a scheduled retry or an expiring lease), or null for an empty queue. */
-export function nextReadyAt(db: Db): number | null {
-  const row = sql(db, 'SELECT min(max(available_at, coalesce(lease_expires_at, 0))) AS t FROM tasks').get() as { t: number | null };
+export function nextReadyAt(db: Db, queue?: string): number | null {
+  const t = 'min(max(available_at, coalesce(lease_expires_at, 0))) AS t FROM tasks';
+  const row = (queue === undefined ? sql(db, `SELECT ${t}`).get() : sql(db, `SELECT ${t} WHERE queue = ?`).get(queue)) as { t: number | null };
   return row.t;
 }
 

@@ -50,11 +50,12 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowView {
   if (e.type === 'created') {
     if (view) throw new Error(`workflow ${e.workflowId} already exists`);
-    const d = e.data as { request: AlertRequest; intakeKey: string | null; budget: Budget };
+    const d = e.data as { request: AlertRequest; intakeKey: string | null; budget: Budget; workspace?: string };
     return {
       id: e.workflowId,
       intakeKey: d.intakeKey,
       title: d.request.title,
+      workspace: d.workspace ?? '',
       state: 'RECEIVED',
       reason: null,
       request: d.request,

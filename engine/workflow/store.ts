@@ -13,7 +13,7 @@ export function loadView(db: Db, id: string): WorkflowView | null {
 
 /** Views written before a field existed get its empty value (the stored JSON is never rewritten for this). */
 function withDefaults(v: WorkflowView): WorkflowView {
-  return { ...v, approval: v.approval ?? null, waiting: v.waiting ?? null, answers: v.answers ?? {}, edits: v.edits ?? {}, rejected: v.rejected ?? [] };
+  return { ...v, workspace: v.workspace ?? '', approval: v.approval ?? null, waiting: v.waiting ?? null, answers: v.answers ?? {}, edits: v.edits ?? {}, rejected: v.rejected ?? [] };
 }
 
 export function requireView(db: Db, id: string): WorkflowView {
@@ -60,9 +60,9 @@ export function commit(db: Db, options: CommitOptions, drafts: readonly EventDra
     }
     if (!view) throw new UnknownWorkflow(options.workflowId);
     sql(db, 
-      `INSERT INTO workflows (id, intake_key, state, title, reason, view, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO workflows (id, intake_key, state, title, reason, view, created_at, updated_at, workspace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET state = excluded.state, reason = excluded.reason, view = excluded.view, updated_at = excluded.updated_at`,
-    ).run(view.id, view.intakeKey, view.state, view.title, view.reason, JSON.stringify(view), view.createdAt, view.updatedAt);
+    ).run(view.id, view.intakeKey, view.state, view.title, view.reason, JSON.stringify(view), view.createdAt, view.updatedAt, view.workspace);
     options.also?.(view);
     return view;
   });

@@ -8,6 +8,8 @@ export interface WorkflowView {
   id: string;
   intakeKey: string | null;
   title: string;
+  /** The workspace folder whose runbooks and tools this workflow uses ('' when none). */
+  workspace: string;
   state: WorkflowState;
   reason: string | null;
   request: AlertRequest;
