@@ -112,6 +112,8 @@ export const Waiting = z.discriminatedUnion('kind', [
     reasons: z.array(z.string()),
     /** Why the policy gate wants a person (rule or tier). */
     policy: z.string(),
+    /** No approval runs it until the workspace's tier allows writes (read-only tier). */
+    held: z.boolean().default(false),
     rationale: z.string().optional(),
     source: z.unknown().optional(),
   }),

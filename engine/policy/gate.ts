@@ -25,7 +25,7 @@ export function effectiveTier(config: GateConfig): Tier {
 }
 
 /**
- * The policy gate. Order: deny rules (user, then workspace) > the tier's refusal of writes > escalate rules >
+ * The policy gate. Order: deny rules (user, then workspace) > the read-only tier holds writes > escalate rules >
  * the user's allow rules (auto-approve tier, writes only) > every write waits for a person > reads run unless
  * either side asks to approve reads. The workspace can only tighten; the kill switches and budgets are checked
  * by the orchestrator before this.
@@ -41,9 +41,10 @@ export function decide(call: CallFacts, config: GateConfig): Decision {
   const denied = hit(user, 'deny', 'user') ?? hit(workspace, 'deny', 'workspace');
   if (denied) return { action: 'deny', reason: denied.rule.reason ?? `matches a deny rule (${denied.by})`, by: denied.by };
   if (call.risk === 'write' && tier === 'read-only') {
+    // Held, not denied: after the person switches the tier, the same workflow goes on from this step.
     return {
-      action: 'deny',
-      reason: "this workspace's tier is read-only, so writes never run; switch it to 'approved-writes' to let a person approve them",
+      action: 'hold',
+      reason: "this workspace's tier is read-only, so writes do not run; switch it to 'approved-writes' to approve this one",
       by: 'tier read-only',
     };
   }

@@ -61,9 +61,12 @@ export type WorkspacePolicy = z.infer<typeof WorkspacePolicy>;
 
 export const WORKSPACE_POLICY_FILE = '.runbook-agent/policy.json';
 
-/** allow: run now; approve: wait for a person; deny: never run (a policy violation, never retried). */
+/**
+ * allow: run now; approve: wait for a person's approval; hold: wait for a person, but no approval runs it until
+ * the tier changes (read-only); deny: never run (a policy violation, never retried).
+ */
 export const Decision = z.object({
-  action: z.enum(['allow', 'approve', 'deny']),
+  action: z.enum(['allow', 'approve', 'hold', 'deny']),
   reason: z.string(),
   /** Which rule or tier decided, e.g. "user rule 2", "workspace rule 1", "tier read-only". */
   by: z.string(),

@@ -71,7 +71,7 @@ export interface PolicyCall {
 }
 
 export interface PolicyDecision {
-  readonly action: 'allow' | 'approve' | 'deny';
+  readonly action: 'allow' | 'approve' | 'hold' | 'deny';
   readonly reason: string;
   readonly by: string;
 }
@@ -374,11 +374,12 @@ export class Orchestrator {
     if (untrusted) return waitFor({ kind: 'trust', ...at, message: untrusted }, untrusted);
     const inputHash = sha256(canonicalJson(input));
     const approved = view.approval?.stepIndex === view.stepIndex && view.approval.planVersion === view.planVersion && view.approval.inputHash === inputHash;
-    if ((step.approval || decision.action === 'approve') && !approved) {
+    const held = decision.action === 'hold';
+    if (held || ((step.approval || decision.action === 'approve') && !approved)) {
       const describe = tool.describe?.(input) ?? canonicalJson(input);
       return waitFor(
-        { kind: 'approval', ...at, tool: tool.name, input, inputHash, describe, risk: assessment.risk, reasons: [...assessment.reasons], policy: decision.reason, rationale: step.rationale, source: step.source },
-        `step ${step.id} (${tool.name}) needs a person's approval: ${decision.action === 'approve' ? decision.reason : 'the plan asks for it'}`,
+        { kind: 'approval', ...at, tool: tool.name, input, inputHash, describe, risk: assessment.risk, reasons: [...assessment.reasons], policy: decision.reason, held, rationale: step.rationale, source: step.source },
+        `step ${step.id} (${tool.name}) ${held ? 'is held' : "needs a person's approval"}: ${decision.action === 'allow' ? 'the plan asks for it' : decision.reason}`,
       );
     }
     const killed = blockingSwitch(this.db, tool, assessment.risk);

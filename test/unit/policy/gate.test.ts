@@ -11,10 +11,10 @@ const user = (p: unknown) => UserPolicy.parse(p);
 const ws = (p: unknown) => WorkspacePolicy.parse(p);
 
 describe('policy gate', () => {
-  it('read-only tier (the default): reads run, writes are refused with how to change it', () => {
+  it('read-only tier (the default): reads run, writes are held with how to change it', () => {
     expect(decide(shell('df -h', 'read'), {})).toMatchObject({ action: 'allow' });
     const d = decide(shell('gzip old.log', 'write'), {});
-    expect(d).toMatchObject({ action: 'deny', by: 'tier read-only' });
+    expect(d).toMatchObject({ action: 'hold', by: 'tier read-only' });
     expect(d.reason).toMatch(/approved-writes/);
   });
 

@@ -134,12 +134,31 @@ describe('approvals, questions and rejections', () => {
     assertConsistent(f.db);
   });
 
-  it('read-only tier: a write is a policy violation, escalated and never retried', async () => {
+  it('read-only tier holds a write: approving changes nothing until the tier allows writes, then the same workflow goes on', async () => {
     const { tools, ran } = commandTool();
-    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate')]), { policy: gate('read-only') });
+    let tier: Tier = 'read-only';
+    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate')]), { policy: (c) => gate(tier)(c) });
     const id = f.start();
     await f.orchestrator.drain();
-    expect(stateOf(f.db, id)).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/policy violation at step compress.*read-only/) });
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', stepId: 'compress', held: true, policy: expect.stringMatching(/read-only/) });
+    approve(f.db, id, 'ana', f.clock);
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', held: true });
+    expect(ran).toEqual(['du -sm logs']);
+    tier = 'approved-writes';
+    approve(f.db, id, 'ana', f.clock);
+    await f.orchestrator.drain();
+    expect(ran).toEqual(['du -sm logs', 'gzip logs/a.log']);
+    expect(stateOf(f.db, id).state).toBe('COMPLETED');
+  });
+
+  it('a deny rule is a policy violation: escalated and never retried', async () => {
+    const { tools, ran } = commandTool();
+    const deny = (c: PolicyCall) => (c.risk === 'write' ? { action: 'deny' as const, reason: 'no writes from tests', by: 'user rule 1' } : gate('approved-writes')(c));
+    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate')]), { policy: deny });
+    const id = f.start();
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id)).toMatchObject({ state: 'ESCALATED', reason: 'policy violation at step compress (shell): no writes from tests' });
     expect(ran).toEqual(['du -sm logs']);
   });
 
