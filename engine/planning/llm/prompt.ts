@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { SearchHit } from '../../retrieval/search';
+import type { PlanRequest } from '../../workflow/planner';
+import type { AnyTool } from '../../workflow/tool';
+import { dataBlock } from './fence';
+import { MAX_STEPS, sourceIdOf } from './output';
+import { render, type Templates } from './template';
+import type { ChatMessage } from './transport';
+
+export interface PromptInput {
+  readonly request: PlanRequest;
+  readonly hits: readonly SearchHit[];
+  readonly tools: readonly AnyTool[];
+}
+
+/** A system message with the rules, then one user message: context (all data), the task, the checklist. */
+export function buildMessages(t: Templates, input: PromptInput): ChatMessage[] {
+  const context = render(t.context, {
+    sectionCount: input.hits.length,
+    sections: input.hits.length > 0 ? input.hits.map(section).join('\n\n') : '(none: retrieval found no section for this alert)',
+    tools: input.tools.map(tool).join('\n\n'),
+    alert: dataBlock(JSON.stringify(alertData(input.request), null, 2)),
+  });
+  const task = render(t.task, { maxSteps: MAX_STEPS, replan: replan(t, input.request) });
+  return [
+    { role: 'system', content: t.system.trim() },
+    { role: 'user', content: [context.trim(), task.trim(), t.checklist.trim()].join('\n\n') },
+  ];
+}
+
+function section(hit: SearchHit, index: number): string {
+  const heading = hit.heading ? ` "${oneLine(hit.heading)}"` : '';
+  const stale = hit.stale ? ' (the file changed since it was indexed: this text may be out of date)' : '';
+  return `### ${sourceIdOf(index)}: ${hit.path}:${hit.startLine}-${hit.endLine}${heading}, docVersion ${hit.docVersion}${stale}\n\n${dataBlock(hit.text)}`;
+}
+
+function tool(t: AnyTool): string {
+  return `### ${t.name} (risk: ${t.risk})\n\nInput schema:\n\n${'```json'}\n${JSON.stringify(inputSchema(t))}\n${'```'}`;
+}
+
+/** The schema of what the model writes (io: input); a tool schema zod cannot express is shown as "any". */
+function inputSchema(t: AnyTool): unknown {
+  try {
+    const { $schema: _, ...schema } = z.toJSONSchema(t.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    return schema;
+  } catch {
+    return {};
+  }
+}
+
+/** Only fields that help planning; the body is bounded because it is free text from outside. */
+function alertData(p: PlanRequest) {
+  const r = p.request;
+  return { title: r.title, severity: r.severity, status: r.status, source: r.source, labels: r.labels, annotations: r.annotations, body: r.body.slice(0, 4000) };
+}
+
+function replan(t: Templates, p: PlanRequest): string {
+  if (p.feedback === null && p.rejected.length === 0) return '';
+  const feedback = p.feedback === null ? '' : `Why the engine refused the previous plan:\n\n${dataBlock(p.feedback)}\n`;
+  const rejected =
+    p.rejected.length === 0
+      ? ''
+      : `A person rejected these steps; do not propose them again:\n\n${dataBlock(JSON.stringify(p.rejected.map((r) => ({ step: r.stepId, reason: r.reason })), null, 2))}\n`;
+  return render(t.replan, { feedback, rejected });
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/"/g, "'").slice(0, 200);
+}
