@@ -1,5 +1,5 @@
 import { ClassifiedError } from '../../workflow/failures';
-import { parseRetryAfter } from './retryAfter';
+import { retryAfterMs } from '../../net/retryAfter';
 import { truncate, type ChatRequest, type ChatResult, type ChatTransport } from './transport';
 
 export interface OpenAiOptions {
@@ -56,7 +56,7 @@ export class OpenAiTransport implements ChatTransport {
   private httpError(res: Response, text: string): ClassifiedError {
     const message = `${this.where()} answered HTTP ${res.status}: ${this.redact(truncate(serverMessage(text)))}`;
     if (res.status === 429 || res.status >= 500) {
-      return new ClassifiedError('transient', message, parseRetryAfter(res.headers.get('retry-after'), (this.options.now ?? Date.now)()));
+      return new ClassifiedError('transient', message, retryAfterMs(res.headers.get('retry-after'), (this.options.now ?? Date.now)()));
     }
     return new ClassifiedError('permanent', message);
   }

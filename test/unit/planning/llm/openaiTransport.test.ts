@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAiTransport } from '../../../../engine/planning/llm/openai';
-import { parseRetryAfter } from '../../../../engine/planning/llm/retryAfter';
+import { retryAfterMs } from '../../../../engine/net/retryAfter';
 import { ClassifiedError } from '../../../../engine/workflow/failures';
 import { ScriptedLlm, USAGE, serverError, tooManyRequests, type Behaviour } from '../../../support/scriptedLlm';
 
@@ -102,10 +102,10 @@ describe('OpenAI-compatible transport', () => {
   });
 
   it('parses Retry-After forms and ignores garbage', () => {
-    expect(parseRetryAfter('0', 0)).toBe(0);
-    expect(parseRetryAfter('120', 0)).toBe(120_000);
-    expect(parseRetryAfter('Wed, 31 Dec 2025 23:59:00 GMT', Date.UTC(2026, 0, 1))).toBe(0);
-    expect(parseRetryAfter('soon', 0)).toBeUndefined();
-    expect(parseRetryAfter(null, 0)).toBeUndefined();
+    expect(retryAfterMs('0', 0)).toBe(0);
+    expect(retryAfterMs('120', 0)).toBe(120_000);
+    expect(retryAfterMs('Wed, 31 Dec 2025 23:59:00 GMT', Date.UTC(2026, 0, 1))).toBe(0);
+    expect(retryAfterMs('soon', 0)).toBeUndefined();
+    expect(retryAfterMs(null, 0)).toBeUndefined();
   });
 });

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { z } from 'zod';
+import type { AnyTool } from '../workflow/tool';
+import { askPersonTool } from './askPerson';
+import { httpTool } from './http';
+import { promqlTool } from './promql';
+import { readFileTool } from './readFile';
+import { shellTool } from './shell';
+
+export const ToolOptions = z
+  .object({
+    /** The workspace folder: shell steps run in it, read_file reads only inside it. */
+    workspace: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path'),
+    /** Base URL of the Prometheus HTTP API; without it there is no promql_query tool. */
+    prometheusUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    /** `host` or `host:port` that http_request may reach (runbookAgent.tools.allowedHosts). */
+    allowedHosts: z.array(z.string().min(1)).default([]),
+    /** Per stream or body: what a tool keeps of its output. */
+    outputCapBytes: z.number().int().positive().default(65_536),
+    /** Extra environment variables shell steps see; names that look secret are never passed. */
+    passEnv: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+export type ToolOptions = z.output<typeof ToolOptions>;
+
+export function createTools(options: z.input<typeof ToolOptions>): AnyTool[] {
+  const parsed = ToolOptions.safeParse(options);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid tool options: ${problems}`);
+  }
+  const o = parsed.data;
+  const tools: AnyTool[] = [shellTool(o), httpTool(o), readFileTool(o), askPersonTool()];
+  if (o.prometheusUrl !== undefined) tools.push(promqlTool({ prometheusUrl: o.prometheusUrl }));
+  return tools;
+}
