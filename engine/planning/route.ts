@@ -1,10 +1,10 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { SearchHit } from '../retrieval/search';
 import { ClassifiedError } from '../workflow/failures';
 import type { PlanRequest, PlanResult, Planner } from '../workflow/planner';
 import type { AlertRequest } from '../workflow/request';
 import { alertQuery, type PlanningContext } from './context';
+import { referencesOf, resolveReference } from './runbook/reference';
+import { listMarkdown } from './runbook/workspace';
 
 export type RouteChoice = 'runbook' | 'fast' | 'strong';
 
@@ -70,7 +70,7 @@ export class RoutingPlanner implements Planner {
     const hits = await this.o.context.search(alertQuery(input.request), this.o.k ?? 10);
     const route = chooseRoute({
       severity: input.request.severity,
-      namedRunbook: namedRunbook(input.request, this.o.context.workspace, hits) !== null,
+      namedRunbook: namedRunbook(input.request, this.o.context.workspace) !== null,
       documentScores: documentScores(hits),
       hasFast: this.o.fast !== undefined,
       hasStrong: this.o.strong !== undefined,
@@ -96,45 +96,14 @@ export function documentScores(hits: readonly SearchHit[]): number[] {
   return [...best.values()].sort((a, b) => b - a);
 }
 
-/**
- * The workspace file an alert's runbook_url or runbook annotation/label points at, or null. A URL (e.g. a
- * GitHub blob link) is matched by the longest tail of its path that exists in the workspace; a bare name also
- * matches an indexed document whose path ends with it (runbook: disk-full → runbooks/disk-full.md).
- */
-export function namedRunbook(request: AlertRequest, workspace: string, hits: readonly SearchHit[] = []): string | null {
-  const values = [request.annotations.runbook_url, request.annotations.runbook, request.labels.runbook_url, request.labels.runbook];
-  for (const value of values) {
-    if (!value?.trim()) continue;
-    for (const candidate of candidates(value.trim())) {
-      const full = path.resolve(workspace, candidate);
-      if (!full.startsWith(path.resolve(workspace) + path.sep)) continue;
-      try {
-        if (fs.statSync(full).isFile()) return path.relative(workspace, full).split(path.sep).join('/');
-      } catch {
-        // not there: try the next candidate
-      }
-      const indexed = hits.find((h) => h.path === candidate || h.path.endsWith(`/${candidate}`));
-      if (indexed) return indexed.path;
-    }
+/** The workspace file the alert's runbook_url / runbook reference resolves to (the runbook planner's rules), or null. */
+export function namedRunbook(request: AlertRequest, workspace: string): string | null {
+  const files = listMarkdown(workspace);
+  for (const ref of referencesOf(request)) {
+    const resolved = resolveReference(ref, workspace, files);
+    if (resolved) return resolved.path;
   }
   return null;
-}
-
-function candidates(value: string): string[] {
-  let p = value;
-  try {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) p = decodeURIComponent(new URL(value).pathname);
-  } catch {
-    return [];
-  }
-  const parts = p.split('#')[0]!.split('?')[0]!.split('/').filter((s) => s !== '' && s !== '.' && s !== '..');
-  const out: string[] = [];
-  for (let i = 0; i < parts.length && out.length < 20; i++) {
-    const tail = parts.slice(i).join('/');
-    out.push(tail);
-    if (!/\.[a-z0-9]+$/i.test(tail)) out.push(`${tail}.md`);
-  }
-  return out;
 }
 
 function round(n: number): string {

@@ -1,0 +1,85 @@
+// Which runbook answers the alert. Evidence, strongest first:
+//   1. a runbook reference on the alert that resolves inside the workspace (reference.ts)
+//   2. a document whose front matter says `alert: <alertname>`
+//   3. a document named after the alert (KubePodCrashLooping.md)
+//   4. the best retrieval hit
+// Among several documents with the same evidence, the one retrieval ranks higher wins, then path order.
+import path from 'node:path';
+import { readFrontMatter } from '../../runbook/frontMatter';
+import type { SearchHit } from '../../retrieval/search';
+import type { AlertRequest } from '../../workflow/request';
+import { clip, referencesOf, resolveReference } from './reference';
+import { insideWorkspace, readHead } from './workspace';
+
+export interface Choice {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface ChoiceInput {
+  readonly request: AlertRequest;
+  readonly workspace: string;
+  /** Workspace-relative Markdown files (listMarkdown). */
+  readonly files: readonly string[];
+  readonly hits: readonly SearchHit[];
+  /** Notes for the plan summary (references that did not resolve). */
+  readonly notes: string[];
+}
+
+/** Front matter is read from this many files at most, so a huge workspace cannot stall planning. */
+const MAX_FRONT_MATTER_READS = 5000;
+
+export function chooseRunbook(input: ChoiceInput): Choice | null {
+  const { request, workspace, files, notes } = input;
+  for (const ref of referencesOf(request)) {
+    const r = resolveReference(ref, workspace, files);
+    if (r) return { path: r.path, reason: r.ties > 0 ? `${r.how} (${r.ties} other file(s) match as well; path order decided)` : r.how };
+    notes.push(`${ref.key} ${JSON.stringify(clip(ref.value, 100))} matches no Markdown file in the workspace`);
+  }
+  const ranked = hitDocuments(input.hits, workspace);
+  const alertname = request.labels.alertname;
+  if (alertname) {
+    const byFrontMatter = files.slice(0, MAX_FRONT_MATTER_READS).filter((f) => frontMatterAlert(workspace, f) === alertname);
+    if (byFrontMatter.length > 0) return { path: preferRanked(byFrontMatter, ranked), reason: `front matter of ${preferRanked(byFrontMatter, ranked)} says alert: ${alertname}` };
+    const lower = alertname.toLowerCase();
+    const byName = files.filter((f) => path.posix.basename(f).replace(/\.(md|markdown)$/i, '').toLowerCase() === lower);
+    if (byName.length > 0) {
+      const p = preferRanked(byName, ranked);
+      return { path: p, reason: `${p} is named after the alert${byName.length > 1 ? ` (${byName.length - 1} other file(s) too; ${ranked.includes(p) ? 'retrieval' : 'path order'} decided)` : ''}` };
+    }
+  }
+  if (ranked.length > 0) {
+    const top = input.hits.find((h) => hitPath(h, workspace) === ranked[0]);
+    return { path: ranked[0]!, reason: `retrieval ranked ${ranked[0]} first${top ? ` (section "${clip(top.heading, 80)}", score ${top.score.toFixed(3)})` : ''}` };
+  }
+  return null;
+}
+
+/** Distinct workspace-relative documents of the hits, best first; hits outside the workspace are ignored. */
+function hitDocuments(hits: readonly SearchHit[], workspace: string): string[] {
+  const out: string[] = [];
+  for (const h of hits) {
+    const p = hitPath(h, workspace);
+    if (p && !out.includes(p)) out.push(p);
+  }
+  return out;
+}
+
+export function hitPath(hit: SearchHit, workspace: string): string | null {
+  return insideWorkspace(workspace, path.relative(path.resolve(workspace), path.resolve(hit.root || workspace, hit.path)));
+}
+
+function preferRanked(candidates: readonly string[], ranked: readonly string[]): string {
+  for (const r of ranked) if (candidates.includes(r)) return r;
+  return candidates[0]!;
+}
+
+function frontMatterAlert(workspace: string, rel: string): string | undefined {
+  try {
+    const head = readHead(workspace, rel);
+    if (!head.startsWith('---')) return undefined;
+    return readFrontMatter(head.split(/\r?\n/)).metadata.alert;
+  } catch {
+    return undefined;
+  }
+}

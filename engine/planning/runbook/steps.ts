@@ -1,0 +1,103 @@
+// Runbook steps -> candidate plan steps: tool, filled input, phase, risk, rationale, source, check. Skipped
+// steps are noted, never dropped silently.
+import { classifyCommand } from '../../risk';
+import type { ParsedRunbook, Step } from '../../runbook';
+import { TOOL } from '../../tools/names';
+import type { Check, Phase, StepSource } from '../../workflow/plan';
+import type { AlertRequest } from '../../workflow/request';
+import { checkFor } from './check';
+import { fillPlaceholders } from './fill';
+import { stepIds } from './ids';
+import { phaseOfSection } from './phase';
+import { clip } from './reference';
+
+export interface Candidate {
+  readonly id: string;
+  readonly phase: Phase;
+  readonly tool: string;
+  readonly input: unknown;
+  readonly risk: 'read' | 'write';
+  readonly rationale: string;
+  readonly source: StepSource;
+  readonly check?: Check;
+  /** Answers this step needs (name -> placeholder as written). */
+  readonly asks: ReadonlyMap<string, string>;
+  readonly heading: string;
+}
+
+export interface BuildInput {
+  readonly runbook: ParsedRunbook;
+  readonly request: AlertRequest;
+  readonly docVersion: string;
+  readonly tools: ReadonlySet<string>;
+  /** Retrieval hits on this runbook: [startLine, endLine, chunkId]. */
+  readonly chunks: ReadonlyArray<readonly [number, number, string]>;
+  readonly notes: string[];
+}
+
+export function buildCandidates(input: BuildInput): Candidate[] {
+  const { runbook, request, notes } = input;
+  const ids = stepIds(runbook.steps);
+  const out: Candidate[] = [];
+  let promptless = 0;
+  let noPromql = 0;
+  let noShell = 0;
+  for (const step of runbook.steps) {
+    if (step.promptless) {
+      promptless++;
+      continue;
+    }
+    if (step.kind === 'promql' && !input.tools.has(TOOL.promql)) {
+      noPromql++;
+      continue;
+    }
+    if (step.kind === 'shell' && !input.tools.has(TOOL.shell)) {
+      noShell++;
+      continue;
+    }
+    out.push(candidate(step, ids.get(step)!, input));
+  }
+  if (promptless) notes.push(`skipped ${promptless} console block(s) without a prompt (they may be sample output)`);
+  if (noPromql) notes.push(`skipped ${noPromql} PromQL step(s): no ${TOOL.promql} tool`);
+  if (noShell) notes.push(`skipped ${noShell} shell step(s): no ${TOOL.shell} tool`);
+  return out;
+}
+
+function candidate(step: Step, id: string, input: BuildInput): Candidate {
+  const { request, runbook } = input;
+  const filled = fillPlaceholders(step.command, step.placeholders, request, step.kind);
+  // PromQL only reads; the shell classifier judges the text as it will run (markers are plain words to it).
+  const assessed = step.kind === 'shell' ? classifyCommand(filled.text) : { risk: 'read' as const, reasons: ['a PromQL query only reads'] };
+  const risk = assessed.risk === 'write' || step.declaredRisk === 'write' ? 'write' : 'read';
+  const phase = phaseOfSection(step.sectionPath) ?? (assessed.risk === 'write' ? 'mitigate' : 'diagnose');
+  const heading = step.sectionPath.at(-1) ?? runbook.title ?? runbook.path;
+  const why = assessed.risk === 'write' ? assessed.reasons[0] : step.declaredRisk === 'write' ? 'the runbook declares it a write' : undefined;
+  const rationale = clip(`${phase} step from section "${clip(heading, 120)}"${why ? `; write: ${why}` : ''}`, 500);
+  const chunk = input.chunks.find(([s, e]) => s <= step.endLine && e >= step.startLine);
+  const source: StepSource = {
+    path: runbook.path,
+    startLine: step.startLine,
+    endLine: step.endLine,
+    heading: clip(heading, 500),
+    docVersion: input.docVersion,
+    ...(chunk ? { chunkId: chunk[2] } : {}),
+  };
+  let check: Check | undefined;
+  if (phase === 'verify') {
+    const c = checkFor(step, request);
+    check = c.check;
+    if (c.note) input.notes.push(c.note);
+  }
+  return {
+    id,
+    phase,
+    tool: step.kind === 'shell' ? TOOL.shell : TOOL.promql,
+    input: step.kind === 'shell' ? { command: filled.text } : { query: filled.text },
+    risk,
+    rationale,
+    source,
+    ...(check ? { check } : {}),
+    asks: filled.asks,
+    heading,
+  };
+}

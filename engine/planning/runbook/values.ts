@@ -1,0 +1,65 @@
+// Which alert value a placeholder stands for. Names are compared case-insensitively with `-` and `_` alike, so
+// $NAMESPACE, <namespace> and {{ $labels.namespace }} are one value, and one question when the alert lacks it.
+import type { Placeholder } from '../../runbook';
+import type { AlertRequest } from '../../workflow/request';
+
+/** `<value of namespace label from alert>`, `<the pod label>`: the corpus's way to name a label in prose. */
+const LABEL_IN_PROSE = /(?:^|\s)([A-Za-z_][\w-]*)\s+label\b/i;
+
+/** The placeholder's name, normalised: lower case, `_` for anything else (`pod-name` -> `pod_name`). */
+function normalisedName(p: Placeholder): string {
+  let base = p.name;
+  if (p.form === 'template') base = p.name === 'value' ? 'value' : p.name.slice(p.name.indexOf('.') + 1);
+  else if (p.form === 'angle') base = LABEL_IN_PROSE.exec(p.name)?.[1] ?? p.name;
+  const n = base
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 80);
+  return n === '' ? 'value' : n;
+}
+
+/**
+ * The answer name shared by every spelling of one value (also the `{{answer:NAME}}` marker's name). A `_name`
+ * suffix is dropped, so `<pod-name>` and `$POD` are one question.
+ */
+export function answerName(p: Placeholder): string {
+  return withoutNameSuffix(normalisedName(p));
+}
+
+function withoutNameSuffix(n: string): string {
+  return n.endsWith('_name') && n.length > 5 ? n.slice(0, -5) : n;
+}
+
+/** The alert's value for a placeholder, or undefined: never a guess. Empty values count as absent. */
+export function valueFor(p: Placeholder, request: AlertRequest): string | undefined {
+  if (p.form === 'template') {
+    if (p.name === 'value') return nonEmpty(request.annotations.value);
+    const [scope, key] = [p.name.slice(0, p.name.indexOf('.')), p.name.slice(p.name.indexOf('.') + 1)];
+    // Common and group labels are subsets of the alert's own labels; external labels are not on the alert.
+    if (scope === 'annotations' || scope === 'commonAnnotations') return nonEmpty(request.annotations[key]) ?? byKey(request.annotations, key);
+    if (scope === 'externalLabels') return undefined;
+    return nonEmpty(request.labels[key]) ?? byKey(request.labels, key);
+  }
+  const name = normalisedName(p);
+  const candidates = [...new Set([name, withoutNameSuffix(name)])];
+  for (const c of candidates) {
+    const v = byKey(request.labels, c) ?? byKey(request.annotations, c);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function byKey(map: Readonly<Record<string, string>>, wanted: string): string | undefined {
+  const w = norm(wanted);
+  for (const [k, v] of Object.entries(map)) if (norm(k) === w && v !== '') return v;
+  return undefined;
+}
+
+function norm(key: string): string {
+  return key.toLowerCase().replace(/-/g, '_');
+}
+
+function nonEmpty(v: string | undefined): string | undefined {
+  return v === undefined || v === '' ? undefined : v;
+}
