@@ -1,0 +1,94 @@
+import type { Db } from '../db/open';
+import { RunbookPlanner } from '../planning/runbook';
+import type { PlanningContext } from '../planning/context';
+import { RoutingPlanner } from '../planning/route';
+import type { UserPolicy } from '../policy/schema';
+import { Retriever } from '../retrieval/retriever';
+import type { SearchHit } from '../retrieval/search';
+import { createTools } from '../tools/catalogue';
+import { intake } from '../workflow/intake';
+import { Orchestrator } from '../workflow/orchestrator';
+import type { Planner } from '../workflow/planner';
+import type { AlertRequest } from '../workflow/request';
+import { loadView } from '../workflow/store';
+import type { WorkflowView } from '../workflow/view';
+import { workspaceGate } from './policy';
+
+export interface AgentOptions {
+  readonly db: Db;
+  /** Absolute path of the workspace folder. */
+  readonly workspace: string;
+  /** The embedding model folder; null searches with bm25 only (no model needed). */
+  readonly modelDir: string | null;
+  readonly prometheusUrl?: string;
+  readonly allowedHosts?: readonly string[];
+  readonly user?: UserPolicy;
+  /** Model-backed planners (engine/planning/llm) over this agent's context; without them the runbook planner plans alone. */
+  readonly models?: (context: PlanningContext) => { readonly fast?: Planner; readonly strong?: Planner };
+  /** Workspace trust (see engine/trust.ts): a message while execution is refused. */
+  readonly mayExecute?: () => string | null;
+  readonly toolTimeoutMs?: number;
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Everything that turns an alert into a workflow for one workspace: retrieval over its docs, the tool
+ * catalogue bound to it, the planners, the policy gate, and an orchestrator serving only its queue. The
+ * CLI and the editor's engine both build this; neither wires the parts itself.
+ */
+export class Agent {
+  readonly retriever: Retriever;
+  readonly orchestrator: Orchestrator;
+  readonly context: PlanningContext;
+
+  constructor(private readonly options: AgentOptions) {
+    const { db, workspace } = options;
+    this.retriever = new Retriever({ db, modelDir: options.modelDir ?? '', log: options.log });
+    const tools = createTools({ workspace, prometheusUrl: options.prometheusUrl, allowedHosts: [...(options.allowedHosts ?? [])] });
+    this.context = { workspace, tools, search: (query, k) => this.search(query, k) };
+    const runbook = new RunbookPlanner({ context: this.context });
+    const { fast, strong } = options.models?.(this.context) ?? {};
+    const planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;
+    this.orchestrator = new Orchestrator({
+      db,
+      tools,
+      planner,
+      queue: workspace,
+      policy: workspaceGate(db, workspace, options.user),
+      mayExecute: options.mayExecute,
+      toolTimeoutMs: options.toolTimeoutMs,
+      onError: (error) => options.log?.(`workflow worker: ${(error as Error).message}`),
+    });
+  }
+
+  /** Brings the index of the workspace up to date (only what changed); needs the model. */
+  async index(): Promise<void> {
+    if (this.options.modelDir !== null) await this.retriever.index(this.options.workspace);
+  }
+
+  /** Hits from this workspace only: one database may index several. */
+  private async search(query: string, k: number): Promise<SearchHit[]> {
+    const mode = this.options.modelDir === null ? 'lexical' : 'hybrid';
+    const hits = await this.retriever.search(query, { k: k * 3, mode });
+    return hits.filter((h) => h.root === this.options.workspace).slice(0, k);
+  }
+
+  /** Starts one workflow per alert (a re-sent alert returns its existing workflow). */
+  start(alerts: readonly AlertRequest[]): WorkflowView[] {
+    return alerts.map((a) => intake(this.options.db, a, { workspace: this.options.workspace }).workflow);
+  }
+
+  /** Runs this workspace's ready work until every workflow waits for a person or is settled. */
+  async runUntilIdle(): Promise<void> {
+    this.orchestrator.recover();
+    await this.orchestrator.drain();
+  }
+
+  view(id: string): WorkflowView | null {
+    return loadView(this.options.db, id);
+  }
+
+  close(): Promise<void> {
+    return this.retriever.close();
+  }
+}

@@ -1,0 +1,93 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/tmp';
+
+const modelDir = path.resolve('..', 'shared', 'models', 'static-ops-embed-256');
+
+/** A fresh copy of the demo workspace and a fresh database: the real CLI acts on real files. */
+function demo() {
+  const root = tempDir('rba-triage-');
+  const workspace = path.join(root, 'ws');
+  fs.cpSync('examples/demo-workspace', workspace, { recursive: true });
+  const db = path.join(root, 'engine.sqlite');
+  const cli = (args: string[], input?: string) => {
+    const r = spawnSync(process.execPath, ['bin/runbook-agent.js', ...args, '--db', db, '--json'], {
+      encoding: 'utf8',
+      input,
+      env: { ...process.env, XDG_CONFIG_HOME: root, RUNBOOK_AGENT_MODEL: modelDir },
+    });
+    if (r.status !== 0) throw new Error(`runbook-agent ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as Report;
+  };
+  const raw = (args: string[], input?: string) => spawnSync(process.execPath, ['bin/runbook-agent.js', ...args, '--db', db], { encoding: 'utf8', input, env: { ...process.env, RUNBOOK_AGENT_MODEL: modelDir } });
+  const sh = (script: string) => spawnSync('/bin/sh', ['-c', script], { cwd: workspace, encoding: 'utf8' }).stdout;
+  return { workspace, db, cli, raw, sh };
+}
+
+interface Report {
+  workflow: { id: string; state: string; reason: string | null };
+  steps: Array<{ id: string; tool: string; phase: string | null; risk: string | null; status: string; result: { exitCode?: number; stdout?: string } | null }>;
+  waiting: { kind: string; stepId: string; held?: boolean; describe?: string; inputHash?: string; name?: string } | null;
+}
+
+describe.skipIf(!fs.existsSync(modelDir))('runbook-agent triage on the demo workspace', () => {
+  it('runs the diagnostics, holds the write in a new (read-only) workspace, and completes after tier, approvals and an answer', () => {
+    const d = demo();
+    d.sh('sh bin/simulate.sh fill-logs');
+    const alert = path.join(d.workspace, 'alerts/log-volume-filling-up.json');
+    let r = d.cli(['triage', '--workspace', d.workspace, '--alert', alert]);
+    const id = r.workflow.id;
+    expect(r.workflow.state).toBe('WAITING_FOR_PERSON');
+    const phases = r.steps.map((s) => s.phase);
+    expect(phases.indexOf('mitigate')).toBeGreaterThan(phases.lastIndexOf('diagnose'));
+    const diagnostics = r.steps.filter((s) => s.phase === 'diagnose');
+    expect(diagnostics.every((s) => s.status === 'done' && s.result?.exitCode === 0)).toBe(true);
+    expect(diagnostics[0]?.result?.stdout).toMatch(/\d+M\s+logs\//);
+    expect(r.waiting).toMatchObject({ kind: 'approval', stepId: 'compress-old-logs', held: true });
+    expect(d.sh('ls logs | grep -c "\\.log$"').trim()).toBe('48');
+
+    // Approving while the tier is read-only changes nothing.
+    r = d.cli(['approve', id, 'compress-old-logs']);
+    expect(r.waiting).toMatchObject({ stepId: 'compress-old-logs', held: true });
+    expect(d.sh('ls logs | grep -c "\\.log$"').trim()).toBe('48');
+
+    expect(d.raw(['tier', '--workspace', d.workspace, 'approved-writes']).stdout).toMatch(/approved-writes/);
+    r = d.cli(['approve', id, 'compress-old-logs', '--input-hash', r.waiting!.inputHash!]);
+    expect(d.sh('ls logs | grep -c "\\.log\\.gz$"').trim()).toBe('48');
+    expect(r.waiting).toMatchObject({ kind: 'question' });
+    r = d.cli(['answer', id, '0']);
+    expect(r.waiting).toMatchObject({ kind: 'approval', stepId: 'delete-old-archives', describe: "find logs/ -name '*.log.gz' -mtime +0 -delete" });
+    r = d.cli(['approve', id, 'delete-old-archives']);
+    expect(r.workflow.state).toBe('COMPLETED');
+    expect(d.sh('ls logs | wc -l').trim()).toBe('0');
+  });
+
+  it('a rejected write is re-planned without it; rejecting the last one escalates with the reason', () => {
+    const d = demo();
+    d.sh('sh bin/simulate.sh fill-logs');
+    d.raw(['tier', '--workspace', d.workspace, 'approved-writes']);
+    let r = d.cli(['triage', '--workspace', d.workspace, '--alert', path.join(d.workspace, 'alerts/log-volume-filling-up.json')]);
+    r = d.cli(['reject', r.workflow.id, 'compress-old-logs', '--reason', 'archive host handles compression']);
+    expect(r.steps.map((s) => s.id)).not.toContain('compress-old-logs');
+    expect(r.waiting).toMatchObject({ kind: 'question' });
+    expect(d.sh('ls logs | grep -c "\\.log$"').trim()).toBe('48');
+    r = d.cli(['answer', r.workflow.id, '30']);
+    r = d.cli(['reject', r.workflow.id, 'delete-old-archives', '--reason', 'keep everything']);
+    expect(r.workflow).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/keep everything|nothing left/) });
+    expect(d.sh('ls logs | wc -l').trim()).toBe('48');
+  });
+
+  it('refuses a bad alert with a clear message and stores nothing; a re-sent alert returns the same workflow', () => {
+    const d = demo();
+    const bad = d.raw(['triage', '--workspace', d.workspace, '--alert', '-'], '{"version":"4","alerts":[{"labels":"nope"}]}');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/alert/i);
+    expect(fs.existsSync(d.db)).toBe(false);
+    const alert = fs.readFileSync(path.join(d.workspace, 'alerts/checkout-down.json'), 'utf8');
+    const first = d.cli(['triage', '--workspace', d.workspace, '--alert', '-'], alert);
+    const again = d.cli(['triage', '--workspace', d.workspace, '--alert', '-'], alert);
+    expect(again.workflow.id).toBe(first.workflow.id);
+  });
+});
