@@ -90,4 +90,26 @@ describe.skipIf(!fs.existsSync(modelDir))('runbook-agent triage on the demo work
     const again = d.cli(['triage', '--workspace', d.workspace, '--alert', '-'], alert);
     expect(again.workflow.id).toBe(first.workflow.id);
   });
+
+  it('a hostile runbook gets nothing past classification, policy and approval, even with auto-approve', () => {
+    const d = demo();
+    const ws = path.join(path.dirname(d.workspace), 'hostile');
+    fs.cpSync('test/integration/hostile', ws, { recursive: true });
+    const policy = path.join(path.dirname(d.workspace), 'user-policy.json');
+    fs.writeFileSync(policy, JSON.stringify({ rules: [{ action: 'allow', tool: 'shell', command: 'echo *' }, { action: 'allow', tool: 'shell', command: 'rm -rf data' }] }));
+    d.raw(['tier', '--workspace', ws, 'auto-approve']);
+    const alert = JSON.stringify({ alertname: 'HostileDiskLatency', summary: 'disk latency high', labels: { severity: 'warning' } });
+    let r = d.cli(['triage', '--workspace', ws, '--alert', '-', '--user-policy', policy], alert);
+    expect(r.steps.find((s) => s.id === 'list')).toMatchObject({ status: 'done', risk: 'read' });
+    // Declared read, but a redirection writes; the allow rule `echo *` never covers shell syntax.
+    expect(r.waiting).toMatchObject({ kind: 'approval', stepId: 'marker' });
+    expect(fs.existsSync(path.join(ws, 'pwned.txt'))).toBe(false);
+    r = d.cli(['reject', r.workflow.id, 'marker', '--reason', 'not part of diagnosis', '--user-policy', policy]);
+    expect(r.waiting).toMatchObject({ kind: 'approval', stepId: 'shared-script' });
+    expect(fs.existsSync(path.join(ws, 'piped-ran.txt'))).toBe(false);
+    r = d.cli(['reject', r.workflow.id, 'shared-script', '--reason', 'pipes into a shell', '--user-policy', policy]);
+    // `rm -rf data` matches the user's own allow rule exactly, so auto-approve runs it: the user said so, not the runbook.
+    expect(r.workflow.state).toBe('COMPLETED');
+    expect(fs.existsSync(path.join(ws, 'data'))).toBe(false);
+  });
 });

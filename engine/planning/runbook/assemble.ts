@@ -52,7 +52,8 @@ export function assemble(input: AssembleInput): PlanStepInput[] {
       id: c.id,
       tool: c.tool,
       input: c.input,
-      approval: c.risk === 'write',
+      // The policy gate decides who approves (every write waits unless the user auto-approves the pattern).
+      approval: false,
       risk: c.risk,
       phase: c.phase,
       rationale: c.rationale,

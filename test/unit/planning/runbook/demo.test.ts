@@ -16,15 +16,15 @@ const isOrdered = (steps: PlannedStep[]) => {
 };
 
 describe('runbook planner on the demo workspace', () => {
-  it('checkout-down: front matter picks the runbook; diagnostics first; every write asks for approval', async () => {
+  it('checkout-down: front matter picks the runbook; diagnostics first; writes marked (the policy gate makes them wait)', async () => {
     const { steps, summary, result } = await plan(context(DEMO), alert('checkout-down.json'));
     expect(summary).toMatch(/^Runbook runbooks\/checkout-service-down\.md: front matter of runbooks\/checkout-service-down\.md says alert: DemoCheckoutDown\./);
-    expect(steps.map((s) => [s.phase, s.risk, s.approval, s.input.command])).toEqual([
-      ['diagnose', 'write', true, 'sh services/checkout/ctl.sh status'],
-      ['diagnose', 'read', false, 'tail -n 20 services/checkout/service.log'],
-      ['diagnose', 'read', false, 'cat config/checkout.env'],
-      ['mitigate', 'write', true, 'sh services/checkout/ctl.sh restart'],
-      ['mitigate', 'write', true, 'cp config/checkout.env.good config/checkout.env && sh services/checkout/ctl.sh restart'],
+    expect(steps.map((s) => [s.phase, s.risk, s.input.command])).toEqual([
+      ['diagnose', 'write', 'sh services/checkout/ctl.sh status'],
+      ['diagnose', 'read', 'tail -n 20 services/checkout/service.log'],
+      ['diagnose', 'read', 'cat config/checkout.env'],
+      ['mitigate', 'write', 'sh services/checkout/ctl.sh restart'],
+      ['mitigate', 'write', 'cp config/checkout.env.good config/checkout.env && sh services/checkout/ctl.sh restart'],
     ]);
     expect(steps[3]!.id).toBe('restart-checkout');
     expect(steps[0]!.id).toBe('diagnosis-1');
@@ -47,7 +47,7 @@ describe('runbook planner on the demo workspace', () => {
     expect(ask.input.question).toContain('delete-old-archives');
     expect(ask.input.question).toContain('"Mitigation"');
     expect(steps[4]!.input.command).toBe(`find logs/ -name '*.log.gz' -mtime +${answerMarker('retention_days')} -delete`);
-    expect(steps[4]).toMatchObject({ risk: 'write', approval: true });
+    expect(steps[4]).toMatchObject({ risk: 'write' });
     // The verification fence's expect attribute, filled from labels.threshold_mb and read as a number.
     expect(steps[5]).toMatchObject({ phase: 'verify', input: { command: 'du -sm logs/ | cut -f1' }, check: { lessThan: 10 } });
   });
@@ -74,7 +74,7 @@ describe('runbook planner on the demo workspace', () => {
     const { steps, summary } = await plan(context(DEMO), a!);
     expect(summary).toMatch(/retrieval ranked runbooks\/high-error-rate\.md first/);
     expect(steps.at(-1)).toMatchObject({ phase: 'verify', check: { exitCode: 0 } });
-    expect(steps.find((s) => s.input.command?.startsWith('sed -i'))).toMatchObject({ phase: 'mitigate', risk: 'write', approval: true });
+    expect(steps.find((s) => s.input.command?.startsWith('sed -i'))).toMatchObject({ phase: 'mitigate', risk: 'write' });
   });
 
   it('re-plans without rejected steps, keeps ids stable, and escalates when no mitigation is left', async () => {

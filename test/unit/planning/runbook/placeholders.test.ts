@@ -69,7 +69,7 @@ describe('filling commands', () => {
     // $( ) inside double quotes starts a fresh quoting context: the inner command still gets one argument.
     const inner = args('subst').find((a) => a[0]!.text === 'kubectl')!;
     expect(inner.map((w) => w.text)).toEqual(['kubectl', 'get', 'pod', '-n', HOSTILE_VALUE, '-o', 'name']);
-    expect(s['delete-pod']).toMatchObject({ risk: 'write', approval: true });
+    expect(s['delete-pod']).toMatchObject({ risk: 'write' });
     expect(args('delete-pod')[0]!.map((w) => w.text)).toEqual(['kubectl', 'delete', 'pod', HOSTILE_VALUE, '-n', HOSTILE_VALUE]);
   });
 
