@@ -78,10 +78,13 @@ export class Agent {
     return alerts.map((a) => intake(this.options.db, a, { workspace: this.options.workspace }).workflow);
   }
 
-  /** Runs this workspace's ready work until every workflow waits for a person or is settled. */
+  /**
+   * Runs this workspace's ready work until every workflow waits for a person, is settled, or waits for
+   * something minutes away (a resolved notification): retries due within a minute are waited for.
+   */
   async runUntilIdle(): Promise<void> {
     this.orchestrator.recover();
-    await this.orchestrator.drain();
+    await this.orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);
   }
 
   view(id: string): WorkflowView | null {

@@ -68,3 +68,11 @@ export function storageError(error: unknown): unknown {
   }
   return error;
 }
+
+/** A well-formed request that asks for nothing (e.g. "resolved" for an alert that never started a workflow). */
+export class NothingToDo extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NothingToDo';
+  }
+}

@@ -4,7 +4,7 @@ import type { Db } from '../db/open';
 import { Budget, DEFAULT_BUDGET } from './budget';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
-import { Backpressure, InvalidRequest, storageError } from './errors';
+import { Backpressure, InvalidRequest, NothingToDo, storageError } from './errors';
 import { queuedCount, schedule } from './queue';
 import { AlertRequest } from './request';
 import { commit, requireView } from './store';
@@ -40,8 +40,10 @@ export function intake(db: Db, raw: unknown, options: IntakeOptions = {}): Intak
   const run = db.transaction((): IntakeResult => {
     if (request.idempotencyKey !== undefined) {
       const existing = sql(db, 'SELECT id FROM workflows WHERE intake_key = ?').get(request.idempotencyKey) as { id: string } | undefined;
+      if (existing && request.status === 'resolved') return { workflow: recordResolved(db, existing.id, clock.now()), created: false };
       if (existing) return { workflow: requireView(db, existing.id), created: false };
     }
+    if (request.status === 'resolved') throw new NothingToDo('a resolved notification for an alert that started no workflow: nothing to do');
     const queued = queuedCount(db);
     if (queued >= limit) throw new Backpressure(queued, limit);
     const id = randomUUID();
@@ -56,4 +58,11 @@ export function intake(db: Db, raw: unknown, options: IntakeOptions = {}): Intak
   } catch (error) {
     throw storageError(error);
   }
+}
+
+/** The alert resolved: recorded on its workflow; one waiting in VALIDATING for it is woken at once. */
+function recordResolved(db: Db, id: string, now: number): WorkflowView {
+  const view = requireView(db, id);
+  if (view.alertResolvedAt !== null) return view;
+  return commit(db, { workflowId: id, now, also: (v) => (v.state === 'VALIDATING' ? schedule(db, id, now) : undefined) }, [{ type: 'alert_resolved', actor: 'engine', data: {} }]);
 }

@@ -41,6 +41,8 @@ export interface OrchestratorOptions {
   readonly planTimeoutMs?: number;
   /** Bound on re-plans after validation failures before the workflow escalates. */
   readonly maxReplans?: number;
+  /** A plan without verification steps waits this long in VALIDATING for the alert's resolved notification. */
+  readonly resolveWaitMs?: number;
   readonly retry?: RetryPolicies;
   /** Retry overrides keyed by tool name, or "model:<provider>" for planners. */
   readonly retryOverrides?: Readonly<Record<string, RetryOverrides>>;
@@ -92,7 +94,7 @@ export class Orchestrator {
   private readonly tools: ToolRegistry;
   private readonly clock: Clock;
   private readonly random: Random;
-  private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'maxReplans' | 'retry' | 'pollMs' | 'actionsPerLease'>>;
+  private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'maxReplans' | 'resolveWaitMs' | 'retry' | 'pollMs' | 'actionsPerLease'>>;
   private loops: Promise<void>[] = [];
   private stopping = new AbortController();
 
@@ -107,6 +109,7 @@ export class Orchestrator {
       toolTimeoutMs: options.toolTimeoutMs ?? 60_000,
       planTimeoutMs: options.planTimeoutMs ?? 60_000,
       maxReplans: options.maxReplans ?? 2,
+      resolveWaitMs: options.resolveWaitMs ?? 15 * 60_000,
       retry: options.retry ?? DEFAULT_RETRY_POLICIES,
       pollMs: options.pollMs ?? 250,
       actionsPerLease: options.actionsPerLease ?? 100,
@@ -176,8 +179,11 @@ export class Orchestrator {
     }
   }
 
-  /** Runs ready work until the queue is empty, sleeping on the clock until scheduled retries are due. */
-  async drain(maxTicks = Number.MAX_SAFE_INTEGER): Promise<number> {
+  /**
+   * Runs ready work until the queue is empty, sleeping on the clock until scheduled retries are due; work due
+   * later than `horizonMs` from now (e.g. a wait for a resolved alert) is left for a long-running engine.
+   */
+  async drain(maxTicks = Number.MAX_SAFE_INTEGER, horizonMs = Number.POSITIVE_INFINITY): Promise<number> {
     let ticks = 0;
     while (ticks < maxTicks) {
       if (await this.tick()) {
@@ -185,7 +191,7 @@ export class Orchestrator {
         continue;
       }
       const at = nextReadyAt(this.db, this.options.queue);
-      if (at === null) break;
+      if (at === null || at - this.clock.now() > horizonMs) break;
       await this.clock.sleep(Math.max(1, at - this.clock.now()));
     }
     return ticks;
@@ -469,11 +475,16 @@ export class Orchestrator {
     return this.commit(view, lease, [{ type: 'step_rerun', to: 'EXECUTING', data: { stepIndex: view.stepIndex, tool: tool.name, key, reason: `re-running ${risk === 'read' ? 'read-only' : 'idempotent'} step ${step.id} interrupted by an engine stop` } }], { kind: 'continue' });
   }
 
-  /** Verified -> COMPLETED. An `expect` miss re-plans; a failed verification check escalates with the evidence. */
+  /**
+   * Verified -> COMPLETED. An `expect` miss re-plans; a failed verification check escalates with the evidence.
+   * A plan with nothing to check waits (bounded) for the alert's resolved notification instead, when it is an
+   * alert from monitoring (it has a fingerprint); a person's request has nothing to wait for.
+   */
   private validate(view: WorkflowView, lease: Lease): Next {
     const evidence: Array<{ stepId: string; problems: string[]; output: string }> = [];
-    for (const step of view.plan?.steps ?? []) {
-      if (step.expect === undefined && step.check === undefined) continue;
+    const checked = (view.plan?.steps ?? []).filter((s) => s.expect !== undefined || s.check !== undefined);
+    if (checked.length === 0 && view.request.fingerprint !== undefined) return this.awaitResolution(view, lease);
+    for (const step of checked) {
       const tool = this.tools.get(step.tool);
       const key = tool ? keyOf(view, step, tool) : null;
       const record = key === null ? null : getToolCall(this.db, key);
@@ -490,6 +501,16 @@ export class Orchestrator {
       return this.escalate(view, lease, `not verified: ${summary}`, { class: 'validation', evidence });
     }
     return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED' }], { kind: 'settled' });
+  }
+
+  private awaitResolution(view: WorkflowView, lease: Lease): Next {
+    if (view.alertResolvedAt !== null) return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED', data: { verifiedBy: 'the alert resolved' } }], { kind: 'settled' });
+    const deadline = (view.validatingAt ?? this.clock.now()) + this.o.resolveWaitMs;
+    if (this.clock.now() < deadline) {
+      this.release(lease, deadline);
+      return { kind: 'settled' };
+    }
+    return this.escalate(view, lease, `not verified: the plan has no verification step and the alert did not resolve within ${Math.round(this.o.resolveWaitMs / 60_000)} min`, { class: 'validation' });
   }
 }
 

@@ -29,6 +29,7 @@ export type EventType =
   | 'approved'
   | 'answered'
   | 'edited'
+  | 'alert_resolved'
   | 'rejected'
   | 'escalated'
   | 'resolved';
@@ -72,6 +73,8 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       answers: {},
       edits: {},
       rejected: [],
+      validatingAt: null,
+      alertResolvedAt: null,
       createdAt: e.at,
       updatedAt: e.at,
     };
@@ -86,6 +89,7 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
     next.reason = typeof e.data.reason === 'string' ? e.data.reason : null;
   }
   if (next.state !== 'WAITING_FOR_PERSON') next.waiting = null;
+  if (next.state === 'VALIDATING' && view.state !== 'VALIDATING') next.validatingAt = e.at;
   next.usage.tokens += num(e.data.tokens);
   switch (e.type) {
     case 'planned':
@@ -127,6 +131,9 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       next.approval = hash === null ? null : { stepIndex: num(e.data.stepIndex), planVersion: view.planVersion, inputHash: hash };
       break;
     }
+    case 'alert_resolved':
+      next.alertResolvedAt = e.at;
+      break;
     case 'edited':
       next.approval = null;
       next.edits = { ...view.edits, [str('stepId') ?? '']: e.data.input };

@@ -13,7 +13,7 @@ export function loadView(db: Db, id: string): WorkflowView | null {
 
 /** Views written before a field existed get its empty value (the stored JSON is never rewritten for this). */
 function withDefaults(v: WorkflowView): WorkflowView {
-  return { ...v, workspace: v.workspace ?? '', approval: v.approval ?? null, waiting: v.waiting ?? null, answers: v.answers ?? {}, edits: v.edits ?? {}, rejected: v.rejected ?? [] };
+  return { ...v, workspace: v.workspace ?? '', approval: v.approval ?? null, waiting: v.waiting ?? null, answers: v.answers ?? {}, edits: v.edits ?? {}, rejected: v.rejected ?? [], validatingAt: v.validatingAt ?? null, alertResolvedAt: v.alertResolvedAt ?? null };
 }
 
 export function requireView(db: Db, id: string): WorkflowView {

@@ -33,6 +33,10 @@ export interface WorkflowView {
   edits: Record<string, unknown>;
   /** Steps a person rejected, for re-plans. */
   rejected: Array<{ stepId: string; reason: string; by: string }>;
+  /** When the workflow last entered VALIDATING (bounds the wait for a resolved notification). */
+  validatingAt: number | null;
+  /** When the monitoring system said the alert resolved (a resolved notification for the same alert). */
+  alertResolvedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -98,7 +98,8 @@ describe.skipIf(!fs.existsSync(modelDir))('runbook-agent triage on the demo work
     const policy = path.join(path.dirname(d.workspace), 'user-policy.json');
     fs.writeFileSync(policy, JSON.stringify({ rules: [{ action: 'allow', tool: 'shell', command: 'echo *' }, { action: 'allow', tool: 'shell', command: 'rm -rf data' }] }));
     d.raw(['tier', '--workspace', ws, 'auto-approve']);
-    const alert = JSON.stringify({ alertname: 'HostileDiskLatency', summary: 'disk latency high', labels: { severity: 'warning' } });
+    const firing = { alertname: 'HostileDiskLatency', summary: 'disk latency high', labels: { severity: 'warning' }, startsAt: '2026-11-24T01:00:00Z' };
+    const alert = JSON.stringify(firing);
     let r = d.cli(['triage', '--workspace', ws, '--alert', '-', '--user-policy', policy], alert);
     expect(r.steps.find((s) => s.id === 'list')).toMatchObject({ status: 'done', risk: 'read' });
     // Declared read, but a redirection writes; the allow rule `echo *` never covers shell syntax.
@@ -109,7 +110,10 @@ describe.skipIf(!fs.existsSync(modelDir))('runbook-agent triage on the demo work
     expect(fs.existsSync(path.join(ws, 'piped-ran.txt'))).toBe(false);
     r = d.cli(['reject', r.workflow.id, 'shared-script', '--reason', 'pipes into a shell', '--user-policy', policy]);
     // `rm -rf data` matches the user's own allow rule exactly, so auto-approve runs it: the user said so, not the runbook.
-    expect(r.workflow.state).toBe('COMPLETED');
     expect(fs.existsSync(path.join(ws, 'data'))).toBe(false);
+    // Nothing in the runbook verifies the fix, so the workflow waits for the alert to resolve.
+    expect(r.workflow.state).toBe('VALIDATING');
+    r = d.cli(['triage', '--workspace', ws, '--alert', '-', '--user-policy', policy], JSON.stringify({ ...firing, status: 'resolved' }));
+    expect(r.workflow.state).toBe('COMPLETED');
   });
 });

@@ -74,6 +74,7 @@ export function renderReport(r: WorkflowReport): string {
     lines.push(`  input hash: ${w.inputHash}`);
   } else if (w?.kind === 'question') lines.push('', `question for you (${w.name}): ${w.question}`);
   else if (w) lines.push('', `paused: ${r.workflow.reason ?? w.kind}`);
+  else if (r.workflow.state === 'VALIDATING') lines.push('', 'validating: the plan has no verification step, so the engine waits for the alert to resolve');
   else if (r.workflow.reason && r.workflow.state !== 'COMPLETED') lines.push('', `reason: ${r.workflow.reason}`);
   if (r.next.length > 0) lines.push('', 'next:', ...r.next.map((c) => `  ${c}`));
   return lines.join('\n');

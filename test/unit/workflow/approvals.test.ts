@@ -4,7 +4,9 @@ import { decide } from '../../../engine/policy/gate';
 import type { Tier } from '../../../engine/policy/schema';
 import { classifyCommand } from '../../../engine/risk';
 import { shellQuote } from '../../../engine/tools/quote';
+import { NothingToDo } from '../../../engine/workflow/errors';
 import { ClassifiedError } from '../../../engine/workflow/failures';
+import { intake } from '../../../engine/workflow/intake';
 import type { PolicyCall } from '../../../engine/workflow/orchestrator';
 import { answer, approve, edit, reject } from '../../../engine/workflow/person';
 import type { Planner, PlanRequest } from '../../../engine/workflow/planner';
@@ -243,5 +245,29 @@ describe('approvals, questions and rejections', () => {
     const id = f.start();
     await f.orchestrator.tick();
     expect(eventData(f.db, id, 'plan_failed')[0]).toMatchObject({ class: 'transient', retryInMs: 30_000 });
+  });
+
+  it('a plan with nothing to check waits for the resolved notification: resolved completes, silence escalates', async () => {
+    for (const resolves of [true, false]) {
+      const { tools } = commandTool();
+      const f = fixture(tools, stepsPlanner([sh('fix', 'true', 'mitigate')]), { resolveWaitMs: 600_000 });
+      const alert = { source: 'alertmanager', title: 'disk', labels: { runbook: 'main' }, fingerprint: 'fp1', startsAt: 't0', idempotencyKey: 'alert:fp1:t0' };
+      const id = intake(f.db, alert, { clock: f.clock }).workflow.id;
+      await f.orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);
+      expect(stateOf(f.db, id).state).toBe('VALIDATING');
+      f.clock.advance(120_000);
+      if (resolves) {
+        expect(intake(f.db, { ...alert, status: 'resolved' }, { clock: f.clock }).created).toBe(false);
+        await f.orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);
+        expect(stateOf(f.db, id)).toMatchObject({ state: 'COMPLETED', alertResolvedAt: expect.any(Number) });
+      } else {
+        await f.orchestrator.drain();
+        expect(stateOf(f.db, id)).toMatchObject({ state: 'ESCALATED', reason: 'not verified: the plan has no verification step and the alert did not resolve within 10 min' });
+      }
+      assertConsistent(f.db);
+    }
+    const f = fixture(commandTool().tools, stepsPlanner([sh('fix', 'true', 'mitigate')]));
+    expect(() => intake(f.db, { source: 'am', title: 'x', status: 'resolved', idempotencyKey: 'alert:none:t0' })).toThrow(NothingToDo);
+    expect(f.db.prepare('SELECT count(*) AS n FROM workflows').get()).toEqual({ n: 0 });
   });
 });
