@@ -25,6 +25,8 @@ export class EngineClient implements vscode.Disposable {
   private starting: Promise<LanguageClient> | undefined;
   private readonly crashes: number[] = [];
   private restartPending = false;
+  /** Handlers for what the engine sends us; installed on every client this object starts. */
+  private readonly installers: Array<(client: LanguageClient) => void> = [];
   private readonly onDidRestartEmitter = new vscode.EventEmitter<void>();
   /** Fires after the engine came back from a crash, so views can ask for fresh state. */
   readonly onDidRestart = this.onDidRestartEmitter.event;
@@ -43,6 +45,31 @@ export class EngineClient implements vscode.Disposable {
   async notify<P extends z.ZodType>(type: NotificationType<P>, params: z.input<P>): Promise<void> {
     if (!this.client) return; // the engine reads the current value when it starts
     await this.client.sendNotification(type.method, parseOrThrow(type.params, params, type.method));
+  }
+
+  /** Listens to an engine notification (validated; a malformed one is logged and dropped). Never starts the engine. */
+  onNotification<P extends z.ZodType>(type: NotificationType<P>, handler: (params: z.infer<P>) => void): void {
+    this.install((client) =>
+      client.onNotification(type.method, (raw: unknown) => {
+        const parsed = type.params.safeParse(raw);
+        if (parsed.success) handler(parsed.data);
+        else this.log.warn(`dropped a malformed ${type.method} from the engine`);
+      }),
+    );
+  }
+
+  /** Answers a request the engine sends to the extension host (e.g. a vscode.lm chat). */
+  onRequest<P extends z.ZodType, R extends z.ZodType>(type: RequestType<P, R>, handler: (params: z.infer<P>, token: vscode.CancellationToken) => Promise<z.input<R>>): void {
+    this.install((client) =>
+      client.onRequest(type.method, async (raw: unknown, token: vscode.CancellationToken) =>
+        parseOrThrow(type.result, await handler(parseOrThrow(type.params, raw, `${type.method} params`), token), `${type.method} result`),
+      ),
+    );
+  }
+
+  private install(installer: (client: LanguageClient) => void): void {
+    this.installers.push(installer);
+    if (this.client) installer(this.client);
   }
 
   notifyTrust(): Promise<void> {
@@ -89,6 +116,7 @@ export class EngineClient implements vscode.Disposable {
         this.onDidRestartEmitter.fire();
       }
     });
+    for (const install of this.installers) install(client);
     const started = performance.now();
     await client.start();
     this.log.info(`engine started in ${(performance.now() - started).toFixed(1)} ms (process start and initialize handshake)`);
