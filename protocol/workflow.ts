@@ -80,6 +80,11 @@ export const SnapshotHit = z.object({
   score: z.number(),
   /** The chunk came from an index entry whose file had changed on disk when the planner saw it. */
   stale: z.boolean(),
+  /** Where the chunk was when the planner saw it (absent in snapshots taken before this was recorded). */
+  root: z.string().optional(),
+  startLine: z.number().int().optional(),
+  endLine: z.number().int().optional(),
+  heading: z.string().optional(),
 });
 export type SnapshotHit = z.infer<typeof SnapshotHit>;
 

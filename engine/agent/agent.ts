@@ -20,6 +20,8 @@ export interface AgentOptions {
   readonly workspace: string;
   /** The embedding model folder; null searches with bm25 only (no model needed). */
   readonly modelDir: string | null;
+  /** A retriever shared with the rest of the engine (one embedding worker per process); the agent makes its own otherwise. */
+  readonly retriever?: Retriever;
   readonly prometheusUrl?: string;
   readonly allowedHosts?: readonly string[];
   readonly user?: UserPolicy;
@@ -28,6 +30,8 @@ export interface AgentOptions {
   /** Workspace trust (see engine/trust.ts): a message while execution is refused. */
   readonly mayExecute?: () => string | null;
   readonly toolTimeoutMs?: number;
+  /** Worker loops when started as a service (orchestrator.start()). */
+  readonly concurrency?: number;
   readonly log?: (message: string) => void;
 }
 
@@ -43,7 +47,7 @@ export class Agent {
 
   constructor(private readonly options: AgentOptions) {
     const { db, workspace } = options;
-    this.retriever = new Retriever({ db, modelDir: options.modelDir ?? '', log: options.log });
+    this.retriever = options.retriever ?? new Retriever({ db, modelDir: options.modelDir ?? '', log: options.log });
     const tools = createTools({ workspace, prometheusUrl: options.prometheusUrl, allowedHosts: [...(options.allowedHosts ?? [])] });
     this.context = { workspace, tools, search: (query, k) => this.search(query, k) };
     const runbook = new RunbookPlanner({ context: this.context });
@@ -57,6 +61,7 @@ export class Agent {
       policy: workspaceGate(db, workspace, options.user),
       mayExecute: options.mayExecute,
       toolTimeoutMs: options.toolTimeoutMs,
+      concurrency: options.concurrency,
       onError: (error) => options.log?.(`workflow worker: ${(error as Error).message}`),
     });
   }
@@ -91,7 +96,9 @@ export class Agent {
     return loadView(this.options.db, id);
   }
 
-  close(): Promise<void> {
-    return this.retriever.close();
+  /** Stops the worker loops (if started); closes the retriever only when the agent made it. */
+  async close(): Promise<void> {
+    await this.orchestrator.stop();
+    if (!this.options.retriever) await this.retriever.close();
   }
 }

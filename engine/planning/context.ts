@@ -22,5 +22,5 @@ export function alertQuery(request: AlertRequest): string {
 
 /** The audit record of what the planner saw. */
 export function snapshotOf(hits: readonly SearchHit[]): SnapshotHit[] {
-  return hits.map((h) => ({ chunkId: String(h.chunkId), docId: h.path, docVersion: h.docVersion, score: h.score, stale: h.stale }));
+  return hits.map((h) => ({ chunkId: String(h.chunkId), docId: h.path, docVersion: h.docVersion, score: h.score, stale: h.stale, root: h.root, startLine: h.startLine, endLine: h.endLine, heading: h.heading }));
 }

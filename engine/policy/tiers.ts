@@ -7,13 +7,15 @@ import { DEFAULT_TIER, Tier } from './schema';
 /**
  * Migration 4. The tier of each workspace, kept in the user's own database (never in the repository it
  * applies to); and the workspace of each workflow, with a queue per workspace, so an engine serving one
- * workspace never runs another's workflows with its tools.
+ * workspace never runs another's workflows with its tools. Snapshots also keep where each hit was (root,
+ * lines, heading), so the panel can open the exact section a plan came from.
  */
 export function createTierTable(db: Database.Database): void {
   db.exec(`
     ALTER TABLE workflows ADD COLUMN workspace TEXT NOT NULL DEFAULT '';
     ALTER TABLE tasks ADD COLUMN queue TEXT NOT NULL DEFAULT '';
     CREATE INDEX tasks_queue_ready ON tasks (queue, available_at);
+    ALTER TABLE retrieval_snapshots ADD COLUMN location TEXT;
     CREATE TABLE workspace_tiers (
       root TEXT PRIMARY KEY,
       tier TEXT NOT NULL CHECK (tier IN ('read-only', 'approved-writes', 'auto-approve')),

@@ -5,7 +5,7 @@
 process.env.ORT_DISABLE_TELEMETRY = '1';
 
 import path from 'node:path';
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { CancellationTokenSource, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { describeIssues } from '../../protocol/define';
 import { checkIn, EngineInitOptions, health, setTrust } from '../../protocol/engine';
 import { DATABASE_FILE } from '../paths';
@@ -13,9 +13,19 @@ import { Engine } from '../engine';
 import { ENGINE_VERSION } from '../version';
 import { handleNotification, handleRequest } from './rpc';
 import { registerRetrievalHandlers } from './retrievalHandlers';
+import { registerAgentHandlers, pendingApprovals } from './agentHandlers';
+import { ChangeWatcher } from './changes';
+import { EngineServices } from './services';
+import { configure, workflowsChanged } from '../../protocol/agent';
+import { resumeTrustWaits } from './trustWaits';
+import { lmChat } from '../../protocol/lm';
+import { VscodeLmTransport } from '../planning/llm/vscodeLm';
 
 const connection = createConnection(ProposedFeatures.all);
 let engine: Engine | undefined;
+let services: EngineServices | undefined;
+let watcher: ChangeWatcher | undefined;
+let folders: readonly string[] = [];
 
 function requireEngine(): Engine {
   if (!engine) throw new Error('engine is not initialised yet');
@@ -31,6 +41,13 @@ connection.onInitialize((params) => {
     modelPath: options.modelPath,
     trusted: options.trusted,
   });
+  folders = options.workspaceFolders;
+  const opened = engine;
+  services = new EngineServices(opened, {
+    workspaceFolders: folders,
+    log: (m) => connection.console.info(m),
+    vscodeLm: (family) => new VscodeLmTransport({ family, send: (params, signal) => connection.sendRequest(lmChat.method, params, toToken(signal)) }),
+  });
   const h = engine.health();
   connection.console.info(
     `engine ${ENGINE_VERSION} pid ${process.pid} on Node ${process.versions.node}; database ${h.database.path}` +
@@ -40,17 +57,62 @@ connection.onInitialize((params) => {
   return { capabilities: {}, serverInfo: { name: 'runbook-agent-engine', version: ENGINE_VERSION } };
 });
 
+connection.onInitialized(() => {
+  const e = requireEngine();
+  if (databaseRefused(e)) return;
+  watcher = new ChangeWatcher(e.database(), (ids) => {
+    void connection.sendNotification(workflowsChanged.method, { ids, pendingApprovals: pendingApprovals(e, folders) });
+  });
+  watcher.start();
+  // Workflows left unsettled by a crash or a window reload resume now, not when someone next asks.
+  try {
+    requireServices().resumeAll();
+  } catch (error) {
+    connection.console.error(`could not resume workflows: ${(error as Error).message}`);
+  }
+});
+
+/** True when the database was refused: workflow services stay off and requests say why. */
+function databaseRefused(e: Engine): boolean {
+  return e.health().database.problem !== null;
+}
+
+function requireServices(): EngineServices {
+  if (!services) throw new Error('engine is not initialised yet');
+  return services;
+}
+
+/** vscode-jsonrpc cancels a request through a token; the planner's timeout aborts a signal. */
+function toToken(signal: AbortSignal) {
+  const source = new CancellationTokenSource();
+  if (signal.aborted) source.cancel();
+  else signal.addEventListener('abort', () => source.cancel(), { once: true });
+  return source.token;
+}
+
 handleRequest(connection, health, () => requireEngine().health());
 handleRequest(connection, checkIn, ({ note }) => requireEngine().checkIn(note));
-registerRetrievalHandlers(connection, requireEngine);
+registerRetrievalHandlers(connection, () => requireServices().retriever());
+registerAgentHandlers(connection, requireEngine, requireServices, () => folders, () => watcher?.poll());
+handleNotification(connection, configure, (settings) => {
+  void requireServices()
+    .configure(settings)
+    .catch((error: unknown) => connection.console.error(`could not apply settings: ${(error as Error).message}`));
+});
 handleNotification(connection, setTrust, ({ trusted }) => {
   requireEngine().trust.set(trusted);
   connection.console.info(`workspace trust is now ${trusted ? 'granted' : 'withheld'}`);
+  // Granting trust is the person's go-ahead for workflows that paused only because of Restricted Mode.
+  if (trusted && services) resumeTrustWaits(requireEngine().database(), folders);
+  watcher?.poll();
 });
 
-connection.onShutdown(() => {
+connection.onShutdown(async () => {
+  watcher?.stop();
+  await services?.close();
   engine?.close();
   engine = undefined;
+  services = undefined;
 });
 
 connection.listen();

@@ -1,33 +1,13 @@
 import type { Connection } from 'vscode-languageserver/node';
 import { indexProgress, indexWorkspace, retrievalStatus, searchRunbooks } from '../../protocol/retrieval';
-import type { Engine } from '../engine';
 import { Retriever } from '../retrieval/retriever';
 import { hitLocation } from '../retrieval/search';
 import { handleRequest } from './rpc';
 
 const PREVIEW_CHARS = 400;
 
-/**
- * Serves runbook indexing and search. The Retriever (and its embedding worker) starts on first use, so an
- * engine that never searches never loads the model.
- */
-export function registerRetrievalHandlers(connection: Connection, getEngine: () => Engine): void {
-  let retriever: { engine: Engine; value: Retriever } | null = null;
-  const get = (): Retriever => {
-    const engine = getEngine();
-    if (retriever?.engine !== engine) {
-      const health = engine.health();
-      if (!health.model) throw new Error(health.modelProblem ?? 'no embedding model');
-      const value = new Retriever({
-        db: engine.database(),
-        modelDir: health.model.path,
-        log: (m) => connection.console.info(`retrieval: ${m}`),
-      });
-      retriever = { engine, value };
-    }
-    return retriever.value;
-  };
-
+/** Serves runbook indexing and search over the engine's one Retriever (see services.ts). */
+export function registerRetrievalHandlers(connection: Connection, get: () => Retriever): void {
   handleRequest(connection, indexWorkspace, async ({ root, paths, exclude }) => {
     let last = 0;
     const report = await get().index(root, {

@@ -1,0 +1,145 @@
+import os from 'node:os';
+import path from 'node:path';
+import type { Connection } from 'vscode-languageserver/node';
+import {
+  answerQuestion,
+  approveStep,
+  editStep,
+  exportTrace,
+  getTier,
+  listWorkflows,
+  rejectStep,
+  runbookSteps,
+  runRunbook,
+  setKillSwitch,
+  setTier,
+  triageAlert,
+  workflowView,
+} from '../../protocol/agent';
+import { normalizeAlertText } from '../alert';
+import { panelView, workflowItem } from '../agent/panelView';
+import { runbookSteps as stepsOf } from '../agent/runbookSteps';
+import type { Engine } from '../engine';
+import { effectiveTier, ignoredWorkspaceRules } from '../policy/gate';
+import { loadWorkspacePolicy } from '../policy/load';
+import { getTier as readTier, setTier as writeTier } from '../policy/tiers';
+import { eventsOf } from '../workflow/eventLog';
+import { engagedSwitches, setKillSwitch as writeKillSwitch } from '../workflow/killSwitch';
+import { answer, approve, edit, reject } from '../workflow/person';
+import { spansOf } from '../workflow/spans';
+import { loadView, requireView } from '../workflow/store';
+import { listToolCalls } from '../workflow/toolCalls';
+import { TOOL } from '../tools/names';
+import { handleRequest } from './rpc';
+import type { EngineServices } from './services';
+
+const by = () => `${os.userInfo().username} (VS Code)`;
+
+/** Workflow requests from the editor. Every change a person makes is followed by `changed()` so views update at once. */
+export function registerAgentHandlers(connection: Connection, engine: () => Engine, services: () => EngineServices, folders: () => readonly string[], changed: () => void): void {
+  const db = () => engine().database();
+  const blocked = () => (engine().trust.trusted ? null : 'This workspace is in Restricted Mode, so Runbook Agent runs nothing and approvals are off. Trust the workspace (Workspaces: Manage Workspace Trust) to run steps.');
+  const mayAct = () => {
+    const why = blocked();
+    if (why) throw new Error(why);
+  };
+  const view = (id: string) => panelView(db(), id, blocked());
+  const after = <T>(value: T): T => {
+    changed();
+    return value;
+  };
+  const inWindow = (workspace: string) => folders().some((f) => path.resolve(f) === workspace);
+
+  handleRequest(connection, triageAlert, ({ workspace, text }) => {
+    const alerts = normalizeAlertText(text);
+    const started = services().agent(workspace).start(alerts);
+    return after({ workflows: started.map(workflowItem) });
+  });
+
+  handleRequest(connection, runRunbook, ({ workspace, path: rel }) => {
+    const agent = services().agent(workspace);
+    const folder = services().folder(workspace);
+    const file = path.resolve(folder, rel);
+    if (!file.startsWith(folder + path.sep)) throw new Error(`${rel} is outside the workspace folder`);
+    const relPath = path.relative(folder, file).split(path.sep).join('/');
+    const [workflow] = agent.start([{ source: 'editor', title: `Run ${relPath}`, severity: 'info', labels: {}, annotations: { runbook: relPath }, body: '', status: 'firing' }]);
+    return after({ workflow: workflowItem(workflow!) });
+  });
+
+  handleRequest(connection, listWorkflows, ({ limit }) => {
+    const rows = db().prepare('SELECT id FROM workflows ORDER BY created_at DESC LIMIT ?').all(limit * 4) as Array<{ id: string }>;
+    const items = rows.flatMap(({ id }) => {
+      const v = loadView(db(), id);
+      return v && (v.workspace === '' || inWindow(v.workspace)) ? [workflowItem(v)] : [];
+    });
+    const workflows = items.slice(0, limit);
+    return { workflows, pendingApprovals: items.filter((w) => w.needsApproval).length };
+  });
+
+  handleRequest(connection, workflowView, ({ id }) => view(id));
+
+  handleRequest(connection, approveStep, ({ id, stepId, inputHash }) => {
+    mayAct();
+    approve(db(), id, by(), undefined, { stepId, inputHash });
+    return after(view(id));
+  });
+
+  handleRequest(connection, rejectStep, ({ id, stepId, reason }) => {
+    reject(db(), id, by(), reason, undefined, { stepId });
+    return after(view(id));
+  });
+
+  handleRequest(connection, answerQuestion, ({ id, value }) => {
+    answer(db(), id, value, by());
+    return after(view(id));
+  });
+
+  handleRequest(connection, editStep, ({ id, stepId, command }) => {
+    mayAct();
+    const waiting = requireView(db(), id).waiting;
+    const field = waiting?.kind === 'approval' ? { [TOOL.shell]: 'command', [TOOL.promql]: 'query' }[waiting.tool] : undefined;
+    if (!field) throw new Error('only a shell command or a PromQL query waiting for approval can be edited');
+    edit(db(), id, stepId, { [field]: command }, by());
+    return after(view(id));
+  });
+
+  handleRequest(connection, setKillSwitch, ({ name, engaged, reason }) => {
+    if (!engaged) mayAct();
+    writeKillSwitch(db(), name, engaged, by(), reason, Date.now());
+    return after({ engaged: [...engagedSwitches(db())] });
+  });
+
+  const tierOf = (workspace: string) => {
+    const folder = services().folder(workspace);
+    const chosen = readTier(db(), folder);
+    const ws = loadWorkspacePolicy(folder);
+    const effective = effectiveTier({ tier: chosen, workspace: ws });
+    return { chosen, effective, notes: [...(effective !== chosen ? [`the workspace policy file caps the tier at ${effective}`] : []), ...ignoredWorkspaceRules(ws)] };
+  };
+  handleRequest(connection, getTier, ({ workspace }) => tierOf(workspace));
+  handleRequest(connection, setTier, ({ workspace, tier }) => {
+    if (tier !== 'read-only') mayAct();
+    writeTier(db(), services().folder(workspace), tier, by(), Date.now());
+    return after(tierOf(workspace));
+  });
+
+  handleRequest(connection, exportTrace, ({ id }) => {
+    const v = requireView(db(), id);
+    const events = eventsOf(db(), id);
+    const trace = { workflow: workflowItem(v), request: v.request, plan: v.plan, spans: spansOf(events), toolCalls: listToolCalls(db(), id), events };
+    return { fileName: `runbook-agent-${id.slice(0, 8)}-trace.json`, json: JSON.stringify(trace, null, 2) };
+  });
+
+  handleRequest(connection, runbookSteps, ({ workspace, path: rel }) => ({ steps: stepsOf(db(), services().folder(workspace), rel) }));
+}
+
+/** Workflows waiting for an approval in this window's folders: the badge count. */
+export function pendingApprovals(engine: Engine, folders: readonly string[]): number {
+  if (folders.length === 0) return 0;
+  const marks = folders.map(() => '?').join(', ');
+  const row = engine
+    .database()
+    .prepare(`SELECT count(*) AS n FROM workflows WHERE state = 'WAITING_FOR_PERSON' AND json_extract(view, '$.waiting.kind') = 'approval' AND workspace IN (${marks})`)
+    .get(...folders.map((f) => path.resolve(f))) as { n: number };
+  return row.n;
+}

@@ -1,0 +1,126 @@
+import path from 'node:path';
+import type { AgentSettings } from '../../protocol/agent';
+import { Agent, type AgentOptions } from '../agent/agent';
+import type { Engine } from '../engine';
+import { LlmPlanner } from '../planning/llm/planner';
+import { OpenAiTransport } from '../planning/llm/openai';
+import type { ChatTransport } from '../planning/llm/transport';
+import { UserPolicy } from '../policy/schema';
+import { Retriever } from '../retrieval/retriever';
+import type { Planner } from '../workflow/planner';
+
+export interface ServiceOptions {
+  readonly workspaceFolders: readonly string[];
+  readonly log: (message: string) => void;
+  /** A vscode.lm model of this family, reached by asking the extension host (engine -> extension request). */
+  readonly vscodeLm: (family: string | undefined) => ChatTransport;
+}
+
+/**
+ * What the engine process serves beside health: one Retriever (one embedding worker) and one Agent per
+ * workspace folder, rebuilt when the user's settings change. Agents run their worker loops in the
+ * background, so approved work goes on without anyone waiting on a request.
+ */
+export class EngineServices {
+  private retrieverValue: Retriever | null = null;
+  private readonly agents = new Map<string, Agent>();
+  private settings: AgentSettings | null = null;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: ServiceOptions,
+  ) {}
+
+  retriever(): Retriever {
+    if (!this.retrieverValue) {
+      const health = this.engine.health();
+      if (!health.model) throw new Error(health.modelProblem ?? 'no embedding model');
+      this.retrieverValue = new Retriever({ db: this.engine.database(), modelDir: health.model.path, log: (m) => this.options.log(`retrieval: ${m}`) });
+    }
+    return this.retrieverValue;
+  }
+
+  /** A folder the editor has open; anything else is refused (a request cannot point the engine elsewhere). */
+  folder(root: string): string {
+    const resolved = path.resolve(root);
+    if (!this.options.workspaceFolders.some((f) => path.resolve(f) === resolved)) {
+      throw new Error(`${root} is not one of this window's workspace folders`);
+    }
+    return resolved;
+  }
+
+  agent(root: string): Agent {
+    const folder = this.folder(root);
+    let agent = this.agents.get(folder);
+    if (!agent) {
+      agent = this.makeAgent(folder);
+      this.agents.set(folder, agent);
+      agent.orchestrator.start();
+    }
+    return agent;
+  }
+
+  /** Starts the agents of every folder with unsettled workflows, so they resume after an engine restart. */
+  resumeAll(): void {
+    for (const folder of this.options.workspaceFolders) this.agent(folder);
+  }
+
+  async configure(settings: AgentSettings): Promise<void> {
+    this.settings = settings;
+    const folders = [...this.agents.keys()];
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
+    for (const f of folders) this.agent(f);
+  }
+
+  private makeAgent(folder: string): Agent {
+    let retriever: Retriever | undefined;
+    try {
+      retriever = this.retriever();
+    } catch {
+      retriever = undefined; // no model: the agent searches with bm25 only
+    }
+    const s = this.settings;
+    return new Agent({
+      db: this.engine.database(),
+      workspace: folder,
+      modelDir: retriever ? retriever.modelDir : null,
+      retriever,
+      prometheusUrl: s?.prometheusUrl || undefined,
+      allowedHosts: s?.allowedHosts ?? [],
+      user: UserPolicy.parse(s?.policy ?? {}),
+      models: s ? this.models(s) : undefined,
+      mayExecute: () => (this.engine.trust.trusted ? null : 'this workspace is in Restricted Mode: trust it (Workspaces: Manage Workspace Trust) to let Runbook Agent run steps'),
+      concurrency: 2,
+      log: this.options.log,
+    });
+  }
+
+  private models(s: AgentSettings): AgentOptions['models'] {
+    const llm = s.llm;
+    if (llm.provider === 'none') return undefined;
+    return (context) => {
+      const planner = (model: string): Planner => {
+        const transport = llm.provider === 'vscode' ? this.options.vscodeLm(model || undefined) : new OpenAiTransport({ baseUrl: llm.baseUrl, model, apiKey: llm.apiKey || undefined });
+        const provider = llm.provider === 'vscode' ? 'vscode-lm' : `openai:${safeHost(llm.baseUrl)}`;
+        return new LlmPlanner({ name: `llm:${model || 'default'}`, provider, transport, context });
+      };
+      return { fast: planner(llm.fastModel), strong: llm.strongModel ? planner(llm.strongModel) : undefined };
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
+    await this.retrieverValue?.close();
+    this.retrieverValue = null;
+  }
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'invalid-url';
+  }
+}
