@@ -168,17 +168,35 @@ export const workflowsChanged = defineNotification(
 
 // ---- settings: extension -> engine ----
 
-const PolicyRule = z
+/**
+ * One policy rule. Every field given must match. `command`, `host` and `path` are globs (`*` any text, `?`
+ * one character). A deny or escalate `command` glob matches anywhere in the command; an allow glob must match
+ * the whole command, and never applies to a command with shell syntax in it (`;`, `|`, `&`, `$`, backticks,
+ * redirections, newlines), so `gzip *` cannot approve `gzip x; rm -rf /`.
+ */
+export const PolicyRule = z
   .object({
     action: z.enum(['allow', 'deny', 'escalate']),
-    tool: z.string().optional(),
+    tool: z.string().min(1).max(100).optional(),
     risk: z.enum(['read', 'write']).optional(),
-    command: z.string().optional(),
-    host: z.string().optional(),
-    path: z.string().optional(),
-    reason: z.string().optional(),
+    command: z.string().min(1).max(500).optional(),
+    host: z.string().min(1).max(500).optional(),
+    path: z.string().min(1).max(500).optional(),
+    /** Shown to the person when the rule decides. */
+    reason: z.string().max(500).optional(),
   })
   .strict();
+export type PolicyRule = z.infer<typeof PolicyRule>;
+
+/** The user's own policy (application-scoped settings, or the CLI's --user-policy file): may widen and narrow. */
+export const UserPolicy = z
+  .object({
+    rules: z.array(PolicyRule).max(500).default([]),
+    /** Ask before reads too. */
+    approveReads: z.boolean().default(false),
+  })
+  .strict();
+export type UserPolicy = z.infer<typeof UserPolicy>;
 
 /**
  * The user's settings that shape what runs, sent at start and on every change. Everything that widens what
@@ -187,7 +205,7 @@ const PolicyRule = z
  */
 export const AgentSettings = z
   .object({
-    policy: z.object({ rules: z.array(PolicyRule).max(500).default([]), approveReads: z.boolean().default(false) }).strict(),
+    policy: UserPolicy,
     allowedHosts: z.array(z.string().min(1).max(300)).max(200).default([]),
     prometheusUrl: z.string().max(2000).default(''),
     llm: z

@@ -1,49 +1,19 @@
 import { z } from 'zod';
+import { PolicyRule, Tier, UserPolicy } from '../../protocol/agent';
 
 /**
- * Capability tiers a person sees and switches per workspace:
- * - read-only: reads run on their own, writes are refused (the default for a workspace seen the first time);
+ * Capability tiers a person sees and switches per workspace (the enum lives in protocol/agent.ts):
+ * - read-only: reads run on their own, writes are held (the default for a workspace seen the first time);
  * - approved-writes: writes wait for a person's approval;
  * - auto-approve: writes matching one of the *user's* allow rules run without asking; other writes wait.
  */
-export const Tier = z.enum(['read-only', 'approved-writes', 'auto-approve']);
-export type Tier = z.infer<typeof Tier>;
+export { Tier };
 export const DEFAULT_TIER: Tier = 'read-only';
 
-export const RuleAction = z.enum(['allow', 'deny', 'escalate']);
-export type RuleAction = z.infer<typeof RuleAction>;
+export const Rule = PolicyRule;
+export type Rule = PolicyRule;
 
-const Pattern = z.string().min(1).max(500);
-
-/**
- * One rule. Every field given must match. `command`, `host` and `path` are globs (`*` any text, `?` one
- * character). A deny or escalate `command` glob matches anywhere in the command; an allow glob must match
- * the whole command, and never applies to a command with shell syntax in it (`;`, `|`, `&`, `$`, backticks,
- * redirections, newlines), so `gzip *` cannot approve `gzip x; rm -rf /`.
- */
-export const Rule = z
-  .object({
-    action: RuleAction,
-    tool: z.string().min(1).max(100).optional(),
-    risk: z.enum(['read', 'write']).optional(),
-    command: Pattern.optional(),
-    host: Pattern.optional(),
-    path: Pattern.optional(),
-    /** Shown to the person when the rule decides. */
-    reason: z.string().max(500).optional(),
-  })
-  .strict();
-export type Rule = z.infer<typeof Rule>;
-
-/** From the user's settings (application scope) or `--user-policy FILE`: may widen and narrow. */
-export const UserPolicy = z
-  .object({
-    rules: z.array(Rule).max(500).default([]),
-    /** Ask before reads too. */
-    approveReads: z.boolean().default(false),
-  })
-  .strict();
-export type UserPolicy = z.infer<typeof UserPolicy>;
+export { UserPolicy };
 
 /**
  * `.runbook-agent/policy.json` in the workspace. A cloned repository must not approve its own commands, so

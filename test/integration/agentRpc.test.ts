@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WorkflowPanelView, type WorkflowItem } from '../../protocol/agent';
+import { WorkflowPanelView, workflowsChanged, type WorkflowItem } from '../../protocol/agent';
 import { startEngine, type EngineProcess } from '../helpers/engineProcess';
 import { tempDir } from '../helpers/tmp';
 
@@ -18,7 +19,9 @@ async function demoEngine(trusted = true) {
   const engine = await startEngine({ storagePath: root, modelPath: modelDir, trusted, workspaceFolders: [workspace] });
   engines.push(engine);
   const changes: Array<{ ids: string[]; pendingApprovals: number }> = [];
-  engine.connection.onNotification('runbookAgent/workflowsChanged', (p: { ids: string[]; pendingApprovals: number }) => changes.push(p));
+  engine.connection.onNotification(workflowsChanged.method, (p: unknown) => {
+    changes.push(workflowsChanged.params.parse(p));
+  });
   const call = <T>(method: string, params: unknown) => engine.connection.sendRequest(method, params) as Promise<T>;
   const view = async (id: string) => WorkflowPanelView.parse(await call('runbookAgent/workflow', { id }));
   /** The engine's workers run in the background: wait until the workflow settles where a person is needed. */
@@ -30,7 +33,7 @@ async function demoEngine(trusted = true) {
     }
     throw new Error(`workflow ${id} never reached the expected state; last: ${JSON.stringify((await view(id)).workflow)}`);
   };
-  const sh = (script: string) => require('node:child_process').spawnSync('/bin/sh', ['-c', script], { cwd: workspace, encoding: 'utf8' }).stdout as string;
+  const sh = (script: string) => spawnSync('/bin/sh', ['-c', script], { cwd: workspace, encoding: 'utf8' }).stdout;
   return { workspace, engine, call, view, settle, changes, sh };
 }
 

@@ -3,6 +3,7 @@ import { httpTool, type HttpOutput } from '../../../engine/tools/http';
 import { retryAfterMs } from '../../../engine/net/retryAfter';
 import { ClassifiedError } from '../../../engine/workflow/failures';
 import { closedPort, serve } from './server';
+import { classifiedRejection } from '../../helpers/classified';
 
 const call = { key: 'wf1:step2:attempt', workflowId: 'wf1', stepId: 'step2' };
 
@@ -13,19 +14,10 @@ function tool(allowedHosts: string[], outputCapBytes = 65_536) {
   return { t, run };
 }
 
-async function failure(p: Promise<unknown>): Promise<ClassifiedError> {
-  const e = await p.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(ClassifiedError);
-  return e as ClassifiedError;
-}
-
 describe('http_request: allowed hosts', () => {
   it('refuses every request while the allow list is empty, naming the setting', async () => {
     const srv = await serve((_, res) => res.end('ok'));
-    const e = await failure(tool([]).run({ url: `${srv.base}/` }));
+    const e = await classifiedRejection(tool([]).run({ url: `${srv.base}/` }));
     expect(e.failureClass).toBe('policy');
     expect(e.message).toContain('runbookAgent.tools.allowedHosts');
     expect(srv.seen).toHaveLength(0);
@@ -33,7 +25,7 @@ describe('http_request: allowed hosts', () => {
 
   it('refuses a host that is not listed', async () => {
     const srv = await serve((_, res) => res.end('ok'));
-    const e = await failure(tool(['example.com', '127.0.0.1:1']).run({ url: `${srv.base}/` }));
+    const e = await classifiedRejection(tool(['example.com', '127.0.0.1:1']).run({ url: `${srv.base}/` }));
     expect(e.failureClass).toBe('policy');
     expect(e.message).toContain(`127.0.0.1:${srv.port}`);
     expect(srv.seen).toHaveLength(0);
@@ -81,21 +73,21 @@ describe('http_request: outcomes', () => {
 
   it('treats 5xx as transient', async () => {
     const srv = await serve((_, res) => res.writeHead(500).end('boom'));
-    const e = await failure(tool(['127.0.0.1']).run({ url: `${srv.base}/` }));
+    const e = await classifiedRejection(tool(['127.0.0.1']).run({ url: `${srv.base}/` }));
     expect(e.failureClass).toBe('transient');
     expect(e.retryAfterMs).toBeUndefined();
   });
 
   it('treats 429 as transient and honours Retry-After in seconds', async () => {
     const srv = await serve((_, res) => res.writeHead(429, { 'retry-after': '3' }).end());
-    const e = await failure(tool(['127.0.0.1']).run({ url: `${srv.base}/` }));
+    const e = await classifiedRejection(tool(['127.0.0.1']).run({ url: `${srv.base}/` }));
     expect(e.failureClass).toBe('transient');
     expect(e.retryAfterMs).toBe(3000);
   });
 
   it('treats a refused connection as transient', async () => {
     const port = await closedPort();
-    const e = await failure(tool(['127.0.0.1']).run({ url: `http://127.0.0.1:${port}/` }));
+    const e = await classifiedRejection(tool(['127.0.0.1']).run({ url: `http://127.0.0.1:${port}/` }));
     expect(e.failureClass).toBe('transient');
     expect(e.message).toContain('ECONNREFUSED');
   });

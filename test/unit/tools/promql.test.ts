@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { promqlTool, type PromqlOutput } from '../../../engine/tools/promql';
 import { ClassifiedError } from '../../../engine/workflow/failures';
 import { closedPort, serve, type Seen } from './server';
+import { classifiedRejection } from '../../helpers/classified';
 
 const call = { key: 'k', workflowId: 'wf', stepId: 's' };
 
@@ -28,15 +29,6 @@ function prometheus(req: Seen, res: http.ServerResponse): void {
 async function query(base: string, input: Record<string, unknown>): Promise<PromqlOutput> {
   const t = promqlTool({ prometheusUrl: base });
   return (await t.run(t.input.parse(input), new AbortController().signal, call)).output as PromqlOutput;
-}
-
-async function failure(p: Promise<unknown>): Promise<ClassifiedError> {
-  const e = await p.then(
-    () => undefined,
-    (error: unknown) => error,
-  );
-  expect(e).toBeInstanceOf(ClassifiedError);
-  return e as ClassifiedError;
 }
 
 describe('promql_query', () => {
@@ -78,22 +70,22 @@ describe('promql_query', () => {
 
   it('turns a Prometheus error answer into a permanent failure with its type and message', async () => {
     const srv = await serve(prometheus);
-    const e = await failure(query(srv.base, { query: 'rate(up[5m]' }));
+    const e = await classifiedRejection(query(srv.base, { query: 'rate(up[5m]' }));
     expect(e.failureClass).toBe('permanent');
     expect(e.message).toBe('prometheus: bad_data: 1:11: parse error: unexpected end of input');
   });
 
   it('treats 503 and 429 as transient, with Retry-After', async () => {
     const srv = await serve(prometheus);
-    const busy = await failure(query(srv.base, { query: 'overloaded' }));
+    const busy = await classifiedRejection(query(srv.base, { query: 'overloaded' }));
     expect(busy.failureClass).toBe('transient');
     expect(busy.retryAfterMs).toBe(2000);
-    expect((await failure(query(srv.base, { query: 'limited' }))).failureClass).toBe('transient');
+    expect((await classifiedRejection(query(srv.base, { query: 'limited' }))).failureClass).toBe('transient');
   });
 
   it('treats a refused connection as transient', async () => {
     const port = await closedPort();
-    expect((await failure(query(`http://127.0.0.1:${port}`, { query: 'up' }))).failureClass).toBe('transient');
+    expect((await classifiedRejection(query(`http://127.0.0.1:${port}`, { query: 'up' }))).failureClass).toBe('transient');
   });
 
   it('is an idempotent network read that quotes values for PromQL strings and describes itself by its query', () => {

@@ -5,6 +5,7 @@ import { OpenAiTransport } from '../../../../engine/planning/llm/openai';
 import { retryAfterMs } from '../../../../engine/net/retryAfter';
 import { ClassifiedError } from '../../../../engine/workflow/failures';
 import { ScriptedLlm, USAGE, serverError, tooManyRequests, type Behaviour } from '../../../support/scriptedLlm';
+import { classifiedRejection } from '../../../helpers/classified';
 
 const REQ = { messages: [{ role: 'user' as const, content: 'plan please' }], schema: { type: 'object' }, schemaName: 'runbook_plan' };
 const KEY = 'sk-test-secret-key-123';
@@ -21,16 +22,7 @@ async function chatWith(b: Behaviour, now?: () => number) {
   return t.chat(REQ, new AbortController().signal);
 }
 
-async function rejection(pending: Promise<unknown>): Promise<ClassifiedError> {
-  const error = await pending.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ClassifiedError);
-  return error as ClassifiedError;
-}
-
-const failureOf = (b: Behaviour, now?: () => number) => rejection(chatWith(b, now));
+const failureOf = (b: Behaviour, now?: () => number) => classifiedRejection(chatWith(b, now));
 
 describe('OpenAI-compatible transport', () => {
   it('posts a json_schema chat at temperature 0 with the bearer key, and reads content, model and usage', async () => {
@@ -87,7 +79,7 @@ describe('OpenAI-compatible transport', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
     const t = new OpenAiTransport({ baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm' });
-    const e = await rejection(t.chat(REQ, new AbortController().signal));
+    const e = await classifiedRejection(t.chat(REQ, new AbortController().signal));
     expect([e.failureClass, e.message]).toEqual(['transient', expect.stringContaining('ECONNREFUSED')]);
   });
 
@@ -95,7 +87,7 @@ describe('OpenAI-compatible transport', () => {
     server = await ScriptedLlm.start([{ kind: 'slow', delayMs: 60_000, then: serverError() }]);
     const t = new OpenAiTransport({ baseUrl: server.baseUrl, model: 'm' });
     const ac = new AbortController();
-    const pending = rejection(t.chat(REQ, ac.signal));
+    const pending = classifiedRejection(t.chat(REQ, ac.signal));
     await new Promise((r) => setTimeout(r, 20));
     ac.abort();
     expect((await pending).failureClass).toBe('model_timeout');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { VscodeLmTransport } from '../../../../engine/planning/llm/vscodeLm';
 import { LmChatParams, lmChat, lmFailureMessage } from '../../../../protocol/lm';
 import { ClassifiedError } from '../../../../engine/workflow/failures';
+import { classifiedRejection } from '../../../helpers/classified';
 
 const REQ = {
   messages: [
@@ -13,13 +14,7 @@ const REQ = {
 };
 
 async function failure(send: () => Promise<unknown>, signal = new AbortController().signal): Promise<ClassifiedError> {
-  const t = new VscodeLmTransport({ send });
-  const e = await t.chat(REQ, signal).then(
-    () => null,
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(ClassifiedError);
-  return e as ClassifiedError;
+  return classifiedRejection(new VscodeLmTransport({ send }).chat(REQ, signal));
 }
 
 describe('vscode.lm transport (engine side)', () => {
