@@ -137,8 +137,10 @@ export const setTier = defineRequest(
   z.object({ workspace: Root, tier: Tier }).strict(),
   z.object({ chosen: Tier, effective: Tier, notes: z.array(z.string()) }),
 );
-/** The workflow's spans as OTLP-style JSON plus its event log, for a file the person saves. */
+/** The workflow's trace as an OTLP JSON file (OpenTelemetry GenAI spans), for a file the person saves. */
 export const exportTrace = defineRequest('runbookAgent/exportTrace', z.object({ id: Id }).strict(), z.object({ fileName: z.string(), json: z.string() }));
+/** The workflow's entries in the hash-chained event log (redacted), as JSON to read. */
+export const eventLog = defineRequest('runbookAgent/eventLog', z.object({ id: Id }).strict(), z.object({ fileName: z.string(), json: z.string() }));
 
 /** Last result of each step of one runbook file, for CodeLens, hovers and gutter marks. */
 export const StepResult = z.object({

@@ -4,6 +4,7 @@ import { WorkflowState } from '../../protocol/workflow';
 import type { Db } from '../db/open';
 import { effectiveTier } from '../policy/gate';
 import { loadWorkspacePolicy } from '../policy/load';
+import { redactText, redactValue } from '../redact';
 import { getTier } from '../policy/tiers';
 import { eventsOf } from '../workflow/eventLog';
 import type { PlanStep } from '../workflow/plan';
@@ -17,8 +18,12 @@ import type { WorkflowView } from '../workflow/view';
 const OUTPUT_CHARS = 16_000;
 
 export function workflowItem(view: WorkflowView): WorkflowItem {
+  const summary = summarize(view);
   return {
-    ...summarize(view),
+    ...summary,
+    // Titles and reasons quote alert text and commands; lists and notifications show them.
+    title: redactText(summary.title),
+    reason: summary.reason === null ? null : redactText(summary.reason),
     workspace: view.workspace,
     needsApproval: view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'approval',
     needsAnswer: view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'question',
@@ -32,7 +37,7 @@ export function describeInput(input: unknown): string {
   return typeof text === 'string' ? (typeof i.method === 'string' && typeof i.url === 'string' ? `${i.method} ${i.url}` : text) : JSON.stringify(input);
 }
 
-/** The output a person reads: stdout and stderr of a shell step, a body, an answer; already redacted by the tool. */
+/** The output a person reads: stdout and stderr of a shell step, a body, an answer (redacted with the rest of the view). */
 function outputText(result: unknown): string | null {
   if (result === null || result === undefined) return null;
   const r = result as Record<string, unknown>;
@@ -105,7 +110,9 @@ export function panelView(db: Db, id: string, executionBlocked: string | null): 
   } catch {
     // A broken workspace policy file denies every call (see agent/policy.ts); the chosen tier is still shown.
   }
-  return {
+  // Redacted on the way out, never in storage: an approval binds to the hash of the exact stored input, so a
+  // command's secret stays in the database and only `[REDACTED:kind]` reaches the panel (and its webview state).
+  const shown: WorkflowPanelView = {
     workflow: workflowItem(view),
     states: WorkflowState.options,
     alert: { title: view.request.title, severity: view.request.severity, source: view.request.source, labels: view.request.labels, annotations: view.request.annotations ?? {} },
@@ -119,4 +126,5 @@ export function panelView(db: Db, id: string, executionBlocked: string | null): 
     tier,
     executionBlocked,
   };
+  return redactValue(shown) as WorkflowPanelView;
 }

@@ -5,6 +5,7 @@ import {
   answerQuestion,
   approveStep,
   editStep,
+  eventLog,
   exportTrace,
   getTier,
   listWorkflows,
@@ -17,18 +18,18 @@ import {
   workflowView,
 } from '../../protocol/agent';
 import { normalizeAlertText } from '../alert';
+import { otlpJson } from '../otel/export';
 import { panelView, workflowItem } from '../agent/panelView';
 import { runbookSteps as stepsOf } from '../agent/runbookSteps';
 import type { Engine } from '../engine';
 import { effectiveTier, ignoredWorkspaceRules } from '../policy/gate';
 import { loadWorkspacePolicy } from '../policy/load';
 import { getTier as readTier, setTier as writeTier } from '../policy/tiers';
-import { eventsOf } from '../workflow/eventLog';
 import { engagedSwitches, setKillSwitch as writeKillSwitch } from '../workflow/killSwitch';
 import { answer, approve, edit, reject } from '../workflow/person';
-import { spansOf } from '../workflow/spans';
+import { eventsOf } from '../workflow/eventLog';
 import { loadView, requireView } from '../workflow/store';
-import { listToolCalls } from '../workflow/toolCalls';
+import { redactValue } from '../redact';
 import { TOOL } from '../tools/names';
 import { handleRequest } from './rpc';
 import type { EngineServices } from './services';
@@ -99,6 +100,8 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
     const waiting = requireView(db(), id).waiting;
     const field = waiting?.kind === 'approval' ? { [TOOL.shell]: 'command', [TOOL.promql]: 'query' }[waiting.tool] : undefined;
     if (!field) throw new Error('only a shell command or a PromQL query waiting for approval can be edited');
+    // The panel shows commands redacted; an edit built from that text would run the placeholder, not the secret.
+    if (command.includes('[REDACTED')) throw new Error('the edited command still holds a [REDACTED…] placeholder: type the real value, or reject the step instead');
     edit(db(), id, stepId, { [field]: command }, by());
     return after(view(id));
   });
@@ -123,11 +126,12 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
     return after(tierOf(workspace));
   });
 
-  handleRequest(connection, exportTrace, ({ id }) => {
-    const v = requireView(db(), id);
-    const events = eventsOf(db(), id);
-    const trace = { workflow: workflowItem(v), request: v.request, plan: v.plan, spans: spansOf(events), toolCalls: listToolCalls(db(), id), events };
-    return { fileName: `runbook-agent-${id.slice(0, 8)}-trace.json`, json: JSON.stringify(trace, null, 2) };
+  // OTLP/JSON from the OpenTelemetry SDK (engine/otel): any collector or trace viewer reads the file; redacted.
+  handleRequest(connection, exportTrace, ({ id }) => otlpJson(db(), id));
+
+  handleRequest(connection, eventLog, ({ id }) => {
+    requireView(db(), id);
+    return { fileName: `runbook-agent-${id.slice(0, 8)}-events.json`, json: JSON.stringify(redactValue(eventsOf(db(), id)), null, 2) };
   });
 
   handleRequest(connection, runbookSteps, ({ workspace, path: rel }) => ({ steps: stepsOf(db(), services().folder(workspace), rel) }));

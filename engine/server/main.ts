@@ -15,6 +15,7 @@ import { handleNotification, handleRequest } from './rpc';
 import { registerRetrievalHandlers } from './retrievalHandlers';
 import { registerAgentHandlers, pendingApprovals } from './agentHandlers';
 import { ChangeWatcher } from './changes';
+import { redactingLog } from './log';
 import { EngineServices } from './services';
 import { configure, workflowsChanged } from '../../protocol/agent';
 import { resumeTrustWaits } from './trustWaits';
@@ -22,6 +23,8 @@ import { lmChat } from '../../protocol/lm';
 import { VscodeLmTransport } from '../planning/llm/vscodeLm';
 
 const connection = createConnection(ProposedFeatures.all);
+/** Every line the engine logs is redacted first: logs reach the output channel and bug reports. */
+const log = redactingLog(connection.console);
 let engine: Engine | undefined;
 let services: EngineServices | undefined;
 let watcher: ChangeWatcher | undefined;
@@ -45,11 +48,11 @@ connection.onInitialize((params) => {
   const opened = engine;
   services = new EngineServices(opened, {
     workspaceFolders: folders,
-    log: (m) => connection.console.info(m),
+    log: (m) => log.info(m),
     vscodeLm: (family) => new VscodeLmTransport({ family, send: (params, signal) => connection.sendRequest(lmChat.method, params, toToken(signal)) }),
   });
   const h = engine.health();
-  connection.console.info(
+  log.info(
     `engine ${ENGINE_VERSION} pid ${process.pid} on Node ${process.versions.node}; database ${h.database.path}` +
       (h.database.problem ? ` REFUSED: ${h.database.problem}` : ` (schema v${h.database.schemaVersion})`) +
       (h.model ? `; model ${h.model.path}` : `; ${h.modelProblem}`),
@@ -68,7 +71,7 @@ connection.onInitialized(() => {
   try {
     requireServices().resumeAll();
   } catch (error) {
-    connection.console.error(`could not resume workflows: ${(error as Error).message}`);
+    log.error(`could not resume workflows: ${(error as Error).message}`);
   }
 });
 
@@ -97,11 +100,11 @@ registerAgentHandlers(connection, requireEngine, requireServices, () => folders,
 handleNotification(connection, configure, (settings) => {
   void requireServices()
     .configure(settings)
-    .catch((error: unknown) => connection.console.error(`could not apply settings: ${(error as Error).message}`));
+    .catch((error: unknown) => log.error(`could not apply settings: ${(error as Error).message}`));
 });
 handleNotification(connection, setTrust, ({ trusted }) => {
   requireEngine().trust.set(trusted);
-  connection.console.info(`workspace trust is now ${trusted ? 'granted' : 'withheld'}`);
+  log.info(`workspace trust is now ${trusted ? 'granted' : 'withheld'}`);
   // Granting trust is the person's go-ahead for workflows that paused only because of Restricted Mode.
   if (trusted && services) resumeTrustWaits(requireEngine().database(), folders);
   watcher?.poll();

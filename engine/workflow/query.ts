@@ -1,5 +1,6 @@
 import type { WorkflowDetail, WorkflowState, WorkflowSummary } from '../../protocol/workflow';
 import type { Db } from '../db/open';
+import { redactValue } from '../redact';
 import { iso } from './clock';
 import { UnknownWorkflow } from './errors';
 import { eventsOf } from './eventLog';
@@ -39,10 +40,11 @@ export function countByState(db: Db): Partial<Record<WorkflowState, number>> {
   return Object.fromEntries(rows.map((r) => [r.state, r.n]));
 }
 
+/** One workflow as a person reads it, secrets redacted. */
 export function showWorkflow(db: Db, id: string): WorkflowDetail {
   const view = loadView(db, id);
   if (!view) throw new UnknownWorkflow(id);
-  return {
+  const detail: WorkflowDetail = {
     workflow: summarize(view),
     request: view.request,
     plan: view.plan,
@@ -50,4 +52,7 @@ export function showWorkflow(db: Db, id: string): WorkflowDetail {
     snapshot: loadSnapshot(db, id),
     events: eventsOf(db, id),
   };
+  // For showing only (`show`, reports): a command's or an alert's secret is stored as given, because approvals and
+  // the hash chain bind to the exact bytes, and leaves the engine redacted. `log verify` reads the table itself.
+  return redactValue(detail) as WorkflowDetail;
 }

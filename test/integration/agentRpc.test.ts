@@ -72,7 +72,10 @@ describe.skipIf(!fs.existsSync(modelDir))('workflows over JSON-RPC (the engine a
     const lens = await d.call<{ steps: Array<{ stepId: string; risk: string; last: { status: string } | null }> }>('runbookAgent/runbookSteps', { workspace: d.workspace, path: 'runbooks/log-volume-filling-up.md' });
     expect(lens.steps.find((s) => s.stepId === 'compress-old-logs')).toMatchObject({ risk: 'write', last: { status: 'done' } });
     const trace = await d.call<{ fileName: string; json: string }>('runbookAgent/exportTrace', { id });
-    expect(JSON.parse(trace.json)).toMatchObject({ workflow: { id, state: 'COMPLETED' } });
+    expect(trace.fileName).toMatch(/\.otlp\.json$/);
+    const root = (JSON.parse(trace.json) as { resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string; attributes: unknown[] }> }> }> }).resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    expect(root.name).toBe('invoke_agent runbook-agent');
+    expect(root.attributes).toEqual(expect.arrayContaining([{ key: 'gen_ai.conversation.id', value: { stringValue: id } }]));
   });
 
   it('Restricted Mode: plans are made and shown, nothing runs, approvals are refused with how to trust; granting trust resumes', async () => {

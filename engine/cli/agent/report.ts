@@ -1,4 +1,5 @@
 import type { Db } from '../../db/open';
+import { redactValue } from '../../redact';
 import { showWorkflow } from '../../workflow/query';
 import { requireView } from '../../workflow/store';
 import type { WorkflowView } from '../../workflow/view';
@@ -14,7 +15,7 @@ export function workflowReport(db: Db, id: string) {
     const status: StepStatus = i < view.stepIndex ? 'done' : i === view.stepIndex && view.state === 'WAITING_FOR_PERSON' ? 'waiting' : call?.status === 'failed' ? 'failed' : 'pending';
     return { id: step.id, tool: step.tool, phase: step.phase ?? null, risk: step.risk ?? null, status, input: i < view.stepIndex && call ? call.input : step.input, rationale: step.rationale ?? null, source: step.source ?? null, result: i < view.stepIndex ? (call?.result ?? null) : null };
   });
-  return {
+  const report = {
     workflow: detail.workflow,
     workspace: view.workspace,
     alert: { title: view.request.title, severity: view.request.severity, source: view.request.source, labels: view.request.labels },
@@ -23,6 +24,8 @@ export function workflowReport(db: Db, id: string) {
     waiting: view.waiting,
     next: nextCommands(view),
   };
+  // The plan's inputs, the wait and the alert come from the stored view, which keeps secrets as given.
+  return redactValue(report) as typeof report;
 }
 export type WorkflowReport = ReturnType<typeof workflowReport>;
 

@@ -4,6 +4,7 @@ import { workflowCommands } from './workflowCommands';
 import { retrievalCommands } from './retrievalCommands';
 import { parseCommand } from './parse';
 import { classify } from './classify';
+import { traceCommand } from './trace';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify];
+export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify, traceCommand];

@@ -3,6 +3,7 @@ import { listBreakers } from '../../workflow/breaker';
 import { openExisting } from '../../workflow/openForCli';
 import { countByState, listWorkflows } from '../../workflow/query';
 import { defaultDatabasePath } from '../../paths';
+import { redactValue } from '../../redact';
 import { UsageError, type CliCommand } from '../command';
 
 export const workflowsCommand: CliCommand = {
@@ -17,7 +18,8 @@ export const workflowsCommand: CliCommand = {
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive integer');
     const db = openExisting(typeof values.db === 'string' ? values.db : defaultDatabasePath());
     try {
-      const workflows = listWorkflows(db, { state: state?.data, limit });
+      // Titles and reasons quote alert text and error messages: redacted like everything that leaves the engine.
+      const workflows = redactValue(listWorkflows(db, { state: state?.data, limit })) as ReturnType<typeof listWorkflows>;
       const breakers = listBreakers(db);
       const killSwitches = db.prepare('SELECT name, engaged, changed_by AS changedBy, reason FROM kill_switches ORDER BY name').all() as Array<{ name: string; engaged: number; changedBy: string; reason: string }>;
       if (values.json) {
