@@ -4,7 +4,7 @@
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
-const { spawnSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 const major = Number(process.versions.node.split('.')[0]);
@@ -17,7 +17,10 @@ if (major < 22) {
     );
     process.exit(1);
   }
-  const r = spawnSync(bundled, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
+  const child = spawn(bundled, [__filename, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // `serve` shuts down gracefully on SIGTERM/SIGINT: pass them on instead of dying before the child does.
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 : 1)));
+  return;
 }
 require(path.join(root, 'dist', 'cli.js'));

@@ -8,6 +8,7 @@ set -e
 ensure_node
 ensure_deps
 bash "$ROOT/scripts/setup-e2e.sh"
+bash "$ROOT/scripts/setup-monitoring.sh"
 set +e
 cd "$ROOT"
 rm -f .work/vitest.json .work/vitest-e2e.json .work/exthost/results.json

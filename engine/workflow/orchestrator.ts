@@ -14,7 +14,7 @@ import { ClassifiedError, classify, messageOf, type FailureClass } from './failu
 import { blockingSwitch } from './killSwitch';
 import { Plan, type PlanStep } from './plan';
 import type { Planner } from './planner';
-import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, schedule, unschedule, type Lease } from './queue';
+import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, releaseOwnerLeases, schedule, unschedule, type Lease } from './queue';
 import type { EventDraft } from './reducer';
 import { DEFAULT_RETRY_POLICIES, decideRetry, resolvePolicy, type RetryOverrides, type RetryPolicies } from './retry';
 import { saveSnapshot } from './snapshot';
@@ -205,9 +205,11 @@ export class Orchestrator {
     for (let i = 0; i < this.o.concurrency; i++) this.loops.push(this.loop(this.stopping.signal));
   }
 
+  /** The workers finish their current action (committed), then this owner's leases are released for others. */
   async stop(): Promise<void> {
     this.stopping.abort();
     await Promise.all(this.loops);
+    if (this.loops.length > 0 && this.db.open) releaseOwnerLeases(this.db, this.owner);
     this.loops = [];
   }
 

@@ -102,3 +102,15 @@ function pidAlive(pid: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+/**
+ * Frees every lease `owner` still holds, so another engine resumes those workflows at once instead of after
+ * the visibility timeout. Only for an owner whose workers have stopped (Orchestrator.stop() calls it).
+ */
+export function releaseOwnerLeases(db: Db, owner: string): number {
+  return sql(db, 'UPDATE tasks SET lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE lease_owner = ?').run(owner).changes;
+}
+
+export function leasesHeld(db: Db): number {
+  return (sql(db, 'SELECT count(*) AS n FROM tasks WHERE lease_owner IS NOT NULL').get() as { n: number }).n;
+}

@@ -65,7 +65,7 @@ function llmPlanners(values: ParsedArgs['values']): AgentOptions['models'] {
   };
 }
 
-export function openAgent(db: Db, workspace: string, values: ParsedArgs['values'], io: Io): Agent {
+export function openAgent(db: Db, workspace: string, values: ParsedArgs['values'], io: Io, extra: Partial<AgentOptions> = {}): Agent {
   const lookup = findModel(packageRoot(), str(values.model));
   if (!lookup.model && !values.json) io.err(`${lookup.problem}; searching runbooks with bm25 only`);
   return new Agent({
@@ -77,5 +77,6 @@ export function openAgent(db: Db, workspace: string, values: ParsedArgs['values'
     user: loadUserPolicy(userPolicyFile(values)),
     models: llmPlanners(values),
     log: values.json ? undefined : (m) => io.err(m),
+    ...extra,
   });
 }

@@ -5,6 +5,7 @@ import { retrievalCommands } from './retrievalCommands';
 import { parseCommand } from './parse';
 import { classify } from './classify';
 import { traceCommand } from './trace';
+import { serveCommand } from './serve';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify, traceCommand];
+export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify, traceCommand, serveCommand];

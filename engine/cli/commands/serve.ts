@@ -1,0 +1,84 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Agent } from '../../agent/agent';
+import { openDatabase, type Db } from '../../db/open';
+import { IntakeServer, loadOrCreateToken } from '../../intake';
+import { leasesHeld } from '../../workflow/queue';
+import { defaultDatabasePath } from '../../paths';
+import { UsageError, type CliCommand, type Io, type ParsedArgs } from '../command';
+import { AGENT_OPTIONS, AGENT_USAGE, openAgent } from '../agent/options';
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+function intFlag(values: ParsedArgs['values'], name: string, fallback: number, min: number, max: number): number {
+  const raw = str(values[name]);
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got ${raw}`);
+  return n;
+}
+
+/** Resolves on the first SIGTERM or SIGINT; a second one while shutting down exits at once. */
+function shutdownRequested(io: Io): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGTERM', on).off('SIGINT', on);
+      process.once('SIGTERM', () => process.exit(130)).once('SIGINT', () => process.exit(130));
+      io.err(`serve: ${signal}: finishing the current actions, then exiting (send it again to exit at once)`);
+      resolve(signal);
+    };
+    process.on('SIGTERM', on).on('SIGINT', on);
+  });
+}
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'run the workflow workers and an HTTP intake for Alertmanager webhooks and JSON alerts until SIGTERM',
+  usage: `--workspace DIR [--host 127.0.0.1] [--port 9095] [--token-file FILE] [--concurrency N] [--max-queued N] ${AGENT_USAGE}`,
+  options: {
+    ...AGENT_OPTIONS,
+    workspace: { type: 'string' },
+    host: { type: 'string' },
+    port: { type: 'string' },
+    'token-file': { type: 'string' },
+    concurrency: { type: 'string' },
+    'max-queued': { type: 'string' },
+  },
+  async run({ values }, io) {
+    if (typeof values.workspace !== 'string') throw new UsageError('--workspace DIR is required');
+    const workspace = path.resolve(values.workspace);
+    if (!fs.statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${workspace} is not a folder`);
+    const port = intFlag(values, 'port', 9095, 0, 65_535);
+    const concurrency = intFlag(values, 'concurrency', 4, 1, 64);
+    const maxQueued = intFlag(values, 'max-queued', 10_000, 1, 10_000_000);
+    const host = str(values.host) ?? '127.0.0.1';
+    const dbFile = str(values.db) ?? defaultDatabasePath();
+    const tokenFile = path.resolve(str(values['token-file']) ?? path.join(path.dirname(dbFile), 'intake.token'));
+    // The token first: a token file others can read stops the service before it touches the database.
+    const { token, created } = loadOrCreateToken(tokenFile);
+    const db = openDatabase(dbFile);
+    const stop = shutdownRequested(io);
+    let agent: Agent | null = null;
+    let server: IntakeServer | null = null;
+    try {
+      agent = openAgent(db, workspace, { ...values, json: false }, io, { concurrency });
+      await agent.index();
+      agent.orchestrator.start();
+      server = new IntakeServer({ db, workspace, token, host, port, maxQueued, log: (m) => io.err(m) });
+      const address = await server.listen();
+      const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      io.out(`serve: listening on http://${shown}:${address.port} (POST /alerts or /webhook, GET /healthz)`);
+      io.out(`serve: bearer token ${created ? 'generated in' : 'read from'} ${tokenFile}`);
+      io.out(`serve: workspace ${workspace}, database ${dbFile}, ${concurrency} workers`);
+      await stop;
+    } finally {
+      // Order matters: no new work in, then the workers finish their current action, then the leases go.
+      await server?.close();
+      await agent?.close(); // stops the workers and releases this engine's leases
+      const held = leasesHeld(db);
+      db.close();
+      io.err(`serve: stopped${held > 0 ? ` (${held} leases still held by other engines)` : ''}`);
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,5 @@
+// HTTP intake: alerts from Alertmanager or scripts -> queued workflows. Rules and deployment in README.md.
+export { IntakeServer, ALERT_PATHS, type IntakeServerOptions } from './server';
+export { acceptAlerts, type AcceptResult } from './accept';
+export { loadOrCreateToken, TokenFileProblem } from './token';
+export { DEFAULT_MAX_BODY_BYTES } from './body';
