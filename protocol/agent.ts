@@ -221,6 +221,16 @@ export const AgentSettings = z
         apiKey: z.string().max(4000).default(''),
       })
       .strict(),
+    /** HTTP intake for Alertmanager in the editor's engine: off unless enabled; the token comes from secret storage. */
+    intake: z
+      .object({ enabled: z.boolean().default(false), host: z.string().max(200).default('127.0.0.1'), port: z.number().int().min(0).max(65_535).default(9095), token: z.string().max(200).default('') })
+      .strict()
+      .default({ enabled: false, host: '127.0.0.1', port: 9095, token: '' }),
+    /** Where settled workflows' traces go over OTLP/HTTP ('' = nowhere). Headers come from secret storage. */
+    otlp: z
+      .object({ endpoint: z.string().max(2000).default(''), headers: z.record(z.string().max(200), z.string().max(4000)).default({}) })
+      .strict()
+      .default({ endpoint: '', headers: {} }),
   })
   .strict();
 export type AgentSettings = z.infer<typeof AgentSettings>;

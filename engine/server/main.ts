@@ -65,6 +65,7 @@ connection.onInitialized(() => {
   if (databaseRefused(e)) return;
   watcher = new ChangeWatcher(e.database(), (ids) => {
     void connection.sendNotification(workflowsChanged.method, { ids, pendingApprovals: pendingApprovals(e, folders) });
+    services?.onWorkflowsChanged(ids);
   });
   watcher.start();
   // Workflows left unsettled by a crash or a window reload resume now, not when someone next asks.

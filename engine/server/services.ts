@@ -7,6 +7,8 @@ import { OpenAiTransport } from '../planning/llm/openai';
 import type { ChatTransport } from '../planning/llm/transport';
 import { UserPolicy } from '../policy/schema';
 import { Retriever } from '../retrieval/retriever';
+import { IntakeServer } from '../intake';
+import { TraceShipper } from '../otel/ship';
 import type { Planner } from '../workflow/planner';
 
 export interface ServiceOptions {
@@ -25,6 +27,8 @@ export class EngineServices {
   private retrieverValue: Retriever | null = null;
   private readonly agents = new Map<string, Agent>();
   private settings: AgentSettings | null = null;
+  private intake: IntakeServer | null = null;
+  private shipper: TraceShipper | null = null;
 
   constructor(
     private readonly engine: Engine,
@@ -71,6 +75,33 @@ export class EngineServices {
     await Promise.all([...this.agents.values()].map((a) => a.close()));
     this.agents.clear();
     for (const f of folders) this.agent(f);
+    const { endpoint, headers } = settings.otlp;
+    this.shipper = endpoint ? new TraceShipper(this.engine.database(), endpoint, headers, this.options.log) : null;
+    await this.configureIntake(settings.intake);
+  }
+
+  /** Settled workflows' traces go to the OTLP endpoint, when one is configured. */
+  onWorkflowsChanged(ids: readonly string[]): void {
+    this.shipper?.onChanged(ids);
+  }
+
+  /** The intake serves the window's first folder; it only enqueues, the agent's workers do the rest. */
+  private async configureIntake(intake: AgentSettings['intake']): Promise<void> {
+    await this.intake?.close();
+    this.intake = null;
+    const folder = this.options.workspaceFolders[0];
+    if (!intake.enabled) return;
+    if (!folder) return this.options.log('alert intake is enabled but no folder is open: not started');
+    if (intake.token.length < 16) return this.options.log('alert intake is enabled but has no token: not started');
+    this.agent(folder);
+    const server = new IntakeServer({ db: this.engine.database(), workspace: this.folder(folder), token: intake.token, host: intake.host, port: intake.port, log: this.options.log });
+    try {
+      const address = await server.listen();
+      this.intake = server;
+      this.options.log(`alert intake listening on http://${address.address}:${address.port} for ${folder}`);
+    } catch (error) {
+      this.options.log(`alert intake not started: ${(error as Error).message}`);
+    }
   }
 
   private makeAgent(folder: string): Agent {
@@ -110,6 +141,8 @@ export class EngineServices {
   }
 
   async close(): Promise<void> {
+    await this.intake?.close();
+    this.intake = null;
     await Promise.all([...this.agents.values()].map((a) => a.close()));
     this.agents.clear();
     await this.retrieverValue?.close();

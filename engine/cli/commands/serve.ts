@@ -4,6 +4,8 @@ import type { Agent } from '../../agent/agent';
 import { openDatabase, type Db } from '../../db/open';
 import { IntakeServer, loadOrCreateToken } from '../../intake';
 import { leasesHeld } from '../../workflow/queue';
+import { TraceShipper } from '../../otel/ship';
+import { ChangeWatcher } from '../../server/changes';
 import { defaultDatabasePath } from '../../paths';
 import { UsageError, type CliCommand, type Io, type ParsedArgs } from '../command';
 import { AGENT_OPTIONS, AGENT_USAGE, openAgent } from '../agent/options';
@@ -34,7 +36,7 @@ function shutdownRequested(io: Io): Promise<NodeJS.Signals> {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'run the workflow workers and an HTTP intake for Alertmanager webhooks and JSON alerts until SIGTERM',
-  usage: `--workspace DIR [--host 127.0.0.1] [--port 9095] [--token-file FILE] [--concurrency N] [--max-queued N] ${AGENT_USAGE}`,
+  usage: `--workspace DIR [--host 127.0.0.1] [--port 9095] [--token-file FILE] [--concurrency N] [--max-queued N] [--otlp URL] ${AGENT_USAGE}`,
   options: {
     ...AGENT_OPTIONS,
     workspace: { type: 'string' },
@@ -43,6 +45,7 @@ export const serveCommand: CliCommand = {
     'token-file': { type: 'string' },
     concurrency: { type: 'string' },
     'max-queued': { type: 'string' },
+    otlp: { type: 'string' },
   },
   async run({ values }, io) {
     if (typeof values.workspace !== 'string') throw new UsageError('--workspace DIR is required');
@@ -60,10 +63,18 @@ export const serveCommand: CliCommand = {
     const stop = shutdownRequested(io);
     let agent: Agent | null = null;
     let server: IntakeServer | null = null;
+    let watcher: ChangeWatcher | null = null;
     try {
       agent = openAgent(db, workspace, { ...values, json: false }, io, { concurrency });
       await agent.index();
       agent.orchestrator.start();
+      const otlp = str(values.otlp);
+      if (otlp) {
+        // Headers for the collector (an API key) come from the environment, never from a flag in `ps` output.
+        const shipper = new TraceShipper(db, otlp, otlpHeaders(), (m) => io.err(`serve: ${m}`));
+        watcher = new ChangeWatcher(db, (ids) => shipper.onChanged(ids), 500);
+        watcher.start();
+      }
       server = new IntakeServer({ db, workspace, token, host, port, maxQueued, log: (m) => io.err(m) });
       const address = await server.listen();
       const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -74,6 +85,7 @@ export const serveCommand: CliCommand = {
     } finally {
       // Order matters: no new work in, then the workers finish their current action, then the leases go.
       await server?.close();
+      watcher?.stop();
       await agent?.close(); // stops the workers and releases this engine's leases
       const held = leasesHeld(db);
       db.close();
@@ -82,3 +94,14 @@ export const serveCommand: CliCommand = {
     return 0;
   },
 };
+
+/** OTEL_EXPORTER_OTLP_HEADERS, the standard variable: "k1=v1,k2=v2". */
+function otlpHeaders(): Record<string, string> {
+  const raw = process.env.OTEL_EXPORTER_OTLP_HEADERS ?? '';
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .map((pair) => pair.split('=').map((s) => decodeURIComponent(s.trim())))
+      .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== ''),
+  );
+}

@@ -1,0 +1,35 @@
+import type { Db } from '../db/open';
+import { exportOtlp } from './export';
+
+const SETTLED = new Set(['COMPLETED', 'ESCALATED']);
+
+/**
+ * Sends each workflow's trace to the configured OTLP endpoint when it settles (and again if a person later
+ * resolves an escalation: span ids are derived from the workflow, so the collector sees one trace grow).
+ * Failures are logged and dropped: observability must never hold up the work it observes.
+ */
+export class TraceShipper {
+  /** Workflow id -> the number of events when its trace was last sent. */
+  private readonly sent = new Map<string, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly endpoint: string,
+    private readonly headers: Record<string, string>,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  onChanged(ids: readonly string[]): void {
+    for (const id of ids) {
+      const row = this.db.prepare('SELECT state, (SELECT count(*) FROM workflow_events WHERE workflow_id = ?) AS n FROM workflows WHERE id = ?').get(id, id) as
+        | { state: string; n: number }
+        | undefined;
+      if (!row || !SETTLED.has(row.state) || this.sent.get(id) === row.n) continue;
+      this.sent.set(id, row.n);
+      exportOtlp(this.db, id, this.endpoint, this.headers).then(
+        ({ spans }) => this.log(`trace of ${id} sent to the OTLP endpoint (${spans} spans)`),
+        (error: unknown) => this.log(`trace of ${id} not sent: ${(error as Error).message}`),
+      );
+    }
+  }
+}
