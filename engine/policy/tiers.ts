@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Db } from '../db/open';
 import { appendEvent } from '../workflow/eventLog';
 import { storageError } from '../workflow/errors';
+import { recheckHeld } from '../workflow/person';
 import { DEFAULT_TIER, Tier } from './schema';
 
 /**
@@ -31,7 +32,10 @@ export function getTier(db: Db, root: string): Tier {
   return row ? Tier.parse(row.tier) : DEFAULT_TIER;
 }
 
-/** Each change is an event in the chained log, like a kill switch. */
+/**
+ * Each change is an event in the chained log, like a kill switch. Steps the old tier held are handed back to
+ * the engine, which checks them against the new tier (so their cards say what is true now).
+ */
 export function setTier(db: Db, root: string, tier: Tier, by: string, now: number): void {
   try {
     db.transaction(() => {
@@ -44,4 +48,5 @@ export function setTier(db: Db, root: string, tier: Tier, by: string, now: numbe
   } catch (error) {
     throw storageError(error);
   }
+  recheckHeld(db, root, `tier changed to ${tier} by ${by}`, now);
 }

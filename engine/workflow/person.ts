@@ -40,6 +40,9 @@ export function approve(db: Db, id: string, by: string, clock: Clock = systemClo
   const view = waitingView(db, id, 'EXECUTING', ref);
   const w = view.waiting;
   if (w?.kind === 'question') throw new InvalidRequest(`workflow ${id} waits for an answer to "${w.question}", not an approval`);
+  if (w?.kind === 'approval' && w.held) {
+    throw new InvalidRequest(`step ${w.stepId} is held, and an approval would not run it: ${w.policy}`);
+  }
   const now = clock.now();
   const inputHash = w?.kind === 'approval' ? w.inputHash : undefined;
   return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
@@ -90,4 +93,24 @@ export function resolve(db: Db, id: string, by: string, note: string, clock: Clo
   return commit(db, { workflowId: id, now: clock.now() }, [
     { type: 'resolved', to: 'COMPLETED', actor: 'person', data: { reason: `resolved by ${by}: ${note}`, by } },
   ]);
+}
+
+/**
+ * Hands a held step back to the engine without approving anything, after what held it changed (the tier):
+ * the orchestrator runs classification and policy again and shows a fresh card (or runs a step now allowed).
+ */
+export function recheck(db: Db, id: string, why: string, now: number): WorkflowView {
+  const view = waitingView(db, id, 'EXECUTING');
+  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
+    { type: 'rechecked', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: view.waiting?.stepId ?? null, why } },
+  ]);
+}
+
+/** Every workflow of `workspace` whose step is held by the tier: rechecked after the tier changed. */
+export function recheckHeld(db: Db, workspace: string, why: string, now: number): number {
+  const ids = db
+    .prepare(`SELECT id FROM workflows WHERE workspace = ? AND state = 'WAITING_FOR_PERSON' AND json_extract(view, '$.waiting.held') = 1`)
+    .all(workspace) as Array<{ id: string }>;
+  for (const { id } of ids) recheck(db, id, why, now);
+  return ids.length;
 }

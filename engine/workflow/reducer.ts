@@ -30,6 +30,7 @@ export type EventType =
   | 'answered'
   | 'edited'
   | 'alert_resolved'
+  | 'rechecked'
   | 'rejected'
   | 'escalated'
   | 'resolved';

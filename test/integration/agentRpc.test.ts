@@ -54,7 +54,9 @@ describe.skipIf(!fs.existsSync(modelDir))('workflows over JSON-RPC (the engine a
     expect(v.spans.map((s) => s.kind)).toEqual(expect.arrayContaining(['workflow', 'planning', 'tool', 'attempt', 'policy', 'wait']));
     expect(d.changes.some((c) => c.ids.includes(id))).toBe(true);
 
+    await expect(d.call('runbookAgent/approve', { id, stepId: 'compress-old-logs' })).rejects.toThrow(/held, and an approval would not run it/);
     await d.call('runbookAgent/tier/set', { workspace: d.workspace, tier: 'approved-writes' });
+    v = await d.settle(id, (x) => x.waiting?.kind === 'approval' && !x.waiting.held);
     await expect(d.call('runbookAgent/approve', { id, stepId: 'compress-old-logs', inputHash: 'f'.repeat(64) })).rejects.toThrow(/changed since it was shown/);
     const waiting = v.waiting!;
     await d.call('runbookAgent/approve', { id, stepId: 'compress-old-logs', inputHash: waiting.kind === 'approval' ? waiting.inputHash : '' });

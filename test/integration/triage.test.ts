@@ -48,13 +48,17 @@ describe.skipIf(!fs.existsSync(modelDir))('runbook-agent triage on the demo work
     expect(r.waiting).toMatchObject({ kind: 'approval', stepId: 'compress-old-logs', held: true });
     expect(d.sh('ls logs | grep -c "\\.log$"').trim()).toBe('48');
 
-    // Approving while the tier is read-only changes nothing.
-    r = d.cli(['approve', id, 'compress-old-logs']);
-    expect(r.waiting).toMatchObject({ stepId: 'compress-old-logs', held: true });
+    // Approving while the tier is read-only is refused, and says why.
+    const refused = d.raw(['approve', id, 'compress-old-logs']);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/held, and an approval would not run it: .*read-only/);
     expect(d.sh('ls logs | grep -c "\\.log$"').trim()).toBe('48');
 
+    // Switching the tier hands the held step back: it waits for approval again, on the same exact input.
+    const held = r.waiting!.inputHash!;
     expect(d.raw(['tier', '--workspace', d.workspace, 'approved-writes']).stdout).toMatch(/approved-writes/);
-    r = d.cli(['approve', id, 'compress-old-logs', '--input-hash', r.waiting!.inputHash!]);
+    expect(d.sh('ls logs | grep -c "\\.log$"').trim()).toBe('48');
+    r = d.cli(['approve', id, 'compress-old-logs', '--input-hash', held]);
     expect(d.sh('ls logs | grep -c "\\.log\\.gz$"').trim()).toBe('48');
     expect(r.waiting).toMatchObject({ kind: 'question' });
     r = d.cli(['answer', id, '0']);

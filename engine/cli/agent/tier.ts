@@ -8,6 +8,7 @@ import { loadWorkspacePolicy } from '../../policy/load';
 import { Tier } from '../../policy/schema';
 import { getTier, setTier } from '../../policy/tiers';
 import { UsageError, type CliCommand } from '../command';
+import { AGENT_OPTIONS, AGENT_USAGE, openAgent } from './options';
 
 const DESCRIBE: Record<Tier, string> = {
   'read-only': 'reads run on their own; writes never run',
@@ -18,10 +19,10 @@ const DESCRIBE: Record<Tier, string> = {
 export const tierCommand: CliCommand = {
   name: 'tier',
   summary: "show or switch a workspace's capability tier (read-only, approved-writes, auto-approve)",
-  usage: '--workspace DIR [TIER] [--by NAME] [--db FILE] [--json]',
-  options: { workspace: { type: 'string' }, db: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `--workspace DIR [TIER] [--by NAME] ${AGENT_USAGE}`,
+  options: { ...AGENT_OPTIONS, workspace: { type: 'string' }, by: { type: 'string' } },
   positionals: { min: 0, max: 1 },
-  run({ values, positionals }, io) {
+  async run({ values, positionals }, io) {
     if (typeof values.workspace !== 'string') throw new UsageError('--workspace DIR is required');
     const workspace = path.resolve(values.workspace);
     if (!fs.statSync(workspace, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${workspace} is not a folder`);
@@ -29,7 +30,16 @@ export const tierCommand: CliCommand = {
     if (wanted !== undefined && !Tier.safeParse(wanted).success) throw new UsageError(`TIER must be one of ${Tier.options.join(', ')}`);
     const db = openDatabase(typeof values.db === 'string' ? values.db : defaultDatabasePath());
     try {
-      if (wanted !== undefined) setTier(db, workspace, wanted as Tier, typeof values.by === 'string' ? values.by : os.userInfo().username, Date.now());
+      if (wanted !== undefined) {
+        setTier(db, workspace, wanted as Tier, typeof values.by === 'string' ? values.by : os.userInfo().username, Date.now());
+        // Steps the old tier held were handed back to the engine: carry them on to their fresh cards.
+        const agent = openAgent(db, workspace, { ...values, json: true }, io);
+        try {
+          await agent.runUntilIdle();
+        } finally {
+          await agent.close();
+        }
+      }
       const chosen = getTier(db, workspace);
       const ws = loadWorkspacePolicy(workspace);
       const tier = effectiveTier({ tier: chosen, workspace: ws });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { decide } from '../../../engine/policy/gate';
 import type { Tier } from '../../../engine/policy/schema';
+import { getTier, setTier } from '../../../engine/policy/tiers';
 import { classifyCommand } from '../../../engine/risk';
 import { shellQuote } from '../../../engine/tools/quote';
 import { NothingToDo } from '../../../engine/workflow/errors';
@@ -136,22 +137,23 @@ describe('approvals, questions and rejections', () => {
     assertConsistent(f.db);
   });
 
-  it('read-only tier holds a write: approving changes nothing until the tier allows writes, then the same workflow goes on', async () => {
+  it('read-only tier holds a write: an approval is refused until the tier changes; then the same workflow asks afresh and goes on', async () => {
     const { tools, ran } = commandTool();
-    let tier: Tier = 'read-only';
-    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate')]), { policy: (c) => gate(tier)(c) });
+    const f = fixture(tools, stepsPlanner([sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate')]), { policy: (c) => decide({ tool: c.tool.name, risk: c.risk, input: c.input }, { tier: getTier(f.db, '') }) });
     const id = f.start();
     await f.orchestrator.drain();
     expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', stepId: 'compress', held: true, policy: expect.stringMatching(/read-only/) });
-    approve(f.db, id, 'ana', f.clock);
-    await f.orchestrator.drain();
-    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', held: true });
+    expect(() => approve(f.db, id, 'ana', f.clock)).toThrow(/held, and an approval would not run it/);
     expect(ran).toEqual(['du -sm logs']);
-    tier = 'approved-writes';
+    setTier(f.db, '', 'approved-writes', 'ana', f.clock.now());
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', stepId: 'compress', held: false, policy: 'a write always waits for a person' });
+    expect(ran).toEqual(['du -sm logs']);
     approve(f.db, id, 'ana', f.clock);
     await f.orchestrator.drain();
     expect(ran).toEqual(['du -sm logs', 'gzip logs/a.log']);
     expect(stateOf(f.db, id).state).toBe('COMPLETED');
+    assertConsistent(f.db);
   });
 
   it('a deny rule is a policy violation: escalated and never retried', async () => {
