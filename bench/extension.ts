@@ -65,10 +65,12 @@ async function oneRun() {
     await runCommand(page, 'View: Close All Editors'); // so our panel opens the same way
     await page.locator('.tab').first().waitFor({ state: 'detached' });
 
-    t = await runCommand(page, 'Runbook Agent: Open Panel');
-    const facts = webview(page).locator('[data-testid="health"]');
-    await facts.waitFor({ timeout: 60_000 });
+    t = await runCommand(page, 'Runbook Agent: Show Panel');
+    await webview(page).locator('[data-testid="pending-approvals"]').waitFor({ timeout: 60_000 });
     const panelMs = performance.now() - t;
+    // Health and the check-in live in the folded Engine section.
+    await webview(page).locator('#engine-section summary').click();
+    await webview(page).locator('[data-testid="health"]').waitFor({ timeout: 60_000 });
 
     t = performance.now();
     await webview(page).getByRole('button', { name: 'Store a check-in' }).click();

@@ -27,9 +27,13 @@ export class EngineClient implements vscode.Disposable {
   private restartPending = false;
   /** Handlers for what the engine sends us; installed on every client this object starts. */
   private readonly installers: Array<(client: LanguageClient) => void> = [];
+  /** Listeners per notification method, behind the single handler the language client allows. */
+  private readonly listeners = new Map<string, Set<(raw: unknown) => void>>();
   private readonly onDidRestartEmitter = new vscode.EventEmitter<void>();
   /** Fires after the engine came back from a crash, so views can ask for fresh state. */
   readonly onDidRestart = this.onDidRestartEmitter.event;
+  /** Run after every start and before the first request goes out, so the engine has its settings first. */
+  private readonly startHooks: Array<() => Promise<void>> = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -47,15 +51,31 @@ export class EngineClient implements vscode.Disposable {
     await this.client.sendNotification(type.method, parseOrThrow(type.params, params, type.method));
   }
 
-  /** Listens to an engine notification (validated; a malformed one is logged and dropped). Never starts the engine. */
-  onNotification<P extends z.ZodType>(type: NotificationType<P>, handler: (params: z.infer<P>) => void): void {
-    this.install((client) =>
-      client.onNotification(type.method, (raw: unknown) => {
-        const parsed = type.params.safeParse(raw);
-        if (parsed.success) handler(parsed.data);
-        else this.log.warn(`dropped a malformed ${type.method} from the engine`);
-      }),
-    );
+  /**
+   * Listens to an engine notification (validated; a malformed one is logged and dropped). Never starts the
+   * engine. The language client keeps one handler per method, so one dispatcher per method fans out to
+   * every listener (the panel, the tree, the status bar all hear workflowsChanged).
+   */
+  onNotification<P extends z.ZodType>(type: NotificationType<P>, handler: (params: z.infer<P>) => void): vscode.Disposable {
+    const listener = (raw: unknown) => {
+      const parsed = type.params.safeParse(raw);
+      if (!parsed.success) return this.log.warn(`dropped a malformed ${type.method} from the engine`);
+      try {
+        handler(parsed.data);
+      } catch (error) {
+        this.log.error(`${type.method} listener failed: ${(error as Error).message}`);
+      }
+    };
+    let listeners = this.listeners.get(type.method);
+    if (!listeners) {
+      const all = new Set<(raw: unknown) => void>();
+      listeners = all;
+      this.listeners.set(type.method, all);
+      this.install((client) => client.onNotification(type.method, (raw: unknown) => [...all].forEach((l) => l(raw))));
+    }
+    listeners.add(listener);
+    const mine = listeners;
+    return new vscode.Disposable(() => mine.delete(listener));
   }
 
   /** Answers a request the engine sends to the extension host (e.g. a vscode.lm chat). */
@@ -65,6 +85,12 @@ export class EngineClient implements vscode.Disposable {
         parseOrThrow(type.result, await handler(parseOrThrow(type.params, raw, `${type.method} params`), token), `${type.method} result`),
       ),
     );
+  }
+
+  /** Runs `hook` once the engine is up, before `ready()` resolves; a failing hook is logged, not fatal. */
+  onStart(hook: () => Promise<void>): void {
+    this.startHooks.push(hook);
+    if (this.client) void hook().catch((error: unknown) => this.log.warn(`engine start hook: ${(error as Error).message}`));
   }
 
   private install(installer: (client: LanguageClient) => void): void {
@@ -121,6 +147,13 @@ export class EngineClient implements vscode.Disposable {
     await client.start();
     this.log.info(`engine started in ${(performance.now() - started).toFixed(1)} ms (process start and initialize handshake)`);
     this.client = client;
+    for (const hook of this.startHooks) {
+      try {
+        await hook();
+      } catch (error) {
+        this.log.warn(`engine start hook: ${(error as Error).message}`);
+      }
+    }
     return client;
   }
 

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { indexProgress, indexWorkspace, retrievalStatus, type IndexResult } from '../protocol/retrieval';
 import type { EngineClient } from './engineClient';
+import type { AgentStatusBar } from './statusBar';
 
 const DEBOUNCE_MS = 600;
 /** First full index waits a moment after activation, so starting the editor stays quick. */
@@ -12,32 +13,21 @@ export function excludeSetting(): string[] {
 
 /**
  * Keeps the engine's runbook index in step with the workspace: a full (incremental) pass at start and on
- * demand, then the paths named by file-system events, debounced. A status bar item shows the chunk count and
+ * demand, then the paths named by file-system events, debounced. The status bar shows the chunk count and
  * whether files changed since they were indexed; long runs show a progress notification.
  */
-export function register(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): void {
-  const status = vscode.window.createStatusBarItem('runbookAgent.index', vscode.StatusBarAlignment.Left, 10);
-  status.name = 'Runbook Agent Index';
-  status.command = 'runbookAgent.searchRunbooks';
+export function register(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel, status: AgentStatusBar): void {
   const pending = new Map<string, Set<string>>(); // root -> relative paths
   let timer: NodeJS.Timeout | undefined;
   let progressReport: ((p: { message: string; increment?: number }) => void) | undefined;
   let lastFraction = 0;
-  const hooked = new WeakSet<object>();
-
-  const hookProgress = async () => {
-    const client = await engine.ready();
-    if (hooked.has(client)) return;
-    hooked.add(client);
-    client.onNotification(indexProgress.method, (raw: unknown) => {
-      const p = indexProgress.params.safeParse(raw);
-      if (!p.success || !progressReport) return;
-      const fraction = p.data.total ? p.data.done / p.data.total : 0;
-      const increment = p.data.phase === 'embed' ? Math.max(0, (fraction - lastFraction) * 100) : undefined;
-      if (p.data.phase === 'embed') lastFraction = fraction;
-      progressReport({ message: `${p.data.phase} ${p.data.done}/${p.data.total}`, increment });
-    });
-  };
+  const progress = engine.onNotification(indexProgress, (p) => {
+    if (!progressReport) return;
+    const fraction = p.total ? p.done / p.total : 0;
+    const increment = p.phase === 'embed' ? Math.max(0, (fraction - lastFraction) * 100) : undefined;
+    if (p.phase === 'embed') lastFraction = fraction;
+    progressReport({ message: `${p.phase} ${p.done}/${p.total}`, increment });
+  });
 
   const roots = () => (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 
@@ -45,18 +35,16 @@ export function register(context: vscode.ExtensionContext, engine: EngineClient,
     try {
       const s = await engine.request(retrievalStatus, { roots: roots(), exclude: excludeSetting() });
       if (s.problem) {
-        status.text = '$(warning) Runbooks';
-        status.tooltip = `Runbook index unavailable: ${s.problem}`;
+        status.setIndex({ text: '$(warning) Runbooks', tooltip: `Runbook index unavailable: ${s.problem}` });
       } else {
-        status.text = `$(book) ${s.chunks} chunks${s.indexing ? ' $(sync~spin)' : s.staleFiles ? ` $(warning) ${s.staleFiles} stale` : ''}`;
-        status.tooltip = new vscode.MarkdownString(
-          `**Runbook index**: ${s.documents} files, ${s.chunks} chunks\n\n` +
+        status.setIndex({
+          text: `$(book) ${s.chunks} chunks${s.indexing ? ' $(sync~spin)' : s.staleFiles ? ` $(warning) ${s.staleFiles} stale` : ''}`,
+          tooltip:
+            `**Runbook index**: ${s.documents} files, ${s.chunks} chunks\n\n` +
             `Model: ${s.modelId ?? 'none yet'}\n\nLast indexed: ${s.lastIndexedAt ?? 'never'}\n\n` +
-            (s.staleFiles ? `${s.staleFiles} file(s) changed since they were indexed.` : 'Up to date with the workspace.') +
-            '\n\nClick to search runbooks.',
-        );
+            (s.staleFiles ? `${s.staleFiles} file(s) changed since they were indexed.` : 'Up to date with the workspace.'),
+        });
       }
-      status.show();
     } catch (error) {
       log.warn(`runbook index status: ${(error as Error).message}`);
     }
@@ -70,7 +58,6 @@ export function register(context: vscode.ExtensionContext, engine: EngineClient,
   const indexAll = async (notify: boolean) => {
     const folders = roots();
     if (!folders.length) return;
-    await hookProgress();
     await vscode.window.withProgress(
       { location: notify ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window, title: 'Runbook Agent: indexing runbooks' },
       async (progress) => {
@@ -118,7 +105,7 @@ export function register(context: vscode.ExtensionContext, engine: EngineClient,
   const watcher = vscode.workspace.createFileSystemWatcher('**/*.{md,markdown}');
   const initial = setTimeout(() => void indexAll(false), INITIAL_DELAY_MS);
   context.subscriptions.push(
-    status,
+    progress,
     watcher,
     watcher.onDidCreate(changed),
     watcher.onDidChange(changed),

@@ -1,11 +1,25 @@
 import * as vscode from 'vscode';
+import { registerPanelSerializer } from './panelSerializer';
 import { health, type Health } from '../protocol/engine';
+import { lmChat } from '../protocol/lm';
+import { watchApprovals } from './approvalNotifier';
+import { registerCommands } from './commands/register';
+import { registerRunbookEditor } from './editor/register';
 import { EngineClient } from './engineClient';
-import { PanelController } from './panel';
 import * as indexing from './indexing';
+import { handleLmChat } from './lm';
+import { openWorkflow } from './openWorkflow';
+import { PanelController } from './panel';
 import * as runbookSearch from './search';
+import * as settings from './settings';
+import { AgentStatusBar } from './statusBar';
+import { registerWorkflowTree } from './views/workflowTree';
+import { WorkflowStore } from './workflowStore';
 
 let engine: EngineClient | undefined;
+
+/** The workflow list waits for the first index pass to have started the engine, like indexing does. */
+const FIRST_LIST_DELAY_MS = 2000;
 
 /** What the extension exposes to other extensions and to its in-host tests. */
 export interface RunbookAgentApi {
@@ -17,9 +31,15 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
   const log = vscode.window.createOutputChannel('Runbook Agent', { log: true });
   const client = new EngineClient(context, log);
   engine = client;
+  const status = new AgentStatusBar();
+  const store = new WorkflowStore(client, log);
+  const open = (id: string) => openWorkflow(context, client, log, id);
   context.subscriptions.push(
+    registerPanelSerializer(context, client, log),
     log,
     client,
+    status,
+    store,
     vscode.commands.registerCommand('runbookAgent.openPanel', () => {
       PanelController.show(context, client, log);
     }),
@@ -29,9 +49,22 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
     }),
     vscode.commands.registerCommand('runbookAgent.showLog', () => log.show()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.notifyTrust()),
+    store.onDidChange(() => {
+      status.setPending(store.pendingApprovals);
+      void vscode.commands.executeCommand('setContext', 'runbookAgent.hasPendingApprovals', store.pendingApprovals > 0);
+      void vscode.commands.executeCommand('setContext', 'runbookAgent.hasQuestions', store.workflows.some((w) => w.needsAnswer));
+    }),
+    watchApprovals(store, open),
   );
+  client.onRequest(lmChat, handleLmChat);
+  settings.register(context, client, log);
   runbookSearch.register(context, client, log);
-  indexing.register(context, client, log);
+  indexing.register(context, client, log, status);
+  registerCommands({ context, engine: client, log, store, status, open });
+  registerRunbookEditor(context, client, log, store);
+  registerWorkflowTree(context, store);
+  const firstList = setTimeout(() => void store.refresh(), FIRST_LIST_DELAY_MS);
+  context.subscriptions.push({ dispose: () => clearTimeout(firstList) });
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: nothing will execute'})`);
   return { health: () => client.request(health, {}) };
 }

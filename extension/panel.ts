@@ -1,15 +1,30 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import * as vscode from 'vscode';
+import { approveStep, answerQuestion, editStep, listWorkflows, rejectStep, setTier, workflowsChanged, workflowView, type WorkflowPanelView } from '../protocol/agent';
 import { describeIssues } from '../protocol/define';
 import { checkIn, health } from '../protocol/engine';
 import { FromWebview, ToWebview } from '../protocol/webview';
 import type { EngineClient } from './engineClient';
-import { panelHtml } from './panelHtml';
+import { panelHtml, panelOptions } from './panelHtml';
+
+type OpenSource = Extract<FromWebview, { type: 'openSource' }>;
+
+/** Engine notifications often come in bursts (one per transition); one refresh covers a burst. */
+const REFRESH_DEBOUNCE_MS = 50;
 
 /** The single "Runbook Agent" panel: relays validated messages between its webview and the engine. */
 export class PanelController implements vscode.Disposable {
   static readonly viewType = 'runbookAgent.panel';
   private static current: PanelController | undefined;
+  /** onNotification handlers cannot be removed, so each client gets one that forwards to the open panel. */
+  private static readonly listening = new WeakSet<EngineClient>();
   private readonly disposables: vscode.Disposable[] = [];
+  private selectedId: string | null = null;
+  /** Asked for by a command before the webview could hear it; wins over the webview's saved choice once. */
+  private requestedId: string | null = null;
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private viewDirty = false;
 
   static show(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
     if (PanelController.current) {
@@ -17,13 +32,34 @@ export class PanelController implements vscode.Disposable {
       return PanelController.current;
     }
     const panel = vscode.window.createWebviewPanel(PanelController.viewType, 'Runbook Agent', vscode.ViewColumn.Beside, {
-      enableScripts: true,
+      ...panelOptions(context.extensionUri),
       retainContextWhenHidden: false,
-      localResourceRoots: [
-        vscode.Uri.joinPath(context.extensionUri, 'media'),
-        vscode.Uri.joinPath(context.extensionUri, 'dist', 'webview'),
-      ],
     });
+    return PanelController.attach(panel, context, engine, log);
+  }
+
+  /** Opens the panel on one workflow (the tree view's and CodeLens's "Show Workflow"). */
+  static showWorkflow(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel, id: string): PanelController {
+    const controller = PanelController.show(context, engine, log);
+    controller.requestedId = id;
+    controller.selectedId = id;
+    void controller.post({ type: 'selected', id });
+    void controller.sendView(id);
+    return controller;
+  }
+
+  /** Takes over a panel VS Code restored after a window reload (see panelSerializer.ts). */
+  static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
+    PanelController.current?.dispose();
+    panel.webview.options = panelOptions(context.extensionUri);
+    return PanelController.attach(panel, context, engine, log);
+  }
+
+  private static attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
+    if (!PanelController.listening.has(engine)) {
+      PanelController.listening.add(engine);
+      engine.onNotification(workflowsChanged, ({ ids }) => PanelController.current?.changed(ids));
+    }
     PanelController.current = new PanelController(panel, context, engine, log);
     return PanelController.current;
   }
@@ -38,8 +74,14 @@ export class PanelController implements vscode.Disposable {
     panel.webview.html = panelHtml(panel.webview, context.extensionUri);
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
-      engine.onDidRestart(() => void this.sendHealth()),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.sendHealth()),
+      engine.onDidRestart(() => {
+        void this.sendHealth();
+        this.changed([]);
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => {
+        void this.sendHealth();
+        this.changed([]);
+      }),
       panel.onDidDispose(() => this.dispose()),
     );
   }
@@ -51,18 +93,97 @@ export class PanelController implements vscode.Disposable {
       this.log.warn(message);
       return this.post({ type: 'error', message });
     }
-    const message = parsed.data;
+    const m = parsed.data;
     try {
-      switch (message.type) {
+      switch (m.type) {
         case 'ready':
+          return await this.ready(m.selectedId ?? null);
         case 'refreshHealth':
           return await this.sendHealth();
         case 'checkIn':
-          return this.post({ type: 'checkIn', result: await this.engine.request(checkIn, { note: message.note }) });
+          return await this.post({ type: 'checkIn', result: await this.engine.request(checkIn, { note: m.note }) });
+        case 'refresh':
+          return await this.refresh(true);
+        case 'select':
+          this.requestedId = null;
+          this.selectedId = m.id;
+          return await this.sendView(m.id);
+        case 'approve':
+          return await this.act(m.id, () => this.engine.request(approveStep, { id: m.id, stepId: m.stepId, inputHash: m.inputHash }));
+        case 'reject':
+          return await this.act(m.id, () => this.engine.request(rejectStep, { id: m.id, stepId: m.stepId, reason: m.reason }));
+        case 'edit':
+          return await this.act(m.id, () => this.engine.request(editStep, { id: m.id, stepId: m.stepId, command: m.command }));
+        case 'answer':
+          return await this.act(m.id, () => this.engine.request(answerQuestion, { id: m.id, value: m.value }));
+        case 'setTier':
+          return await this.act(m.id, async () => {
+            // The workspace comes from the engine's own record of the workflow, never from the webview.
+            const { workflow } = await this.engine.request(workflowView, { id: m.id });
+            await this.engine.request(setTier, { workspace: workflow.workspace, tier: m.tier });
+            return this.engine.request(workflowView, { id: m.id });
+          });
+        case 'openSource':
+          return await this.openSource(m);
+        case 'runCommand':
+          await vscode.commands.executeCommand(m.command);
+          return;
       }
     } catch (error) {
-      this.log.error(`panel request ${message.type} failed: ${(error as Error).message}`);
+      this.log.error(`panel request ${m.type} failed: ${(error as Error).message}`);
       return this.post({ type: 'error', message: (error as Error).message });
+    }
+  }
+
+  private async ready(saved: string | null): Promise<void> {
+    this.selectedId = this.requestedId ?? saved;
+    this.requestedId = null;
+    await this.post({ type: 'selected', id: this.selectedId });
+    await Promise.all([this.sendHealth(), this.refresh(true)]);
+  }
+
+  /** Runs a person's decision; the engine answers with the workflow as it now stands. */
+  private async act(id: string, run: () => Promise<WorkflowPanelView>): Promise<void> {
+    try {
+      await this.post({ type: 'view', view: await run() });
+    } catch (error) {
+      const message = (error as Error).message;
+      this.log.warn(`panel action on ${id} refused: ${message}`);
+      await this.post({ type: 'actionFailed', id, message });
+    }
+    this.changed([id]);
+  }
+
+  private changed(ids: readonly string[]): void {
+    this.viewDirty ||= ids.length === 0 || (this.selectedId !== null && ids.includes(this.selectedId));
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      const withView = this.viewDirty;
+      this.viewDirty = false;
+      void this.refresh(withView);
+    }, REFRESH_DEBOUNCE_MS);
+  }
+
+  /** A hidden panel has no page to update; it asks for everything again when it is shown (ready). */
+  private async refresh(withView: boolean): Promise<void> {
+    if (!this.panel.visible) return;
+    await Promise.all([this.sendList(), withView && this.selectedId ? this.sendView(this.selectedId) : undefined]);
+  }
+
+  private async sendList(): Promise<void> {
+    try {
+      const { workflows, pendingApprovals } = await this.engine.request(listWorkflows, {});
+      await this.post({ type: 'workflows', workflows, pendingApprovals });
+    } catch (error) {
+      await this.post({ type: 'listFailed', message: (error as Error).message });
+    }
+  }
+
+  private async sendView(id: string): Promise<void> {
+    try {
+      await this.post({ type: 'view', view: await this.engine.request(workflowView, { id }) });
+    } catch (error) {
+      await this.post({ type: 'viewFailed', id, message: (error as Error).message });
     }
   }
 
@@ -74,13 +195,47 @@ export class PanelController implements vscode.Disposable {
     }
   }
 
+  /** Opens a runbook range beside the panel, but only a file inside one of the workspace folders. */
+  private async openSource(m: OpenSource): Promise<void> {
+    const uri = await insideWorkspace(m.root, m.path);
+    if (!uri) {
+      const message = `refused to open ${m.path}: it is not a file inside this window's workspace folders`;
+      this.log.warn(message);
+      return this.post({ type: 'error', message });
+    }
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const last = Math.min(Math.max(m.startLine, m.endLine, 1), doc.lineCount) - 1;
+    const first = Math.min(Math.max(m.startLine, 1) - 1, last);
+    const range = new vscode.Range(first, 0, last, doc.lineAt(last).text.length);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, selection: range, preview: true });
+    editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
   private async post(message: ToWebview): Promise<void> {
     await this.panel.webview.postMessage(ToWebview.parse(message));
   }
 
   dispose(): void {
-    PanelController.current = undefined;
+    if (PanelController.current === this) PanelController.current = undefined;
+    clearTimeout(this.refreshTimer);
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/**
+ * `root`/`relative` resolved, if the real file (symlinks followed) lies inside the real path of a workspace
+ * folder. The webview only echoes paths the engine reported, but a path is checked where it is used.
+ */
+async function insideWorkspace(root: string, relative: string): Promise<vscode.Uri | undefined> {
+  const target = path.resolve(root, relative);
+  const real = await fs.realpath(target).catch(() => undefined);
+  if (!real || !(await fs.stat(real).catch(() => undefined))?.isFile()) return undefined;
+  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+    if (folder.uri.scheme !== 'file') continue;
+    const base = await fs.realpath(folder.uri.fsPath).catch(() => undefined);
+    const rel = base === undefined ? '..' : path.relative(base, real);
+    if (rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel)) return vscode.Uri.file(target);
+  }
+  return undefined;
 }

@@ -1,7 +1,19 @@
 import crypto from 'node:crypto';
 import * as vscode from 'vscode';
 
-/** The panel's document: a strict CSP that admits only our stylesheet and our nonce-tagged script. */
+/** What the panel's webview may do and load: scripts on, and only our media and bundle folders. */
+export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'webview')],
+  };
+}
+
+/**
+ * The panel's document: a strict CSP that admits only our stylesheet and our nonce-tagged script. Styles
+ * come from the stylesheet alone (no 'unsafe-inline'), so the panel sets no style attributes: the trace's
+ * bars are placed with SVG attributes instead.
+ */
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = crypto.randomBytes(16).toString('base64');
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', 'panel.js'));
@@ -23,7 +35,7 @@ export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): st
   <title>Runbook Agent</title>
 </head>
 <body>
-  <main id="app" aria-live="polite"><p class="muted">Starting the engine…</p></main>
+  <main id="app" aria-label="Runbook Agent"><p class="muted">Starting the engine…</p></main>
   <script nonce="${nonce}" src="${script}"></script>
 </body>
 </html>`;

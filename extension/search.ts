@@ -49,7 +49,7 @@ export function register(context: vscode.ExtensionContext, engine: EngineClient,
           if (mine !== generation) return;
           // Items keep the engine's order: the quick pick must not re-filter by its own fuzzy match.
           pick.items = hits.map((h) => ({ ...toItem(h), alwaysShow: true }));
-          if (!hits.length) pick.placeholder = 'No matches. Is the workspace indexed? (Runbook Agent: Reindex Runbooks)';
+          if (!hits.length) pick.placeholder = 'No matches. Is the workspace indexed? (Runbook Agent: Reindex Workspace)';
         } catch (error) {
           log.error(`search failed: ${(error as Error).message}`);
           pick.items = [];

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on embedded defaults: builds the extension, packages the .vsix, installs it into a local
 # code-server together with a copy of the demo workspace, and serves it on 127.0.0.1. Open the printed
-# URL, then run "Runbook Agent: Open Panel" from the command palette. Ctrl+C stops everything.
+# URL, then run "Runbook Agent: Triage Alert..." from the command palette. Ctrl+C stops everything.
 set -euo pipefail
 source "$(dirname "$0")/lib/node.sh"
 ensure_node
@@ -13,7 +13,10 @@ node scripts/package.mjs >&2
 PORT="${PORT:-8080}"
 work="$ROOT/.work/demo"
 mkdir -p "$work/user-data/User" "$work/extensions" "$work/xdg" "$work/tmp"
-[ -d "$work/workspace" ] || cp -r examples/demo-workspace "$work/workspace"
+if [ ! -d "$work/workspace" ]; then
+  cp -r examples/demo-workspace "$work/workspace"
+  sh "$work/workspace/bin/simulate.sh" fill-logs >&2   # something for the log-volume runbook to fix
+fi
 [ -f "$work/user-data/User/settings.json" ] || cat > "$work/user-data/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",
@@ -33,6 +36,8 @@ url="http://127.0.0.1:$PORT/?folder=$work/workspace"
 echo
 echo "Runbook Agent is installed in a local VS Code. Open:"
 echo "  $url"
-echo "then run 'Runbook Agent: Open Panel' from the command palette (Ctrl+Shift+P). Ctrl+C stops the server."
+echo "then run 'Runbook Agent: Triage Alert...' from the command palette (Ctrl+Shift+P) and pick"
+echo "alerts/log-volume-filling-up.json: the panel shows the plan, runs the diagnostics and asks you about the writes."
+echo "Ctrl+C stops the server."
 echo
 exec "$cs" "${dirs[@]}" --auth none --bind-addr "127.0.0.1:$PORT" --disable-telemetry --disable-update-check

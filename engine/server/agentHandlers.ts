@@ -91,6 +91,7 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
   });
 
   handleRequest(connection, answerQuestion, ({ id, value }) => {
+    mayAct(); // an answer hands the workflow back to run steps
     answer(db(), id, value, by());
     return after(view(id));
   });

@@ -32,8 +32,12 @@ describe('the installed .vsix in a real VS Code (code-server + chromium)', () =>
   });
 
   it('opens the panel from the command palette and shows the engine answering', async () => {
-    await runCommand(page, 'Runbook Agent: Open Panel');
+    await runCommand(page, 'Runbook Agent: Show Panel');
     const panel = webview(page);
+    // Health lives in the folded "Engine" section at the bottom, as a person would find it.
+    const engine = panel.locator('details.engine > summary');
+    await engine.filter({ hasText: 'Engine: answering' }).waitFor({ timeout: 60_000 });
+    await engine.click();
     const facts = panel.locator('[data-testid="health"]');
     await facts.waitFor({ timeout: 60_000 });
     await expect.poll(() => facts.textContent()).toMatch(/answering/);

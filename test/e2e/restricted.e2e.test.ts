@@ -19,7 +19,7 @@ describe('Restricted Mode (workspace not trusted)', () => {
     const folder = copyDemoWorkspace(server.work);
     browser = await launchBrowser();
     const page = await openWorkbench(browser, server.workspaceUrl(folder));
-    await runCommand(page, 'Runbook Agent: Open Panel');
+    await runCommand(page, 'Runbook Agent: Show Panel');
     const panel = webview(page);
     const banner = panel.getByText('Restricted Mode: this workspace is not trusted');
     await banner.waitFor({ timeout: 60_000 });

@@ -11,6 +11,7 @@ export function run(): Promise<void> {
   // Required after pre-require so describe/it exist; esbuild inlines the module.
   require('./suite/extension.test');
   require('./suite/search.test');
+  require('./suite/editor.test');
   const results: { passed: number; failed: number; tests: Array<{ title: string; state: string; error?: string }> } = {
     passed: 0,
     failed: 0,

@@ -6,11 +6,12 @@ import { Health } from '../../../protocol/engine';
 const ID = 'runbook-agent.runbook-agent';
 
 describe('Runbook Agent in the extension host', () => {
-  it('is installed and not activated before one of its commands runs (lazy activation)', () => {
+  it('is installed and not activated before one of its commands runs or a Markdown file opens (lazy activation)', () => {
     const extension = vscode.extensions.getExtension(ID);
     assert.ok(extension, 'extension is installed');
     assert.equal(extension.isActive, false);
-    assert.deepEqual(extension.packageJSON.activationEvents, []);
+    // A Markdown file (CodeLens), a command, or a panel to restore after a reload: nothing else wakes it.
+    assert.deepEqual(extension.packageJSON.activationEvents, ['onLanguage:markdown', 'onWebviewPanel:runbookAgent.panel']);
   });
 
   it('declares limited support for untrusted workspaces', () => {
@@ -18,7 +19,7 @@ describe('Runbook Agent in the extension host', () => {
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
   });
 
-  it('activates on "Open Panel" and registers its commands', async () => {
+  it('activates on "Show Panel" (runbookAgent.openPanel) and registers its commands', async () => {
     await vscode.commands.executeCommand('runbookAgent.openPanel');
     const extension = vscode.extensions.getExtension<RunbookAgentApi>(ID)!;
     assert.equal(extension.isActive, true);

@@ -1,0 +1,150 @@
+/**
+ * `npm run bench -- panel [--quick]`: the workflow panel in a real code-server driven by chromium, each figure
+ * beside a baseline from the same run:
+ * - command to panel visible (Show Panel -> workflow list drawn) vs the built-in Markdown preview;
+ * - approval click to the step running (click -> the step's row leaves "waiting") and to the next card shown,
+ *   vs the check-in round trip (webview -> extension -> engine -> SQLite -> back, no tool run);
+ * - live update latency: the engine's commit of `step_done` (its time in SQLite) to the row showing "done",
+ *   observed in the webview by a MutationObserver with the same wall clock.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { FrameLocator, Page } from 'playwright-core';
+import { launchBrowser, openWorkbench, runCommand, webview } from '../test/e2e/harness/browser';
+import { CodeServer } from '../test/e2e/harness/codeServer';
+import { pickQuickItem } from '../test/e2e/harness/editor';
+import { ROOT, VSIX } from '../test/e2e/harness/paths';
+import { copyDemoWorkspace } from '../test/e2e/harness/workspace';
+
+const quick = process.argv.includes('--quick');
+const runs = quick ? 1 : 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function findDatabase(dir: string): string {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name === 'engine.sqlite') return path.join(entry.parentPath, entry.name);
+  }
+  throw new Error(`no engine.sqlite under ${dir}`);
+}
+
+async function markdownPreviewMs(page: Page): Promise<number> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input[type="text"]').fill('README.md');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: 'README.md' }).waitFor();
+  const t = await runCommand(page, 'Markdown: Open Preview to the Side');
+  await webview(page).getByRole('heading', { name: 'Demo workspace' }).waitFor({ timeout: 60_000 });
+  const ms = performance.now() - t;
+  await runCommand(page, 'View: Close All Editors');
+  await page.locator('.tab').first().waitFor({ state: 'detached' });
+  return ms;
+}
+
+/** Records, in the webview, the wall-clock time each step row first shows each status. */
+async function watchRows(panel: FrameLocator): Promise<void> {
+  await panel.locator('body').evaluate(() => {
+    const w = window as unknown as { seen: Record<string, number> };
+    w.seen = {};
+    const note = () => {
+      document.querySelectorAll('[data-testid="steps"] > li').forEach((li, i) => {
+        const status = /status-(\w+)/.exec(li.className)?.[1];
+        if (status) w.seen[`${i}:${status}`] ??= Date.now();
+      });
+      if (document.querySelector('[data-testid="question"]')) w.seen.question ??= Date.now();
+    };
+    new MutationObserver(note).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
+  });
+}
+
+async function oneRun() {
+  const server = await CodeServer.start('bench-panel', { install: [VSIX] });
+  const browser = await launchBrowser();
+  try {
+    const folder = copyDemoWorkspace(server.work);
+    execFileSync('sh', [path.join(folder, 'bin', 'simulate.sh'), 'fill-logs']);
+    const page = await openWorkbench(browser, server.workspaceUrl(folder));
+    const baselinePreviewMs = await markdownPreviewMs(page);
+
+    let t = await runCommand(page, 'Runbook Agent: Show Panel');
+    const panel = webview(page);
+    await panel.locator('[data-testid="pending-approvals"]').waitFor({ timeout: 60_000 });
+    const panelMs = performance.now() - t;
+
+    await panel.locator('#engine-section summary').click();
+    t = performance.now();
+    await panel.getByRole('button', { name: 'Store a check-in' }).click();
+    await panel.getByText(/Stored check-in #1/).waitFor({ timeout: 30_000 });
+    const checkInMs = performance.now() - t;
+
+    await runCommand(page, 'Runbook Agent: Triage Alert...');
+    await pickQuickItem(page, 'log-volume-filling-up.json', 'log-volume-filling-up.json');
+    await panel.getByRole('button', { name: 'Switch to approved writes', exact: true }).click({ timeout: 90_000 });
+    const approve = panel.getByRole('button', { name: 'Approve', exact: true });
+    await approve.waitFor({ timeout: 30_000 });
+    await watchRows(panel);
+    const clickedAt = Date.now();
+    await approve.click();
+    await panel.locator('[data-testid="question"]').waitFor({ timeout: 60_000 });
+    const seen = await panel.locator('body').evaluate(() => (window as unknown as { seen: Record<string, number> }).seen);
+
+    const db = new Database(findDatabase(server.userDataDir), { readonly: true });
+    const done = db.prepare(`SELECT at FROM workflow_events WHERE type = 'step_done' AND json_extract(data, '$.stepId') = 'compress-old-logs' ORDER BY seq DESC LIMIT 1`).get() as { at: number };
+    db.close();
+    const stepLeftWaiting = Math.min(...['2:running', '2:done'].map((k) => seen[k] ?? Infinity));
+    return {
+      panelMs,
+      baselinePreviewMs,
+      checkInMs,
+      approvalToStepRunningMs: stepLeftWaiting - clickedAt,
+      approvalToNextCardMs: seen.question! - clickedAt,
+      liveUpdateMs: seen['2:done']! - done.at,
+    };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function main() {
+  execFileSync(process.execPath, ['scripts/package.mjs'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  const samples: Array<Awaited<ReturnType<typeof oneRun>>> = [];
+  for (let i = 0; i < runs; i++) {
+    samples.push(await oneRun());
+    console.error(`run ${i + 1}/${runs}: ${JSON.stringify(samples.at(-1), (_, v: unknown) => (typeof v === 'number' ? Math.round(v) : v))}`);
+  }
+  const med = (key: keyof (typeof samples)[number]) => Math.round(median(samples.map((s) => s[key])) * 10) / 10;
+  const result = {
+    benchmark: 'panel',
+    date: new Date().toISOString(),
+    runs,
+    median: {
+      commandToPanelVisibleMs: med('panelMs'),
+      baselineMarkdownPreviewMs: med('baselinePreviewMs'),
+      approvalClickToStepRunningMs: med('approvalToStepRunningMs'),
+      approvalClickToNextCardMs: med('approvalToNextCardMs'),
+      baselineCheckInRoundTripMs: med('checkInMs'),
+      liveUpdateCommitToRowMs: med('liveUpdateMs'),
+    },
+    ratios: {
+      panelVsMarkdownPreview: Math.round((med('panelMs') / med('baselinePreviewMs')) * 100) / 100,
+      approvalToRunningVsCheckIn: Math.round((med('approvalToStepRunningMs') / med('checkInMs')) * 100) / 100,
+    },
+    samples,
+  };
+  fs.mkdirSync(path.join(ROOT, 'bench', 'results'), { recursive: true });
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results', 'panel.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify({ median: result.median, ratios: result.ratios }, null, 2));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

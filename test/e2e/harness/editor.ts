@@ -1,0 +1,36 @@
+import type { Locator, Page } from 'playwright-core';
+
+/** Opens a workspace file by name through Quick Open, as a person would, and waits for its editor tab. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input[type="text"]');
+  await input.waitFor();
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+}
+
+/** The CodeLens texts VS Code rendered in the active editor. */
+export function codeLenses(page: Page): Locator {
+  return page.locator('.editor-instance .monaco-editor .codelens-decoration');
+}
+
+/** A notification toast whose text matches. */
+export function toast(page: Page, text: string | RegExp): Locator {
+  return page.locator('.notifications-toasts .notification-toast', { hasText: text });
+}
+
+/**
+ * Accepts the row of the open quick input that shows `text` with Enter, keyboard only: `filter` is typed first
+ * so that row is the focused one. `title` waits for the command's own quick pick to replace the palette.
+ */
+export async function pickQuickItem(page: Page, text: string | RegExp, filter?: string, title?: string): Promise<void> {
+  if (title) await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ timeout: 30_000 });
+  const input = page.locator('.quick-input-widget input[type="text"]');
+  await input.waitFor();
+  if (filter !== undefined) await input.fill(filter);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).waitFor({ timeout: 30_000 });
+  await page.keyboard.press('Enter');
+}
