@@ -2,8 +2,9 @@
  * `npm run bench -- panel [--quick]`: the workflow panel in a real code-server driven by chromium, each figure
  * beside a baseline from the same run:
  * - command to panel visible (Show Panel -> workflow list drawn) vs the built-in Markdown preview;
- * - approval click to the step running (click -> the step's row leaves "waiting") and to the next card shown,
- *   vs the check-in round trip (webview -> extension -> engine -> SQLite -> back, no tool run);
+ * - approval click to the step running (click -> the engine commits step_started), to its row showing
+ *   "done" and to the next card shown, vs the check-in round trip (webview -> extension -> engine -> SQLite ->
+ *   back, no tool run);
  * - live update latency: the engine's commit of `step_done` (its time in SQLite) to the row showing "done",
  *   observed in the webview by a MutationObserver with the same wall clock.
  */
@@ -96,14 +97,18 @@ async function oneRun() {
     const seen = await panel.locator('body').evaluate(() => (window as unknown as { seen: Record<string, number> }).seen);
 
     const db = new Database(findDatabase(server.userDataDir), { readonly: true });
-    const done = db.prepare(`SELECT at FROM workflow_events WHERE type = 'step_done' AND json_extract(data, '$.stepId') = 'compress-old-logs' ORDER BY seq DESC LIMIT 1`).get() as { at: number };
+    const at = (type: string) =>
+      (db.prepare(`SELECT at FROM workflow_events WHERE type = ? AND json_extract(data, '$.stepId') = 'compress-old-logs' ORDER BY seq DESC LIMIT 1`).get(type) as { at: number }).at;
+    const started = at('step_started');
+    const done = { at: at('step_done') };
     db.close();
-    const stepLeftWaiting = Math.min(...['2:running', '2:done'].map((k) => seen[k] ?? Infinity));
     return {
       panelMs,
       baselinePreviewMs,
       checkInMs,
-      approvalToStepRunningMs: stepLeftWaiting - clickedAt,
+      // The engine's commit of step_started (the tool is about to run), on the same wall clock as the click.
+      approvalToStepRunningMs: started - clickedAt,
+      approvalToRowDoneMs: seen['2:done']! - clickedAt,
       approvalToNextCardMs: seen.question! - clickedAt,
       liveUpdateMs: seen['2:done']! - done.at,
     };
@@ -129,6 +134,7 @@ async function main() {
       commandToPanelVisibleMs: med('panelMs'),
       baselineMarkdownPreviewMs: med('baselinePreviewMs'),
       approvalClickToStepRunningMs: med('approvalToStepRunningMs'),
+      approvalClickToRowDoneMs: med('approvalToRowDoneMs'),
       approvalClickToNextCardMs: med('approvalToNextCardMs'),
       baselineCheckInRoundTripMs: med('checkInMs'),
       liveUpdateCommitToRowMs: med('liveUpdateMs'),

@@ -46,6 +46,7 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
   };
   const view = (id: string) => panelView(db(), id, blocked());
   const after = <T>(value: T): T => {
+    services().wakeAll();
     changed();
     return value;
   };

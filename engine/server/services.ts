@@ -80,6 +80,11 @@ export class EngineServices {
     await this.configureIntake(settings.intake);
   }
 
+  /** A person acted or an alert arrived: idle workers look for work now. */
+  wakeAll(): void {
+    for (const a of this.agents.values()) a.orchestrator.wake();
+  }
+
   /** Settled workflows' traces go to the OTLP endpoint, when one is configured. */
   onWorkflowsChanged(ids: readonly string[]): void {
     this.shipper?.onChanged(ids);

@@ -97,6 +97,7 @@ export class Orchestrator {
   private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'maxReplans' | 'resolveWaitMs' | 'retry' | 'pollMs' | 'actionsPerLease'>>;
   private loops: Promise<void>[] = [];
   private stopping = new AbortController();
+  private waking = new AbortController();
 
   constructor(private readonly options: OrchestratorOptions) {
     this.db = options.db;
@@ -225,8 +226,18 @@ export class Orchestrator {
       }
       const at = nextReadyAt(this.db, this.options.queue);
       const wait = at === null ? this.o.pollMs : Math.min(this.o.pollMs, Math.max(1, at - this.clock.now()));
-      await this.clock.sleep(wait, signal);
+      await this.clock.sleep(wait, AbortSignal.any([signal, this.waking.signal]));
     }
+  }
+
+  /**
+   * Idle workers look for work now instead of at their next poll: called after a person's decision or a new
+   * alert in this process, so an approval starts its step at once. Other processes' changes wait for the poll.
+   */
+  wake(): void {
+    const waking = this.waking;
+    this.waking = new AbortController();
+    waking.abort();
   }
 
   // ---- one durable action per call, chosen by the persisted state ----
