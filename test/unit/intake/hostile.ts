@@ -1,18 +1,7 @@
 // Seeded generators of malformed and hostile intake requests: every one must be refused with a 4xx JSON error.
 import type { Send } from './http';
 import { AUTH, TOKEN, webhook } from './fixtures';
-
-/** mulberry32: small, seedable, good enough to spread cases; the seed makes a failure reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../engine/workflow/clock';
 
 export interface Case {
   readonly kind: string;
@@ -133,6 +122,6 @@ const generators: Gen[] = [
 
 /** `n` cases from `seed`, every generator used in turn so each kind appears about equally often. */
 export function hostileCases(seed: number, n: number): Case[] {
-  const r = prng(seed);
+  const r = seededRandom(seed);
   return Array.from({ length: n }, (_, i) => generators[i % generators.length]!(r));
 }
