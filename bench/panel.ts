@@ -18,35 +18,16 @@ import { CodeServer } from '../test/e2e/harness/codeServer';
 import { pickQuickItem } from '../test/e2e/harness/editor';
 import { ROOT, VSIX } from '../test/e2e/harness/paths';
 import { copyDemoWorkspace } from '../test/e2e/harness/workspace';
+import { markdownPreviewMs, median } from './lib/workbench';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 1 : 3;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 function findDatabase(dir: string): string {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (entry.isFile() && entry.name === 'engine.sqlite') return path.join(entry.parentPath, entry.name);
   }
   throw new Error(`no engine.sqlite under ${dir}`);
-}
-
-async function markdownPreviewMs(page: Page): Promise<number> {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input[type="text"]').fill('README.md');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator('.tab', { hasText: 'README.md' }).waitFor();
-  const t = await runCommand(page, 'Markdown: Open Preview to the Side');
-  await webview(page).getByRole('heading', { name: 'Demo workspace' }).waitFor({ timeout: 60_000 });
-  const ms = performance.now() - t;
-  await runCommand(page, 'View: Close All Editors');
-  await page.locator('.tab').first().waitFor({ state: 'detached' });
-  return ms;
 }
 
 /** Records, in the webview, the wall-clock time each step row first shows each status. */
