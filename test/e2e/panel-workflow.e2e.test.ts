@@ -21,10 +21,11 @@ describe('the workflow panel (code-server + chromium)', () => {
   let browser: Browser;
   let page: Page;
   let panel: FrameLocator;
+  let folder: string;
 
   beforeAll(async () => {
     server = await CodeServer.start('panel-workflow', { install: [VSIX] });
-    const folder = copyDemoWorkspace(server.work);
+    folder = copyDemoWorkspace(server.work);
     // The demo's own script gives the runbook something to fix: 48 rotated logs, 12 MB.
     execFileSync('sh', [path.join(folder, 'bin', 'simulate.sh'), 'fill-logs']);
     browser = await launchBrowser();
@@ -177,6 +178,14 @@ describe('the workflow panel (code-server + chromium)', () => {
     const current = panel.locator('.state-strip [aria-current="step"]');
     await expect.poll(() => current.textContent(), { timeout: 90_000 }).toBe('Completed');
     await expect.poll(() => panel.locator('[data-testid="pending-approvals"]').textContent()).toBe('No approvals waiting');
+    // The approved (edited: older than two days) compression really ran on disk; the younger logs stay as they were.
+    const logs = () => fs.readdirSync(path.join(folder, 'logs')).filter((f) => f.startsWith('app-hour-'));
+    // Each of the 48 hours is there exactly once, as a log or as its gzip.
+    await expect.poll(() => new Set(logs().map((f) => f.slice(0, 'app-hour-00'.length))).size).toBe(48);
+    await expect.poll(() => logs().length).toBe(48);
+    const gz = logs().filter((f) => f.endsWith('.log.gz')).length;
+    expect(gz).toBeGreaterThan(0);
+    expect(gz).toBeLessThan(48);
     await screenshot(page, 'panel-completed');
   });
 
