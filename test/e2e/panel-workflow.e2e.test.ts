@@ -198,6 +198,9 @@ describe('the workflow panel (code-server + chromium)', () => {
     await expect.poll(() => rows.first().getAttribute('aria-selected'), { timeout: 30_000 }).toBe('true');
     expect(await rows.nth(1).textContent()).toMatch(/Log volume/);
     expect(await rows.first().getAttribute('tabindex')).toBe('0');
+    // Let the new workflow settle at its first approval, so no live update redraws the list under the keys.
+    await card().filter({ hasText: 'Approval needed' }).waitFor({ timeout: 60_000 });
+    await clearToasts();
     await rows.first().focus();
     await page.keyboard.press('ArrowDown');
     expect(await rows.nth(1).evaluate((row) => row === document.activeElement)).toBe(true);
