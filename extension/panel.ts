@@ -14,6 +14,8 @@ type OpenSource = Extract<FromWebview, { type: 'openSource' }>;
 const REFRESH_DEBOUNCE_MS = 50;
 
 /** The single "Runbook Agent" panel: relays validated messages between its webview and the engine. */
+const SELECTED_KEY = 'runbookAgent.panel.selectedId';
+
 export class PanelController implements vscode.Disposable {
   static readonly viewType = 'runbookAgent.panel';
   private static current: PanelController | undefined;
@@ -42,7 +44,7 @@ export class PanelController implements vscode.Disposable {
   static showWorkflow(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel, id: string): PanelController {
     const controller = PanelController.show(context, engine, log);
     controller.requestedId = id;
-    controller.selectedId = id;
+    controller.remember(id);
     void controller.post({ type: 'selected', id });
     void controller.sendView(id);
     return controller;
@@ -66,7 +68,7 @@ export class PanelController implements vscode.Disposable {
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    context: vscode.ExtensionContext,
+    private readonly context: vscode.ExtensionContext,
     private readonly engine: EngineClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
@@ -106,7 +108,7 @@ export class PanelController implements vscode.Disposable {
           return await this.refresh(true);
         case 'select':
           this.requestedId = null;
-          this.selectedId = m.id;
+          this.remember(m.id);
           return await this.sendView(m.id);
         case 'approve':
           return await this.act(m.id, () => this.engine.request(approveStep, { id: m.id, stepId: m.stepId, inputHash: m.inputHash }));
@@ -135,8 +137,17 @@ export class PanelController implements vscode.Disposable {
     }
   }
 
+  /**
+   * The open workflow, also kept in workspaceState: the webview's own state can be lost when the window
+   * reloads right after a selection, and a restored panel must show what the person last looked at.
+   */
+  private remember(id: string): void {
+    this.selectedId = id;
+    void this.context.workspaceState.update(SELECTED_KEY, id);
+  }
+
   private async ready(saved: string | null): Promise<void> {
-    this.selectedId = this.requestedId ?? saved;
+    this.selectedId = this.requestedId ?? this.context.workspaceState.get<string>(SELECTED_KEY) ?? saved;
     this.requestedId = null;
     await this.post({ type: 'selected', id: this.selectedId });
     await Promise.all([this.sendHealth(), this.refresh(true)]);

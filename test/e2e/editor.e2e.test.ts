@@ -49,7 +49,10 @@ describe('Runbook Agent in the editor (code-server + chromium)', () => {
     await screenshot(page, 'editor-codelens-results');
     // Lenses render for lines on screen only: go to the Mitigation section.
     await page.keyboard.press('Control+G');
-    await page.keyboard.type('44');
+    // Type only once the Go to Line box is open: keys sent earlier would edit the runbook itself.
+    const goTo = page.locator('.quick-input-widget input[type="text"]');
+    await goTo.waitFor();
+    await goTo.fill(':44');
     await page.keyboard.press('Enter');
     await codeLenses(page).filter({ hasText: 'waiting' }).waitFor({ timeout: 60_000 });
     await screenshot(page, 'editor-codelens-waiting');
