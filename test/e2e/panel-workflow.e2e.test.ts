@@ -6,14 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openWorkbench, runCommand, screenshot, webview } from './harness/browser';
 import { CodeServer } from './harness/codeServer';
 import { pickQuickItem } from './harness/editor';
-import { ROOT, VSIX } from './harness/paths';
+import { VSIX } from './harness/paths';
 import { copyDemoWorkspace } from './harness/workspace';
 
 const COMPRESS = "find logs/ -name '*.log' -mmin +1440 -exec gzip -9 {} +";
 const EDITED = "find logs/ -name '*.log' -mmin +2880 -exec gzip -9 {} +";
-const restoreWired = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { activationEvents?: string[] }).activationEvents?.includes(
-  'onWebviewPanel:runbookAgent.panel',
-);
 
 /** The demo alert from triage to COMPLETED, watched and steered from the panel alone. */
 describe('the workflow panel (code-server + chromium)', () => {
@@ -212,12 +209,5 @@ describe('the workflow panel (code-server + chromium)', () => {
 
   it('drew all of that without a single Content Security Policy violation', async () => {
     expect(await panel.locator('body').evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
-  });
-
-  it.runIf(restoreWired)('shows the same workflow again after the window reloads', async () => {
-    const title = await panel.locator('#workflow-title').textContent();
-    await page.reload();
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await expect.poll(() => webview(page).locator('#workflow-title').textContent(), { timeout: 60_000 }).toBe(title);
   });
 });
