@@ -1,27 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWorkbench, runCommand, screenshot } from './harness/browser';
-import { CodeServer } from './harness/codeServer';
+import { runCommand, screenshot } from './harness/browser';
+import type { CodeServer } from './harness/codeServer';
 import { codeLenses, openFile, pickQuickItem, toast } from './harness/editor';
-import { VSIX } from './harness/paths';
-import { copyDemoWorkspace } from './harness/workspace';
+import { openDemo } from './harness/workspace';
 
 /** The installed .vsix beside the code: CodeLens on a demo runbook, then an alert triaged and approved from the keyboard. */
 describe('Runbook Agent in the editor (code-server + chromium)', () => {
   let server: CodeServer;
-  let browser: Browser;
+  let demo: Awaited<ReturnType<typeof openDemo>> | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    server = await CodeServer.start('editor', { install: [VSIX] });
-    const folder = copyDemoWorkspace(server.work);
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(folder));
+    demo = await openDemo('editor');
+    server = demo.server;
+    page = demo.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await demo?.stop();
   });
 
   it('shows "Run runbook" and each step\'s risk above a demo runbook', async () => {

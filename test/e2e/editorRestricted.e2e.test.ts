@@ -1,27 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { launchBrowser, openWorkbench, runCommand, screenshot } from './harness/browser';
-import { CodeServer } from './harness/codeServer';
+import { runCommand, screenshot } from './harness/browser';
+import type { CodeServer } from './harness/codeServer';
 import { toast } from './harness/editor';
-import { VSIX } from './harness/paths';
-import { copyDemoWorkspace } from './harness/workspace';
+import { openDemo } from './harness/workspace';
 
 /** Restricted Mode: what would run or approve says why it is blocked and how to trust; reading still works. */
 describe('Runbook Agent commands in Restricted Mode', () => {
   let server: CodeServer;
-  let browser: Browser;
+  let demo: Awaited<ReturnType<typeof openDemo>> | undefined;
   let page: Page;
 
   beforeAll(async () => {
-    server = await CodeServer.start('editor-restricted', { install: [VSIX], settings: { 'security.workspace.trust.enabled': true } });
-    const folder = copyDemoWorkspace(server.work);
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(folder));
+    demo = await openDemo('editor-restricted', { settings: { 'security.workspace.trust.enabled': true } });
+    server = demo.server;
+    page = demo.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await demo?.stop();
   });
 
   it('refuses Triage Alert with the reason and the way to trust the workspace', async () => {

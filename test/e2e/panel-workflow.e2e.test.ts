@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWorkbench, runCommand, screenshot, webview } from './harness/browser';
-import { CodeServer } from './harness/codeServer';
+import { runCommand, screenshot, webview } from './harness/browser';
+import type { CodeServer } from './harness/codeServer';
 import { pickQuickItem } from './harness/editor';
-import { VSIX } from './harness/paths';
-import { copyDemoWorkspace } from './harness/workspace';
+import { openDemo } from './harness/workspace';
 
 const COMPRESS = "find logs/ -name '*.log' -mmin +1440 -exec gzip -9 {} +";
 const EDITED = "find logs/ -name '*.log' -mmin +2880 -exec gzip -9 {} +";
@@ -15,24 +14,21 @@ const EDITED = "find logs/ -name '*.log' -mmin +2880 -exec gzip -9 {} +";
 /** The demo alert from triage to COMPLETED, watched and steered from the panel alone. */
 describe('the workflow panel (code-server + chromium)', () => {
   let server: CodeServer;
-  let browser: Browser;
+  let demo: Awaited<ReturnType<typeof openDemo>> | undefined;
   let page: Page;
   let panel: FrameLocator;
   let folder: string;
 
   beforeAll(async () => {
-    server = await CodeServer.start('panel-workflow', { install: [VSIX] });
-    folder = copyDemoWorkspace(server.work);
-    // The demo's own script gives the runbook something to fix: 48 rotated logs, 12 MB.
-    execFileSync('sh', [path.join(folder, 'bin', 'simulate.sh'), 'fill-logs']);
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(folder));
+    demo = await openDemo('panel-workflow', {}, (folder) => execFileSync('sh', [path.join(folder, 'bin', 'simulate.sh'), 'fill-logs']));
+    server = demo.server;
+    page = demo.page;
+    folder = demo.folder;
     panel = webview(page);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await demo?.stop();
   });
 
   const card = () => panel.locator('[data-testid="approval"]');

@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openWorkbench, runCommand, screenshot, webview } from './harness/browser';
-import { CodeServer } from './harness/codeServer';
+import { runCommand, screenshot, webview } from './harness/browser';
+import type { CodeServer } from './harness/codeServer';
 import { pickQuickItem } from './harness/editor';
-import { VSIX } from './harness/paths';
-import { copyDemoWorkspace } from './harness/workspace';
+import { openDemo } from './harness/workspace';
 
 /** The engine process this code-server started (its path holds the server's own work folder). */
 function enginePid(server: CodeServer): number {
@@ -20,23 +19,21 @@ function enginePid(server: CodeServer): number {
 /** A person rejects a step, reloads the window, and the engine dies mid-workflow: nothing is lost. */
 describe('a workflow survives a rejection, a window reload and a killed engine (code-server + chromium)', () => {
   let server: CodeServer;
-  let browser: Browser;
+  let demo: Awaited<ReturnType<typeof openDemo>> | undefined;
   let page: Page;
   let panel: FrameLocator;
   let folder: string;
 
   beforeAll(async () => {
-    server = await CodeServer.start('recovery', { install: [VSIX] });
-    folder = copyDemoWorkspace(server.work);
-    execFileSync('sh', [path.join(folder, 'bin', 'simulate.sh'), 'fill-logs']);
-    browser = await launchBrowser();
-    page = await openWorkbench(browser, server.workspaceUrl(folder));
+    demo = await openDemo('recovery', {}, (folder) => execFileSync('sh', [path.join(folder, 'bin', 'simulate.sh'), 'fill-logs']));
+    server = demo.server;
+    page = demo.page;
+    folder = demo.folder;
     panel = webview(page);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+    await demo?.stop();
   });
 
   const card = () => panel.locator('[data-testid="approval"]');
