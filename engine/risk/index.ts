@@ -1,3 +1,3 @@
-export { classifyCommand } from './classify';
+export { classifyCommand, type ClassifyOptions } from './classify';
 export { Classification, Risk } from './schema';
-export { sqlWriteReason } from './sql';
+export { sqlWriteReason } from './commands/psql';

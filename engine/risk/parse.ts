@@ -1,4 +1,5 @@
-// Thin typed layer over mvdan-sh (the Go parser mvdan.cc/sh compiled to JS): parsing, node kinds, and word text.
+// Thin typed layer over mvdan-sh (the Go parser mvdan.cc/sh compiled to JS): parsing, node kinds, node spans and
+// word text.
 import { syntax } from 'mvdan-sh';
 
 /** The GopherJS objects are untyped; nodes are read field by field. */
@@ -31,14 +32,40 @@ export function walk(n: Node, visit: (n: Node, type: string) => void): void {
   });
 }
 
-// Redirection operators as numbered by mvdan-sh 0.10.1 (pinned; test/unit/risk checks them through behaviour).
+/** A node with its type and its byte range in the source (UTF-8 offsets, as the parser counts them). */
+export interface Span {
+  readonly node: Node;
+  readonly type: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Every node of the tree with its range; ancestors of an offset are the spans that contain it. */
+export function spansOf(file: Node): Span[] {
+  const out: Span[] = [];
+  walk(file, (node, type) => out.push({ node, type, start: node.Pos().Offset(), end: node.End().Offset() }));
+  return out;
+}
+
+// Operators as numbered by mvdan-sh 0.10.1 (pinned; test/unit/risk checks them through behaviour).
 export const Redir = { out: 54, append: 55, in: 56, inOut: 57, dupIn: 58, dupOut: 59, clobber: 60, all: 64, appendAll: 65 } as const;
 export const Pipe = { pipe: 12, pipeAll: 13 } as const;
+/** `[[ a -eq b ]]` and friends: bash evaluates both operands as arithmetic (variables, subscripts, `$(…)`). */
+export const ARITHMETIC_TESTS: ReadonlySet<number> = new Set([116, 117, 118, 119, 120, 121]);
+/** `[[ -v name ]]` and `[[ -R name ]]` evaluate the name's subscript. */
+export const NAME_TESTS: ReadonlySet<number> = new Set([110, 111]);
+/** ParamExp `${x@P}`-style operators (@P runs prompt expansion, which runs command substitutions). */
+export const PARAM_AT_OP = 84;
 
-/** A shell word: its text after quote removal, and whether any part is only known at run time. */
+/**
+ * A shell word: its text after quote removal; `dynamic` when any part is only known at run time (expansions,
+ * substitutions, brace expansion, ANSI-C or locale quoting); `glob` when unquoted pattern characters may
+ * turn it into other words (file names).
+ */
 export interface Word {
   text: string;
   dynamic: boolean;
+  glob?: boolean;
 }
 
 function unescapeUnquoted(s: string): string {
@@ -48,21 +75,38 @@ function unescapeDouble(s: string): string {
   return s.replace(/\\\n/g, '').replace(/\\([$`"\\])/g, '$1');
 }
 
-/** Renders a word; expansions ($X, $(…), globs stay literal) mark it dynamic and show as `$X` / `$(…)`. */
+/** Unescaped `*` or `?`, or a `[…]` bracket, in unquoted text (a lone `[` is literal, as in `[ -f x ]`). */
+function hasGlob(raw: string): boolean {
+  return /(^|[^\\])(\\\\)*([*?]|\[.*\])/.test(raw);
+}
+
+/** `{a,b}` or `{1..3}` outside quotes: bash expands it into several words. */
+function hasBraces(raw: string): boolean {
+  return /(^|[^\\])(\\\\)*\{[^{}]*(,|\.\.)[^{}]*\}/.test(raw);
+}
+
+/** Renders a word; expansions show as `$X` / `$(…)` and make it dynamic. */
 export function wordOf(w: Node): Word {
   let text = '';
   let dynamic = false;
+  let glob = false;
   const part = (p: Node, quoted: boolean): void => {
     switch (nodeType(p)) {
       case 'Lit':
+        if (!quoted) {
+          if (hasBraces(p.Value)) dynamic = true;
+          if (hasGlob(p.Value)) glob = true;
+        }
         text += quoted ? unescapeDouble(p.Value) : unescapeUnquoted(p.Value);
         break;
       case 'SglQuoted':
-        // $'…' has escapes we do not decode: treat it as computed.
-        if (p.Dollar && String(p.Value).includes('\\')) dynamic = true;
+        // $'…' decodes escapes at run time (`$'\x2do'` is `-o`): never taken at face value.
+        if (p.Dollar) dynamic = true;
         text += p.Value;
         break;
       case 'DblQuoted':
+        // $"…" is translated through the locale catalogue.
+        if (p.Dollar) dynamic = true;
         for (const q of p.Parts) part(q, true);
         break;
       case 'ParamExp':
@@ -73,11 +117,16 @@ export function wordOf(w: Node): Word {
         dynamic = true;
         text += '$(…)';
         break;
+      case 'ProcSubst':
+        // `<(cmd)` becomes a /dev/fd path chosen by bash, never an option; the command inside is judged on its own.
+        text += '/dev/fd/…';
+        break;
       default:
         dynamic = true;
         text += '…';
     }
   };
   for (const p of w.Parts) part(p, false);
-  return { text, dynamic };
+  // `~/x` expands to the home folder: a fixed path, not an option.
+  return glob ? { text, dynamic, glob } : { text, dynamic };
 }

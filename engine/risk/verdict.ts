@@ -7,8 +7,10 @@ export const read = (note: string): Verdict => ({ read: note });
 export const write = (reason: string): Verdict => ({ write: reason });
 export const isWrite = (v: Verdict): v is { write: string } => 'write' in v;
 
-/** Call-backs into the classifier, for commands that run other commands (find -exec, xargs, watch). */
+/** What a rule may ask of the classifier: call-backs for commands that run other commands, and the host list. */
 export interface Context {
+  /** `host` or `host:port` that network reads may reach (runbookAgent.tools.allowedHosts). */
+  readonly allowedHosts: readonly string[];
   /** Classifies an argument vector as a simple command. */
   argv(words: Word[]): Verdict[];
   /** Classifies shell source text (watch and friends pass their arguments to `sh -c`). */

@@ -3,50 +3,49 @@ import type { Word } from './parse';
 import { write, type Verdict } from './verdict';
 
 /** What a wrapper does with its arguments: the command it runs, or a verdict when it runs none we can see. */
-export type Unwrapped = { inner: Word[]; note: string } | { verdict: Verdict };
+export type Unwrapped = { inner: Word[] } | { verdict: Verdict };
 
 interface WrapperSpec {
+  /** Flags that take no value. */
+  flags?: string;
   /** Flags that take a value. */
-  value?: string[];
-  /** Flags after which there is no wrapped command we can judge (a shell, an editor, a file). */
-  opaque?: Record<string, string>;
-  /** Positionals to skip before the command (timeout's duration). */
+  value?: string;
+  /** Positionals to skip before the command (timeout's duration, chroot's folder). */
   skip?: number;
   /** With no command left: what the wrapper does on its own. */
   bare?: Verdict;
   /** Leading NAME=VALUE arguments are environment settings (env). */
   assignments?: boolean;
+  /** `nice -5 cmd`: a numeric flag. */
+  numeric?: boolean;
 }
 
 const specs: Record<string, WrapperSpec> = {
-  sudo: {
-    value: ['-u', '--user', '-g', '--group', '-C', '--close-from', '-D', '--chdir', '-p', '--prompt', '-r', '--role', '-t', '--type', '-U', '--other-user', '-T', '--command-timeout', '-h', '--host'],
-    opaque: { '-i': '`sudo -i` opens a root shell', '-s': '`sudo -s` opens a root shell', '-e': '`sudo -e` edits files', '--login': '`sudo -i` opens a root shell', '--shell': '`sudo -s` opens a root shell', '--edit': '`sudo -e` edits files' },
-    bare: write('`sudo` without a command is not known to be read-only'),
-  },
-  doas: { value: ['-u', '-C'], opaque: { '-s': '`doas -s` opens a root shell' }, bare: write('`doas` without a command') },
-  env: { value: ['-u', '--unset', '-C', '--chdir'], opaque: { '-S': '`env -S` splits a string into a command', '--split-string': '`env -S` splits a string into a command' }, assignments: true, bare: { read: '`env` prints the environment' } },
-  nice: { value: ['-n', '--adjustment'] },
-  ionice: { value: ['-c', '--class', '-n', '--classdata', '-p', '--pid', '-P', '--pgid', '-u', '--uid'] },
-  timeout: { value: ['-s', '--signal', '-k', '--kill-after'], skip: 1 },
+  // Flags that open a shell (-i, -s), edit (-e) or list privileges are not listed: they make it a write.
+  sudo: { flags: '-n -H -P -S -E -k -K -b --non-interactive --set-home --preserve-groups --stdin --preserve-env --reset-timestamp', value: '-u -g -C -D -p -r -t -T -U -h --user --group --close-from --chdir --prompt --role --type --other-user --command-timeout --host', bare: write('`sudo` without a command is not known to be read-only') },
+  doas: { flags: '-n', value: '-u -C', bare: write('`doas` without a command') },
+  env: { flags: '-i -0 --ignore-environment --null', value: '-u --unset -C --chdir', assignments: true, bare: { read: '`env` prints the environment' } },
+  nice: { value: '-n --adjustment', numeric: true },
+  ionice: { flags: '-t --ignore', value: '-c -n --class --classdata' },
+  timeout: { flags: '-v --verbose --preserve-status --foreground', value: '-s -k --signal --kill-after', skip: 1 },
   nohup: {},
-  stdbuf: { value: ['-i', '--input', '-o', '--output', '-e', '--error'] },
-  time: { value: ['-f', '--format'], opaque: { '-o': '`time -o` writes a file', '--output': '`time -o` writes a file' } },
-  command: { opaque: { '-v': '', '-V': '' } },
+  stdbuf: { value: '-i -o -e --input --output --error' },
+  // `time -o FILE` writes it; `-f` only formats.
+  time: { flags: '-p -v -a --portability --verbose --append', value: '-f --format' },
+  command: { flags: '-p' },
   builtin: {},
-  exec: { value: ['-a'] },
-  xargs: {
-    value: ['-I', '-n', '--max-args', '-P', '--max-procs', '-L', '--max-lines', '-d', '--delimiter', '-s', '--max-chars', '-E', '--eof', '-a', '--arg-file'],
-    bare: { read: '`xargs` runs `echo`' },
-  },
-  chroot: { value: ['--userspec', '--groups'], skip: 1, bare: write('`chroot DIR` without a command opens a shell') },
+  exec: { flags: '-c -l', value: '-a' },
+  chroot: { value: '--userspec --groups', skip: 1, bare: write('`chroot DIR` without a command opens a shell') },
 };
 
-export const isWrapper = (name: string): boolean => Object.prototype.hasOwnProperty.call(specs, name);
+export const isWrapper = (name: string): boolean => Object.hasOwn(specs, name);
+
+const set = (s: string | undefined): Set<string> => new Set((s ?? '').split(/\s+/).filter(Boolean));
 
 export function unwrap(name: string, args: Word[]): Unwrapped {
   const spec = specs[name]!;
-  const values = new Set(spec.value ?? []);
+  const flags = set(spec.flags);
+  const values = set(spec.value);
   let i = 0;
   // Options end at the first positional: what follows belongs to the wrapped command.
   for (; i < args.length; i++) {
@@ -56,21 +55,41 @@ export function unwrap(name: string, args: Word[]): Unwrapped {
       break;
     }
     if (!a.startsWith('-') || a === '-') break;
-    const flag = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
-    const letters = /^-[A-Za-z]+$/.test(flag) ? [...flag.slice(1)].map((c) => `-${c}`) : [flag];
-    for (const l of letters) {
-      const why = spec.opaque?.[l];
-      if (why !== undefined) return why === '' ? { verdict: { read: `\`${name} ${l}\` only describes a command` } } : { verdict: write(why) };
+    if (spec.numeric && /^-\d+$/.test(a)) continue;
+    const eq = a.indexOf('=');
+    const flag = a.startsWith('--') && eq > 0 ? a.slice(0, eq) : a;
+    if (flags.has(flag)) continue;
+    if (values.has(flag)) {
+      if (eq < 0 || !a.startsWith('--')) i++;
+      continue;
     }
-    if (values.has(flag) && !a.includes('=')) i++;
-    // `nice -5 cmd`, `timeout 5s`: numeric flags take nothing.
+    // A cluster of known no-value letters (`sudo -nH`), or letters ending in a value-taking one (`sudo -uroot`).
+    const letters = /^-[A-Za-z]+$/.test(a) ? [...a.slice(1)].map((c) => `-${c}`) : [];
+    const at = letters.findIndex((l) => !flags.has(l));
+    if (letters.length > 0 && at < 0) continue;
+    if (letters.length > 0 && values.has(letters[at]!)) {
+      if (at === letters.length - 1) i++;
+      continue;
+    }
+    return { verdict: write(`\`${name} ${a}\` is not an option \`${name}\` is known to run commands with`) };
   }
-  if (spec.assignments) while (i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!.text)) i++;
+  if (spec.assignments) {
+    for (; i < args.length && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!.text); i++) {
+      const variable = args[i]!.text.slice(0, args[i]!.text.indexOf('='));
+      if (!harmlessVariable(variable)) return { verdict: write(`\`${name} ${variable}=…\` sets a variable that can change what the command loads or runs`) };
+    }
+  }
   i += spec.skip ?? 0;
   const inner = args.slice(i);
   if (inner.length === 0) return { verdict: spec.bare ?? write(`\`${name}\` without a command is not known to be read-only`) };
-  return { inner, note: `\`${name}\` runs` };
+  return { inner };
 }
 
-/** Environment variables that make a harmless command load or run other code. */
-export const DANGEROUS_ENV = /^(LD_PRELOAD|LD_LIBRARY_PATH|LD_AUDIT|PATH|BASH_ENV|ENV|IFS|PROMPT_COMMAND|PS4|SHELLOPTS|BASHOPTS|GIT_\w+|PAGER|EDITOR|VISUAL|KUBECTL_EXTERNAL_DIFF|KUBE_EDITOR|PYTHONPATH|PYTHONSTARTUP|NODE_OPTIONS|PERL5OPT|PERL5LIB|RUBYOPT|LESSOPEN|LESSCLOSE)$/;
+/**
+ * Variables a command may set for itself or the commands it starts: formatting only. Anything else (PATH,
+ * LD_PRELOAD, HOME=., KUBECONFIG, GIT_*, PAGER, SSLKEYLOGFILE, LD_DEBUG_OUTPUT, …) can make a read load code, read
+ * a planted config or write a file, so setting it is a write.
+ */
+export function harmlessVariable(name: string): boolean {
+  return /^(LC_[A-Z]+|LANG|LANGUAGE|TZ|COLUMNS|LINES|NO_COLOR|POSIXLY_CORRECT|SYSTEMD_COLORS|GREP_COLORS?)$/.test(name);
+}

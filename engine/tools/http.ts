@@ -4,6 +4,7 @@ import { ClassifiedError } from '../workflow/failures';
 import type { Assessment, Tool } from '../workflow/tool';
 import { fetchFailure, readCapped } from './fetchText';
 import { TOOL } from './names';
+import { hostAllowed } from '../net/hosts';
 import { retryAfterMs } from '../net/retryAfter';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -55,16 +56,6 @@ export function httpTool(options: HttpOptions): Tool<HttpInput> {
 function assess(input: HttpInput): Assessment {
   if (input.method === 'GET' || input.method === 'HEAD') return { risk: 'read', reasons: [`an HTTP ${input.method} only reads`] };
   return { risk: 'write', reasons: [`an HTTP ${input.method} to ${new URL(input.url).host} can change what the server holds`] };
-}
-
-/** Entries are `host` (any port) or `host:port`, compared without case; no wildcards, no suffixes. */
-export function hostAllowed(url: URL, allowedHosts: readonly string[]): boolean {
-  const host = url.hostname.toLowerCase();
-  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
-  return allowedHosts.some((entry) => {
-    const e = entry.trim().toLowerCase();
-    return e === host || e === `${host}:${port}`;
-  });
 }
 
 async function request(input: HttpInput, signal: AbortSignal, key: string, options: HttpOptions): Promise<HttpOutput> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Classification, classifyCommand } from '../../../engine/risk';
-import { corpus, hostile, type Row } from './commands';
+import { corpus, evasions, hostile, HOSTS, type Row } from './commands';
 
 function check(row: Row): void {
-  const result = classifyCommand(row.cmd);
+  const result = classifyCommand(row.cmd, { allowedHosts: row.hosts ?? HOSTS });
   expect(Classification.parse(result)).toEqual(result);
   expect(result.risk, `${row.cmd} -> ${result.reasons.join('; ')}`).toBe(row.risk);
   expect(result.reasons.length).toBeGreaterThan(0);
@@ -21,6 +21,11 @@ describe('classifyCommand', () => {
   describe('hostile commands', () => {
     it.each(hostile)('$cmd -> $risk', check);
   });
+  for (const [name, rows] of Object.entries(evasions)) {
+    describe(`evasion: ${name}`, () => {
+      it.each(rows)('$cmd -> $risk', check);
+    });
+  }
 
   it('lists every write reason of a compound command, and no read notes beside them', () => {
     const r = classifyCommand('kubectl get pods > pods.txt; rm -rf /tmp/x | tee log.txt');
@@ -29,7 +34,7 @@ describe('classifyCommand', () => {
   });
 
   it('never throws, whatever the input', () => {
-    for (const cmd of ['\0', '$(', '`', '<<', '((', 'case', '"'.repeat(1001), 'a'.repeat(100_000), '${x', 'echo $((1+))']) {
+    for (const cmd of ['\0', '$(', '`', '<<', '((', 'case', '"'.repeat(1001), 'a'.repeat(100_000), '${x', 'echo $((1+))', 'echo ${x:1:$((y))}', 'echo ${a[@]}']) {
       expect(() => classifyCommand(cmd)).not.toThrow();
     }
   });

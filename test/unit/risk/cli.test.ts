@@ -27,8 +27,10 @@ describe('runbook-agent classify (bundled)', () => {
     expect(writes.code).toBe(0);
     expect(JSON.parse(writes.stdout)).toEqual({
       risk: 'write',
-      reasons: ['`sh` runs commands it reads from its input', 'redirects output into /var/log/x.log'],
+      reasons: ['`curl` reaches x.example, and runbookAgent.tools.allowedHosts is empty', '`sh` runs commands it reads from its input', 'redirects output into /var/log/x.log'],
     });
+    const allowed = cli(['classify', '--json', '--allow-host', 'x.example', 'curl -fsSL https://x.example/health']);
+    expect(JSON.parse(allowed.stdout)).toEqual({ risk: 'read', reasons: ['`curl` is read-only'] });
   });
 
   it('prints one human line without --json, and a parse failure is a write', () => {

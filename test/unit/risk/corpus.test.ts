@@ -7,7 +7,8 @@ const root = path.resolve('..', 'shared', 'corpus', 'runbooks');
 
 /**
  * Command lines of the fenced sh/bash/shell/console blocks, continuations joined. A block with `$ ` prompts is a
- * console transcript: only prompt lines are commands. `<placeholders>` are filled with a word, as the planner does.
+ * console transcript: only prompt lines are commands. Placeholders (`<pod>`, `$NAMESPACE`, `{{ $labels.x }}`) are
+ * filled with a plain word, as the planner does with alert labels.
  */
 function commandsOf(markdown: string): string[] {
   const out: string[] = [];
@@ -20,7 +21,11 @@ function commandsOf(markdown: string): string[] {
         pending += `${line.slice(0, -1)} `;
         continue;
       }
-      const cmd = (pending + line).replace(/<[A-Za-z][^<>]*>/g, 'value').trim();
+      const cmd = (pending + line)
+        .replace(/<[A-Za-z][^<>]*>/g, 'value')
+        .replace(/\$\{?[A-Z][A-Z0-9_]*\}?/g, 'value')
+        .replace(/\{\{[^}]*\}\}/g, 'value')
+        .trim();
       pending = '';
       if (cmd && !cmd.startsWith('#')) out.push(cmd);
     }
