@@ -4,6 +4,7 @@ import { openDatabase, schemaVersion, type Db } from './db/open';
 import { findModel } from './model/locate';
 import { packageRoot } from './paths';
 import { onnxRuntimeVersion, sqliteVersion } from './runtime';
+import { sandboxInfo } from './sandbox';
 import { TrustGate } from './trust';
 import { ENGINE_VERSION } from './version';
 
@@ -63,6 +64,7 @@ export class Engine {
       model: lookup.model,
       modelProblem: lookup.problem,
       trusted: this.trust.trusted,
+      sandbox: sandboxInfo(),
     };
   }
 

@@ -209,6 +209,8 @@ export const AgentSettings = z
   .object({
     policy: UserPolicy,
     allowedHosts: z.array(z.string().min(1).max(300)).max(200).default([]),
+    /** runbookAgent.sandbox.requireForReads: without the sandbox (engine/sandbox), shell reads wait for a person. */
+    sandbox: z.object({ requireForReads: z.boolean().default(false) }).strict().default({ requireForReads: false }),
     prometheusUrl: z.string().max(2000).default(''),
     llm: z
       .object({

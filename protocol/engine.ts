@@ -25,6 +25,16 @@ export const ModelInfo = z.object({
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
+/** Whether shell reads run confined (engine/sandbox): the probe's answer, shown by doctor and the panel. */
+export const SandboxInfo = z.object({
+  available: z.boolean(),
+  kind: z.enum(['bubblewrap', 'none']),
+  version: z.string().optional(),
+  /** Why reads run unconfined on this machine (no bwrap, not Linux, no namespaces), when they do. */
+  problem: z.string().optional(),
+});
+export type SandboxInfo = z.infer<typeof SandboxInfo>;
+
 export const Health = z.object({
   engineVersion: z.string(),
   pid: z.number().int(),
@@ -42,6 +52,8 @@ export const Health = z.object({
   model: ModelInfo.nullable(),
   modelProblem: z.string().nullable(),
   trusted: z.boolean(),
+  /** Whether shell reads run in a sandbox on this machine. */
+  sandbox: SandboxInfo,
 });
 export type Health = z.infer<typeof Health>;
 

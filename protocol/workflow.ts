@@ -122,7 +122,7 @@ export const Waiting = z.discriminatedUnion('kind', [
     rationale: z.string().optional(),
     source: z.unknown().optional(),
   }),
-  z.object({ kind: z.literal('question'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), name: z.string(), question: z.string() }),
+  z.object({ kind: z.literal('question'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), name: z.string(), question: z.string(), expects: z.literal('number').optional() }),
   z.object({ kind: z.literal('kill_switch'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), switch: z.string() }),
   z.object({ kind: z.literal('trust'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), message: z.string() }),
 ]);

@@ -9,6 +9,7 @@ ensure_node
 ensure_deps
 bash "$ROOT/scripts/setup-e2e.sh"
 bash "$ROOT/scripts/setup-monitoring.sh"
+bash "$ROOT/scripts/setup-sandbox.sh"
 set +e
 cd "$ROOT"
 rm -f .work/vitest.json .work/vitest-e2e.json .work/exthost/results.json

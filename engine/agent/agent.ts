@@ -25,6 +25,8 @@ export interface AgentOptions {
   readonly prometheusUrl?: string;
   readonly allowedHosts?: readonly string[];
   readonly user?: UserPolicy;
+  /** runbookAgent.sandbox.requireForReads / --require-sandbox: without the sandbox, shell reads wait for a person. */
+  readonly requireSandboxForReads?: boolean;
   /** Model-backed planners (engine/planning/llm) over this agent's context; without them the runbook planner plans alone. */
   readonly models?: (context: PlanningContext) => { readonly fast?: Planner; readonly strong?: Planner };
   /** Workspace trust (see engine/trust.ts): a message while execution is refused. */
@@ -58,7 +60,7 @@ export class Agent {
       tools,
       planner,
       queue: workspace,
-      policy: workspaceGate(db, workspace, options.user),
+      policy: workspaceGate(db, workspace, options.user, { requireForReads: options.requireSandboxForReads }),
       mayExecute: options.mayExecute,
       toolTimeoutMs: options.toolTimeoutMs,
       concurrency: options.concurrency,

@@ -7,6 +7,8 @@ export const AskPersonInput = z
     /** The name the answer is stored under, for later steps to refer to. */
     name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'letters, digits, `_`, `.` and `-`, at most 100'),
     question: z.string().min(1).max(1000),
+    /** `number`: the answer goes where only a number may (arithmetic); other answers are refused. */
+    expects: z.literal('number').optional(),
   })
   .strict();
 export type AskPersonInput = z.infer<typeof AskPersonInput>;

@@ -6,7 +6,7 @@ import type { Waiting } from '../../protocol/workflow';
 import { TOOL } from '../tools/names';
 import { answersUsed } from './answers';
 import { excerpt, failedChecks } from './checks';
-import { assess, effectiveInput, keyOf, rerunnable } from './stepRules';
+import { assess, bindStep, effectiveInput, keyOf, rerunnable } from './stepRules';
 import { withTimeout } from './timeout';
 import { systemClock, type Clock, type Random } from './clock';
 import { LeaseLost } from './errors';
@@ -361,13 +361,13 @@ export class Orchestrator {
     const over = budgetExceeded(view, this.clock.now(), { step: true, toolCall: true });
     if (over) return this.escalate(view, lease, over);
     if (!tool) return this.fail(view, lease, 'validation', `step ${step.id}: unknown tool ${step.tool}`);
-    let raw: unknown;
+    let bound;
     try {
-      raw = effectiveInput(view, step, tool);
+      bound = bindStep(view, step, tool);
     } catch (error) {
       return this.fail(view, lease, 'validation', `step ${step.id}: ${messageOf(error)}`);
     }
-    const parsed = tool.input.safeParse(raw);
+    const parsed = tool.input.safeParse(bound.input);
     if (!parsed.success) return this.fail(view, lease, 'validation', `step ${step.id}: input rejected by ${tool.name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const input: unknown = parsed.data;
     const key = toolCallKey(view.id, step.id, tool.name, input);
@@ -377,7 +377,7 @@ export class Orchestrator {
       // Same workflow, step and input ran before (e.g. before a re-plan): reuse the stored result, never act twice.
       return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', data: { ...data, replayed: true, resultHash: sha256(canonicalJson(record.result)) } }], { kind: 'continue' });
     }
-    if (tool.name === TOOL.ask) return this.ask(view, lease, step, input as { name: string; question: string }, key);
+    if (tool.name === TOOL.ask) return this.ask(view, lease, step, input as { name: string; question: string; expects?: 'number' }, key);
     const assessment = assess(tool, step, input);
     if ((record?.status === 'intended' || record?.status === 'unknown') && !rerunnable(tool, assessment.risk)) {
       return this.outcomeUnknown(view, lease, tool, step, key);
@@ -394,11 +394,13 @@ export class Orchestrator {
     const inputHash = sha256(canonicalJson(input));
     const approved = view.approval?.stepIndex === view.stepIndex && view.approval.planVersion === view.planVersion && view.approval.inputHash === inputHash;
     const held = decision.action === 'hold';
-    if (held || ((step.approval || decision.action === 'approve') && !approved)) {
+    // A person's answer that is not a plain word (bound.review) is shown before the step runs, like a write.
+    if (held || ((step.approval || decision.action === 'approve' || bound.review.length > 0) && !approved)) {
       const describe = tool.describe?.(input) ?? canonicalJson(input);
+      const why = decision.action !== 'allow' ? decision.reason : bound.review[0] ?? 'the plan asks for it';
       return waitFor(
-        { kind: 'approval', ...at, tool: tool.name, input, inputHash, describe, risk: assessment.risk, reasons: [...assessment.reasons], policy: decision.reason, held, rationale: step.rationale, source: step.source },
-        `step ${step.id} (${tool.name}) ${held ? 'is held' : "needs a person's approval"}: ${decision.action === 'allow' ? 'the plan asks for it' : decision.reason}`,
+        { kind: 'approval', ...at, tool: tool.name, input, inputHash, describe, risk: assessment.risk, reasons: [...bound.review, ...assessment.reasons], policy: decision.reason, held, rationale: step.rationale, source: step.source },
+        `step ${step.id} (${tool.name}) ${held ? 'is held' : "needs a person's approval"}: ${why}`,
       );
     }
     const killed = blockingSwitch(this.db, tool, assessment.risk);
@@ -416,7 +418,7 @@ export class Orchestrator {
     const started = { ...view, state: 'WAITING_FOR_TOOL' as const, usage: { ...view.usage, toolCalls: view.usage.toolCalls + 1 } };
     let output;
     try {
-      output = await withTimeout(tool.timeoutMs ?? this.o.toolTimeoutMs, 'tool_timeout', `tool ${tool.name} timed out`, (signal) => tool.run(input, signal, { key, workflowId: view.id, stepId: step.id }));
+      output = await withTimeout(tool.timeoutMs ?? this.o.toolTimeoutMs, 'tool_timeout', `tool ${tool.name} timed out`, (signal) => tool.run(input, signal, { key, workflowId: view.id, stepId: step.id, readOnly: assessment.risk === 'read' }));
     } catch (error) {
       const cls = classify(error);
       if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breakerName);
@@ -434,11 +436,11 @@ export class Orchestrator {
   }
 
   /** ask_person: the answer is the step's result; until a person gives it, the workflow waits for them. */
-  private ask(view: WorkflowView, lease: Lease, step: PlanStep, input: { name: string; question: string }, key: string): Next {
+  private ask(view: WorkflowView, lease: Lease, step: PlanStep, input: { name: string; question: string; expects?: 'number' }, key: string): Next {
     const answer = view.answers[input.name];
     const data = { stepIndex: view.stepIndex, stepId: step.id, tool: TOOL.ask, key };
     if (answer === undefined) {
-      const waiting: Waiting = { kind: 'question', stepId: step.id, stepIndex: view.stepIndex, name: input.name, question: input.question };
+      const waiting: Waiting = { kind: 'question', stepId: step.id, stepIndex: view.stepIndex, name: input.name, question: input.question, ...(input.expects ? { expects: input.expects } : {}) };
       return this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, waiting, reason: `question for a person: ${input.question}` } }], { kind: 'settled' });
     }
     const now = this.clock.now();

@@ -66,6 +66,10 @@ export function answer(db: Db, id: string, value: string, by: string, clock: Clo
   const w = view.waiting;
   if (w?.kind !== 'question') throw new InvalidRequest(`workflow ${id} is not waiting for an answer`);
   if (value.length > 2000) throw new InvalidRequest('an answer is at most 2000 characters');
+  // The value goes into arithmetic, where bash would run any other text as code.
+  if (w.expects === 'number' && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) {
+    throw new InvalidRequest(`the answer to "${w.question}" must be a number (digits, an optional minus sign and decimals), not ${JSON.stringify(value.slice(0, 80))}`);
+  }
   const now = clock.now();
   return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
     { type: 'answered', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, name: w.name, value, by } },

@@ -1,16 +1,21 @@
 import { bindAnswers } from './answers';
 import { toolCallKey } from './canonical';
 import type { PlanStep } from './plan';
-import type { AnyTool, Assessment } from './tool';
+import type { AnyTool, Assessment, Bound } from './tool';
 import type { WorkflowView } from './view';
 
 /**
  * The input a step runs with: a person's edit if there is one, else the plan's input, with answers filled in
- * (quoted by the tool). Throws when an answer is still missing.
+ * (placed by the tool), and why a person must see it first. Throws when an answer is missing or cannot go in.
  */
-export function effectiveInput(view: WorkflowView, step: PlanStep, tool: AnyTool): unknown {
+export function bindStep(view: WorkflowView, step: PlanStep, tool: AnyTool): Bound {
   const raw = step.id in view.edits ? view.edits[step.id] : step.input;
-  return bindAnswers(raw, view.answers, tool.quote?.bind(tool));
+  if (tool.bind) return tool.bind(raw, view.answers);
+  return { input: bindAnswers(raw, view.answers, tool.quote?.bind(tool)), review: [] };
+}
+
+export function effectiveInput(view: WorkflowView, step: PlanStep, tool: AnyTool): unknown {
+  return bindStep(view, step, tool).input;
 }
 
 /** The step's idempotency key, or null when its input does not (or no longer) fit the tool's schema. */

@@ -23,12 +23,23 @@ export interface Tool<I = unknown> {
    * takes the more dangerous of this, the plan's claim and `risk`; without it `risk` applies.
    */
   assess?(input: I): Assessment;
-  /** How an untrusted value (alert label, a person's answer) is embedded in this tool's string inputs. */
+  /** How an untrusted value (a person's answer) is embedded in this tool's string inputs. */
   quote?(value: string): string;
+  /**
+   * Puts a person's answers into the input where it has `{{answer:NAME}}` markers, instead of `quote`, when where
+   * a value lands decides what it may be (a shell command). Reasons in `review` make the step wait for a person;
+   * throws when an answer cannot go in at all.
+   */
+  bind?(input: I, answers: Readonly<Record<string, string>>): Bound;
   /** One line a person reads on an approval card: what exactly will run. */
   describe?(input: I): string;
   /** `call.key` is the idempotency key: pass it on to APIs that deduplicate (e.g. an Idempotency-Key header). */
   run(input: I, signal: AbortSignal, call: ToolCall): Promise<ToolOutput>;
+}
+
+export interface Bound {
+  readonly input: unknown;
+  readonly review: readonly string[];
 }
 
 export interface Assessment {
@@ -41,6 +52,12 @@ export interface ToolCall {
   readonly key: string;
   readonly workflowId: string;
   readonly stepId: string;
+  /**
+   * The engine judged this call a read (a read a person approved is still one). Defence in depth: the shell
+   * tool then runs it in a read-only sandbox, so a write the classifier missed fails instead of writing.
+   * Absent or false (an approved write, a caller outside the orchestrator): it runs as it always did.
+   */
+  readonly readOnly?: boolean;
 }
 
 export interface ToolOutput {

@@ -26,6 +26,7 @@ function healthFacts(h: Health): HTMLElement {
     ...fact('ONNX Runtime', h.onnxruntime),
     ...fact('Database', `${h.database.path}${h.database.schemaVersion !== null ? ` (schema v${h.database.schemaVersion}, ${h.database.journalMode})` : ''}`),
     ...fact('Model', h.model ? `${h.model.path} — sha256 ${h.model.sha256.slice(0, 16)}…` : (h.modelProblem ?? 'none')),
+    ...fact('Sandbox', h.sandbox.available ? `${h.sandbox.kind}${h.sandbox.version ? ` ${h.sandbox.version}` : ''} (reads confined)` : `not available — ${h.sandbox.problem ?? 'unknown reason'}`),
   ]);
 }
 

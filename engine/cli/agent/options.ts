@@ -20,11 +20,13 @@ export const AGENT_OPTIONS: OptionSpec = {
   'llm-url': { type: 'string' },
   'llm-model': { type: 'string' },
   'llm-strong-model': { type: 'string' },
+  /** Shell reads run on their own only inside the sandbox (engine/sandbox); without one they wait for a person. */
+  'require-sandbox': { type: 'boolean' },
   json: { type: 'boolean' },
 };
 
 export const AGENT_USAGE =
-  '[--db FILE] [--model DIR] [--prometheus URL] [--allow-host HOST]... [--user-policy FILE] [--llm-url URL --llm-model NAME [--llm-strong-model NAME]] [--json]';
+  '[--db FILE] [--model DIR] [--prometheus URL] [--allow-host HOST]... [--user-policy FILE] [--llm-url URL --llm-model NAME [--llm-strong-model NAME]] [--require-sandbox] [--json]';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -76,6 +78,7 @@ export function openAgent(db: Db, workspace: string, values: ParsedArgs['values'
     allowedHosts: (values['allow-host'] as string[] | undefined) ?? [],
     user: loadUserPolicy(userPolicyFile(values)),
     models: llmPlanners(values),
+    requireSandboxForReads: values['require-sandbox'] === true,
     log: values.json ? undefined : (m) => io.err(m),
     ...extra,
   });

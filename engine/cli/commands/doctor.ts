@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { ModelInfo } from '../../../protocol/engine';
+import { ModelInfo, SandboxInfo } from '../../../protocol/engine';
 import { DatabaseProblem } from '../../db/errors';
 import { openDatabase, schemaVersion } from '../../db/open';
 import { findModel } from '../../model/locate';
@@ -8,6 +8,7 @@ import { workspaceFreshness } from '../../retrieval/freshness';
 import { RetrievalStore } from '../../retrieval/store';
 import { defaultDatabasePath, packageRoot } from '../../paths';
 import { onnxRuntimeVersion, sqliteVersion } from '../../runtime';
+import { describeSandbox, sandboxInfo } from '../../sandbox';
 import { ENGINE_VERSION } from '../../version';
 import type { CliCommand } from '../command';
 
@@ -37,6 +38,8 @@ export const DoctorReport = z.object({
       fresh: z.boolean(),
     })
     .nullable(),
+  /** Whether shell reads run confined here; its absence is reported, not a failure (see runbookAgent.sandbox.requireForReads). */
+  sandbox: SandboxInfo,
 });
 export type DoctorReport = z.infer<typeof DoctorReport>;
 
@@ -62,6 +65,7 @@ export function diagnose(dbPath: string, modelPath?: string, workspace?: string)
     modelProblem: lookup.problem,
     database,
     index,
+    sandbox: sandboxInfo(),
   };
 }
 
@@ -108,6 +112,7 @@ function render(r: DoctorReport): string {
             ? `(schema v${r.database.schemaVersion})`
             : '(not created yet)'),
     ),
+    line('sandbox', describeSandbox(r.sandbox)),
     ...(r.index
       ? [
           line(

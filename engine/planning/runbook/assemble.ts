@@ -39,24 +39,27 @@ export function assemble(input: AssembleInput): PlanStepInput[] {
   const ids = new Set(selected.map((c) => c.id));
   const asked = new Set<string>();
   for (const c of selected) {
-    for (const [name, raw] of c.asks) {
+    for (const [name, ask] of c.asks) {
       if (asked.has(name)) continue;
       asked.add(name);
       let id = askId(name);
       for (let n = 2; ids.has(id); n++) id = `${askId(name)}-${n}`;
       ids.add(id);
-      const question = clip(`What value should replace ${raw} in step ${c.id} (section "${clip(c.heading, 80)}" of ${input.runbookPath})? The alert does not carry it.`, 500);
-      steps.push({ id, tool: TOOL.ask, input: { name, question }, approval: false, risk: 'read', phase: c.phase, rationale: clip(`the alert has no value for ${raw}; a person supplies it`, 500), source: c.source });
+      const why = ask.reason ?? 'The alert does not carry it.';
+      const kind = ask.expects === 'number' ? 'number' : 'value';
+      const question = clip(`What ${kind} should replace ${ask.raw} in step ${c.id} (section "${clip(c.heading, 80)}" of ${input.runbookPath})? ${why}`, 1000);
+      const rationale = clip(ask.reason ? `${ask.reason}; a person supplies it` : `the alert has no value for ${ask.raw}; a person supplies it`, 500);
+      steps.push({ id, tool: TOOL.ask, input: { name, question, ...(ask.expects ? { expects: ask.expects } : {}) }, approval: false, risk: 'read', phase: c.phase, rationale, source: c.source });
     }
     steps.push({
       id: c.id,
       tool: c.tool,
       input: c.input,
-      // The policy gate decides who approves (every write waits unless the user auto-approves the pattern).
-      approval: false,
+      // The policy gate decides who approves writes; a value that does not fit its place makes any step wait.
+      approval: c.review.length > 0,
       risk: c.risk,
       phase: c.phase,
-      rationale: c.rationale,
+      rationale: c.review.length > 0 ? clip(`${c.review.join('; ')}. ${c.rationale}`, 500) : c.rationale,
       source: c.source,
       ...(c.check ? { check: c.check } : {}),
     });

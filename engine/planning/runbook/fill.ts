@@ -1,26 +1,77 @@
-// Fills a step's placeholders from the alert. Alert values are untrusted: each is inserted so that it stays one
-// shell argument (shellQuote, with the surrounding quotes closed and reopened) or one PromQL string
-// (promqlQuote). A value that cannot be placed safely, or that the alert lacks, becomes a question: the text
-// gets an answer marker there, and the orchestrator quotes the person's answer the same way.
+// Fills a step's placeholders from the alert. Alert values are data: in shell, each goes only where the parsed
+// command shows a plain argument word and only when it is a plain word itself, or a number in arithmetic
+// (engine/risk/slots.ts). A value that does not fit its place still goes in, quoted, but the step waits for a
+// person who sees it; one that cannot go in at all (arithmetic, heredocs, backticks), or that the alert lacks,
+// becomes a question, and the orchestrator checks the person's answer by the same rules.
 import type { Placeholder } from '../../runbook';
+import { placeValue, slotSites } from '../../risk/slots';
 import { answerMarker } from '../../workflow/answers';
 import type { AlertRequest } from '../../workflow/request';
-import { promqlQuote, shellQuote } from '../../tools/quote';
+import { promqlQuote } from '../../tools/quote';
 import { findOccurrences, type Occurrence } from './spans';
 import { answerName, valueFor } from './values';
 
+/** A value the step needs from a person. */
+export interface Ask {
+  /** The placeholder as written. */
+  readonly raw: string;
+  /** A number is needed (the value lands in arithmetic). */
+  readonly expects?: 'number';
+  /** Why the alert's own value could not be used, when it had one. */
+  readonly reason?: string;
+}
+
 export interface Filled {
   readonly text: string;
-  /** Answers the text now needs, by name, with the placeholder as written (for the question). */
-  readonly asks: ReadonlyMap<string, string>;
+  /** Answers the text now needs, by name. */
+  readonly asks: ReadonlyMap<string, Ask>;
   /** Placeholders filled from the alert, by answer name. */
   readonly filled: readonly string[];
+  /** Why a person must see the step before it runs (a value that is not a plain word, or lands in program text). */
+  readonly review: readonly string[];
 }
 
 export function fillPlaceholders(text: string, placeholders: readonly Placeholder[], request: AlertRequest, kind: 'shell' | 'promql'): Filled {
-  const shell = kind === 'shell';
-  const occurrences = findOccurrences(text, placeholders, shell);
-  const asks = new Map<string, string>();
+  return kind === 'shell' ? fillShell(text, placeholders, request) : fillPromql(text, placeholders, request);
+}
+
+function fillShell(text: string, placeholders: readonly Placeholder[], request: AlertRequest): Filled {
+  const occurrences = findOccurrences(text, placeholders, true);
+  const sites = slotSites(text, occurrences.map((o) => [o.start, o.end] as const));
+  const asks = new Map<string, Ask>();
+  const filled = new Set<string>();
+  const review: string[] = [];
+  let out = '';
+  let last = 0;
+  occurrences.forEach((o, i) => {
+    const name = answerName(o.placeholder);
+    const site = sites?.[i] ?? null;
+    const value = valueFor(o.placeholder, request);
+    const placed = value === undefined ? null : placeValue(value, site, name, "the alert's");
+    let insert: string;
+    if (placed === null || placed.kind === 'ask') {
+      const ask: Ask = { raw: o.placeholder.raw, ...(site?.context === 'number' ? { expects: 'number' as const } : {}), ...(placed ? { reason: placed.reason } : {}) };
+      if (!asks.has(name) || ask.expects) asks.set(name, { ...asks.get(name), ...ask });
+      insert = answerMarker(name);
+    } else {
+      if (placed.kind === 'review') review.push(placed.reason);
+      filled.add(name);
+      insert = placed.text;
+    }
+    out += text.slice(last, o.start) + insert;
+    last = o.end;
+  });
+  out += text.slice(last);
+  return { text: out, asks, filled: [...filled], review };
+}
+
+const AFTER_MATCHER = /(=~|!~|!=|=)\s*$/;
+const PROMQL_WORD = /^[A-Za-z0-9_:.]+$/;
+
+/** PromQL only reads (the query API cannot write): a value is escaped inside a string, else a plain token or a question. */
+function fillPromql(text: string, placeholders: readonly Placeholder[], request: AlertRequest): Filled {
+  const occurrences = findOccurrences(text, placeholders, false);
+  const asks = new Map<string, Ask>();
   const filled = new Set<string>();
   let out = '';
   let last = 0;
@@ -28,41 +79,17 @@ export function fillPlaceholders(text: string, placeholders: readonly Placeholde
     const name = answerName(o.placeholder);
     const value = valueFor(o.placeholder, request);
     const before = text.slice(0, o.start);
-    let insert = value === undefined ? null : shell ? shellValue(value, o) : promqlValue(value, o, before);
+    let insert = value === undefined ? null : promqlValue(value, o, before);
     if (insert === null) {
-      if (!asks.has(name)) asks.set(name, o.placeholder.raw);
-      insert = shell ? shellMarker(answerMarker(name), o) : promqlMarker(answerMarker(name), o, before);
+      if (!asks.has(name)) asks.set(name, { raw: o.placeholder.raw });
+      insert = o.context === 'plain' && AFTER_MATCHER.test(before) ? `"${answerMarker(name)}"` : answerMarker(name);
     } else filled.add(name);
     out += text.slice(last, o.start) + insert;
     last = o.end;
   }
   out += text.slice(last);
-  return { text: out, asks, filled: [...filled] };
+  return { text: out, asks, filled: [...filled], review: [] };
 }
-
-function shellValue(value: string, o: Occurrence): string | null {
-  const q = shellQuote(value);
-  switch (o.context) {
-    case 'plain':
-      return q;
-    case 'double':
-      return `"${q}"`;
-    case 'single':
-      return `'${q}'`;
-    case 'raw':
-      // Heredoc bodies and backticks have their own quoting rules: only a word with nothing to quote is safe.
-      return q === value ? value : null;
-  }
-}
-
-function shellMarker(marker: string, o: Occurrence): string {
-  if (o.context === 'double') return `"${marker}"`;
-  if (o.context === 'single') return `'${marker}'`;
-  return marker;
-}
-
-const AFTER_MATCHER = /(=~|!~|!=|=)\s*$/;
-const PROMQL_WORD = /^[A-Za-z0-9_:.]+$/;
 
 function promqlValue(value: string, o: Occurrence, before: string): string | null {
   switch (o.context) {
@@ -77,8 +104,4 @@ function promqlValue(value: string, o: Occurrence, before: string): string | nul
       // Elsewhere (a metric name, a duration, a number) only a plain token keeps the query's shape.
       return PROMQL_WORD.test(value) ? value : null;
   }
-}
-
-function promqlMarker(marker: string, o: Occurrence, before: string): string {
-  return o.context === 'plain' && AFTER_MATCHER.test(before) ? `"${marker}"` : marker;
 }

@@ -3,6 +3,7 @@
 // instruction and every command is classified, whatever the fence declares.
 import { createHash } from 'node:crypto';
 import { parseRunbook } from '../../runbook';
+import { classifyCommand } from '../../risk';
 import { TOOL } from '../../tools/names';
 import { ClassifiedError, messageOf } from '../../workflow/failures';
 import type { Planner, PlanRequest, PlanResult } from '../../workflow/planner';
@@ -73,7 +74,10 @@ export class RunbookPlanner implements Planner {
     const chunks = hits.filter((h) => hitPath(h, workspace) === choice.path).map((h) => [h.startLine, h.endLine, String(h.chunkId)] as const);
     const tools = new Set(this.context.tools.map((t) => t.name));
 
-    const candidates = buildCandidates({ runbook, request, docVersion, tools, chunks, notes });
+    const shell = this.context.tools.find((t) => t.name === TOOL.shell);
+    // The shell tool knows the allowed hosts; without one (planning only), the classifier judges with none.
+    const assessShell = (command: string) => shell?.assess?.({ command }) ?? classifyCommand(command);
+    const candidates = buildCandidates({ runbook, request, docVersion, tools, chunks, notes, assessShell });
     let expression = tools.has(TOOL.promql) ? alertExpression(request) : undefined;
     if (expression !== undefined && expression.length > MAX_QUERY_CHARS) {
       notes.push(`the alert's expression is ${expression.length} characters, more than a query takes (${MAX_QUERY_CHARS}); not re-evaluated`);

@@ -1,12 +1,12 @@
 // Runbook steps -> candidate plan steps: tool, filled input, phase, risk, rationale, source, check. Skipped
 // steps are noted, never dropped silently.
-import { classifyCommand } from '../../risk';
 import type { ParsedRunbook, Step } from '../../runbook';
 import { TOOL } from '../../tools/names';
 import type { Check, Phase, StepSource } from '../../workflow/plan';
+import type { Assessment } from '../../workflow/tool';
 import type { AlertRequest } from '../../workflow/request';
 import { checkFor } from './check';
-import { fillPlaceholders } from './fill';
+import { fillPlaceholders, type Ask } from './fill';
 import { stepIds } from './ids';
 import { phaseOfSection } from './phase';
 import { clip } from './reference';
@@ -20,8 +20,10 @@ export interface Candidate {
   readonly rationale: string;
   readonly source: StepSource;
   readonly check?: Check;
-  /** Answers this step needs (name -> placeholder as written). */
-  readonly asks: ReadonlyMap<string, string>;
+  /** Answers this step needs, by name. */
+  readonly asks: ReadonlyMap<string, Ask>;
+  /** Why a person must see this step before it runs, whatever its risk (an alert value that is not a plain word). */
+  readonly review: readonly string[];
   readonly heading: string;
 }
 
@@ -30,6 +32,8 @@ export interface BuildInput {
   readonly request: AlertRequest;
   readonly docVersion: string;
   readonly tools: ReadonlySet<string>;
+  /** The shell tool's own judgement of a command (it knows the allowed hosts); every step is classified with it. */
+  readonly assessShell: (command: string) => Assessment;
   /** Retrieval hits on this runbook: [startLine, endLine, chunkId]. */
   readonly chunks: ReadonlyArray<readonly [number, number, string]>;
   readonly notes: string[];
@@ -67,7 +71,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
   const { request, runbook } = input;
   const filled = fillPlaceholders(step.command, step.placeholders, request, step.kind);
   // PromQL only reads; the shell classifier judges the text as it will run (markers are plain words to it).
-  const assessed = step.kind === 'shell' ? classifyCommand(filled.text) : { risk: 'read' as const, reasons: ['a PromQL query only reads'] };
+  const assessed = step.kind === 'shell' ? input.assessShell(filled.text) : { risk: 'read' as const, reasons: ['a PromQL query only reads'] };
   const risk = assessed.risk === 'write' || step.declaredRisk === 'write' ? 'write' : 'read';
   const phase = phaseOfSection(step.sectionPath) ?? (assessed.risk === 'write' ? 'mitigate' : 'diagnose');
   const heading = step.sectionPath.at(-1) ?? runbook.title ?? runbook.path;
@@ -98,6 +102,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     source,
     ...(check ? { check } : {}),
     asks: filled.asks,
+    review: filled.review,
     heading,
   };
 }

@@ -163,9 +163,18 @@ describe('shell: description', () => {
     expect(rm.reasons.length).toBeGreaterThan(0);
   });
 
-  it('describes a call by its command and quotes values as single shell words', () => {
+  it('describes a call by its command, and places answers by where they land', () => {
     expect(tool.describe!({ command: 'uptime' })).toBe('uptime');
-    expect(tool.quote!("a'; rm -rf /")).toBe(`'a'\\''; rm -rf /'`);
+    const bind = (command: string, answer: string) => tool.bind!({ command }, { x: answer });
+    expect(bind('kubectl logs {{answer:x}}', 'api-0')).toEqual({ input: { command: 'kubectl logs api-0' }, review: [] });
+    // Not a plain word: one quoted argument, and a person sees it first.
+    const hostile = bind('kubectl logs {{answer:x}}', "a'; rm -rf /");
+    expect(hostile.input).toEqual({ command: `kubectl logs 'a'\\''; rm -rf /'` });
+    expect(hostile.review).toEqual([`the person's value for x "a'; rm -rf /" is not a plain word; check the command before it runs`]);
+    expect(bind('kubectl logs {{answer:x}}', '--profile=cpu').review[0]).toContain('starts with "-"');
+    // Arithmetic takes numbers only: anything else is refused, never quoted into code.
+    expect(bind('(( {{answer:x}} > 300 ))', '500')).toEqual({ input: { command: '(( 500 > 300 ))' }, review: [] });
+    expect(() => bind('(( {{answer:x}} > 300 ))', 'a[$(touch f)]')).toThrow(/is not a number, and arithmetic takes only numbers/);
   });
 
   it('rejects empty, oversized and unknown input', () => {

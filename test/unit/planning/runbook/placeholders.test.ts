@@ -45,9 +45,14 @@ describe('filling commands', () => {
   it('puts plain values in place in every context', async () => {
     const s = await byId({ namespace: 'shop', pod: 'web-1', app: 'cart', node: 'n1', max_restarts: '3' });
     expect(s.plain!.input.command).toBe('kubectl -n shop get pod web-1');
-    expect(s.double!.input.command).toBe('kubectl get pod ""web-1"" -o "jsonpath={.status.phase}" -l "app="cart""');
-    expect(s.single!.input.command).toBe(`kubectl get pods -o json | jq '.items[] | select(.metadata.name == "'web-1'")'`);
+    // A plain word needs no quoting anywhere: it goes in as it is, inside the author's quotes.
+    expect(s.double!.input.command).toBe('kubectl get pod "web-1" -o "jsonpath={.status.phase}" -l "app=cart"');
+    expect(s.single!.input.command).toBe(`kubectl get pods -o json | jq '.items[] | select(.metadata.name == "web-1")'`);
     expect(s.heredoc!.input.command).toBe('cat <<END_OF_TEXT\npod web-1\nEND_OF_TEXT');
+    // Arguments of a command take plain words; program text (jq's) and heredocs get the value, and a person's look.
+    for (const id of ['plain', 'double', 'backticks', 'unknown']) expect(s[id]!.approval, id).toBe(false);
+    expect(s.single).toMatchObject({ approval: true, rationale: expect.stringContaining('lands in the jq program') });
+    expect(s.heredoc).toMatchObject({ approval: true, rationale: expect.stringContaining('lands in a heredoc') });
     expect(s.backticks!.input.command).toBe('echo `kubectl get pod web-1 -o name`');
     expect(s.unknown!.input.command).toBe('kubectl describe node n1\nkubectl get events --field-selector involvedObject.name=n1');
     expect(s.latency!.input.query).toBe('histogram_quantile(0.99, rate(http_request_duration_seconds_bucket{namespace="shop", pod=~"web-1"}[5m]))');
@@ -70,6 +75,9 @@ describe('filling commands', () => {
     const inner = args('subst').find((a) => a[0]!.text === 'kubectl')!;
     expect(inner.map((w) => w.text)).toEqual(['kubectl', 'get', 'pod', '-n', HOSTILE_VALUE, '-o', 'name']);
     expect(s['delete-pod']).toMatchObject({ risk: 'write' });
+    // Every step that took the hostile value waits for a person, who sees it escaped.
+    for (const id of ['plain', 'double', 'single', 'subst', 'delete-pod']) expect(s[id]!.approval, id).toBe(true);
+    expect(s.plain!.rationale).toContain(`the alert's value for namespace ${JSON.stringify(HOSTILE_VALUE)} is not a plain word`);
     expect(args('delete-pod')[0]!.map((w) => w.text)).toEqual(['kubectl', 'delete', 'pod', HOSTILE_VALUE, '-n', HOSTILE_VALUE]);
   });
 
@@ -97,8 +105,8 @@ describe('filling commands', () => {
     }
     const plain = steps.find((s) => s.id === 'plain')!;
     expect(plain.input.command).toBe(`kubectl -n ${answerMarker('namespace')} get pod ${answerMarker('pod')}`);
-    // In double quotes the marker stands outside them, so the answer is quoted like any other value.
-    expect(steps.find((s) => s.id === 'double')!.input.command).toBe(`kubectl get pod ""${answerMarker('pod')}"" -o "jsonpath={.status.phase}" -l "app="${answerMarker('app')}""`);
+    // The marker stands where the value would; the answer is placed by the same rules when the step runs.
+    expect(steps.find((s) => s.id === 'double')!.input.command).toBe(`kubectl get pod "${answerMarker('pod')}" -o "jsonpath={.status.phase}" -l "app=${answerMarker('app')}"`);
     // A check value the alert cannot fill is dropped (checks take no answers), and the summary says which.
     expect(steps.find((s) => s.id === 'count')!.check).toEqual({ contains: 'Running' });
     expect(summary).toMatch(/expect lessThan: the alert has no value for "\{\{ \$labels\.max_restarts \}\}"/);
