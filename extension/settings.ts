@@ -7,7 +7,7 @@ export const INTAKE_TOKEN_SECRET = 'runbookAgent.intake.token';
 export const OTLP_HEADERS_SECRET = 'runbookAgent.otlp.headers';
 
 /** Settings whose change must reach the engine. */
-const SECTIONS = ['runbookAgent.policy', 'runbookAgent.tools', 'runbookAgent.prometheus', 'runbookAgent.llm', 'runbookAgent.intake', 'runbookAgent.otlp'];
+const SECTIONS = ['runbookAgent.policy', 'runbookAgent.sandbox', 'runbookAgent.tools', 'runbookAgent.prometheus', 'runbookAgent.llm', 'runbookAgent.intake', 'runbookAgent.otlp'];
 
 /**
  * A value from user (or machine) settings only. These settings are declared application-scoped, so VS Code
@@ -20,11 +20,12 @@ function userValue<T>(key: string, fallback: T): T {
 }
 
 export async function readSettings(secrets: vscode.SecretStorage): Promise<AgentSettings> {
-  const config = vscode.workspace.getConfiguration('runbookAgent');
   return AgentSettings.parse({
     policy: { rules: userValue('policy.rules', []), approveReads: userValue('policy.approveReads', false) },
     allowedHosts: userValue('tools.allowedHosts', []),
-    prometheusUrl: config.get<string>('prometheus.url', '').trim(),
+    sandbox: { requireForReads: userValue('sandbox.requireForReads', false) },
+    // Where auto-run PromQL queries go: a repository's .vscode/settings.json must not choose it.
+    prometheusUrl: userValue('prometheus.url', '').trim(),
     llm: {
       provider: userValue('llm.provider', 'none'),
       baseUrl: userValue('llm.baseUrl', '').trim(),

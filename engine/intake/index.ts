@@ -3,3 +3,4 @@ export { IntakeServer, ALERT_PATHS, type IntakeServerOptions } from './server';
 export { acceptAlerts, type AcceptResult } from './accept';
 export { loadOrCreateToken, TokenFileProblem } from './token';
 export { DEFAULT_MAX_BODY_BYTES } from './body';
+export { DEFAULT_INTAKE_LIMITS, type IntakeLimits, type ConnectionStats } from './limits';

@@ -7,6 +7,7 @@ import { acceptAlerts } from './accept';
 import { bearerMatches } from './auth';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body';
 import { HttpError } from './errors';
+import { ConnectionGuard, resolveLimits, serverOptions, type ConnectionStats, type IntakeLimits } from './limits';
 import { checkContentType, parsePayload } from './payload';
 
 export interface IntakeServerOptions {
@@ -18,6 +19,8 @@ export interface IntakeServerOptions {
   readonly maxBodyBytes?: number;
   readonly maxQueued?: number;
   readonly retryAfterSeconds?: number;
+  /** Connection counts and timeouts; each one missing takes its default (DEFAULT_INTAKE_LIMITS, README "Limits"). */
+  readonly limits?: Partial<IntakeLimits>;
   readonly log?: (message: string) => void;
 }
 
@@ -30,15 +33,21 @@ export const ALERT_PATHS: ReadonlySet<string> = new Set(['/alerts', '/webhook', 
  */
 export class IntakeServer {
   private readonly server: http.Server;
+  private readonly guard: ConnectionGuard;
   private readonly started = Date.now();
 
   constructor(private readonly options: IntakeServerOptions) {
-    this.server = http.createServer((req, res) => {
+    // A slow, silent or idle client must not hold a connection, and a flood of them must not take every slot.
+    const limits = resolveLimits(options.limits);
+    this.server = http.createServer(serverOptions(limits), (req, res) => {
       this.handle(req, res).catch((error: unknown) => this.options.log?.(`intake: ${String(error)}`));
     });
-    // A slow or silent client must not hold a connection open for minutes.
-    this.server.requestTimeout = 30_000;
-    this.server.headersTimeout = 10_000;
+    this.guard = new ConnectionGuard(this.server, limits, options.log);
+  }
+
+  /** Open, idle unauthenticated, closed and refused connections: what the limits are doing. */
+  connectionStats(): ConnectionStats {
+    return this.guard.stats();
   }
 
   listen(): Promise<AddressInfo> {
@@ -75,6 +84,7 @@ export class IntakeServer {
       if (!bearerMatches(req.headers.authorization, this.options.token)) {
         throw new HttpError(401, 'missing or wrong bearer token (Authorization: Bearer <token from the token file>)', { 'WWW-Authenticate': 'Bearer', Connection: 'close' });
       }
+      this.guard.authenticated(req.socket);
       checkContentType(req.headers['content-type']);
       const payload = parsePayload(await readBody(req, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
       const result = acceptAlerts(payload, {

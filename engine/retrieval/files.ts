@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { readWorkspaceFile, readWorkspaceText, WorkspaceFileError, type WorkspaceFileProblem } from '../fsafe/readWorkspaceFile';
 
 export interface WorkspaceFile {
   /** Relative to the workspace root, with forward slashes. */
@@ -24,6 +25,8 @@ export interface ScanOptions {
 }
 
 export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+/** A .gitignore is a list of patterns; one past 1 MiB is not one a person wrote, and is not read. */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
 const DEFAULT_EXTENSIONS = ['.md', '.markdown'];
 /** Never worth walking into, whatever .gitignore says. */
 const ALWAYS_IGNORED = ['.git/', 'node_modules/'];
@@ -43,10 +46,10 @@ class IgnoreRules {
   }
 
   loadDir(root: string, dir: string): void {
-    const file = path.join(root, dir, '.gitignore');
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      // The repository's file: a FIFO or a link to /dev/zero here must not hang or fill the indexer (engine/fsafe).
+      text = readWorkspaceText(root, path.join(dir, '.gitignore'), { maxBytes: MAX_GITIGNORE_BYTES });
     } catch {
       return;
     }
@@ -146,13 +149,25 @@ function checkPath(root: string, rel: string, options: ScanOptions, rules: Ignor
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Reads a file's text, or says why it cannot be indexed (binary, invalid UTF-8, blank). */
-export function readText(file: WorkspaceFile): { text: string; bytes: Buffer } | { reason: string } {
+const READ_REFUSED: Record<WorkspaceFileProblem, string> = {
+  missing: 'unreadable',
+  unreadable: 'unreadable',
+  outside: 'symlink leads outside the workspace',
+  'not-regular': 'not a regular file',
+  'too-large': 'too large',
+};
+
+/**
+ * Reads a file's text, or says why it cannot be indexed (binary, invalid UTF-8, blank). The scan's checks
+ * are repeated at the read (engine/fsafe): the file may have become a FIFO, a link out, or grown since.
+ */
+export function readText(file: WorkspaceFile, maxBytes = DEFAULT_MAX_BYTES): { text: string; bytes: Buffer } | { reason: string } {
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file.abs);
+    bytes = readWorkspaceFile(rootOf(file), file.rel, { maxBytes, label: file.rel });
   } catch (error) {
-    return { reason: `unreadable: ${(error as Error).message}` };
+    const why = error instanceof WorkspaceFileError ? READ_REFUSED[error.problem] : 'unreadable';
+    return { reason: `${why}: ${(error as Error).message}` };
   }
   if (bytes.subarray(0, 8192).includes(0)) return { reason: 'binary file (contains NUL bytes)' };
   let text: string;
@@ -163,4 +178,10 @@ export function readText(file: WorkspaceFile): { text: string; bytes: Buffer } |
   }
   if (text.trim() === '') return { reason: 'empty file' };
   return { text: text.replace(/^\uFEFF/, ''), bytes };
+}
+
+/** The workspace root a file was found under: `abs` without `rel` (its folder when they do not line up). */
+function rootOf(file: WorkspaceFile): string {
+  const rel = file.rel.split('/').join(path.sep);
+  return file.abs.endsWith(`${path.sep}${rel}`) ? file.abs.slice(0, -(rel.length + 1)) || path.sep : path.dirname(file.abs);
 }

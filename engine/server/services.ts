@@ -53,6 +53,11 @@ export class EngineServices {
     return resolved;
   }
 
+  /** Hosts network reads may reach (runbookAgent.tools.allowedHosts), for judging commands outside a workflow. */
+  allowedHosts(): readonly string[] {
+    return this.settings?.allowedHosts ?? [];
+  }
+
   agent(root: string): Agent {
     const folder = this.folder(root);
     let agent = this.agents.get(folder);
@@ -125,6 +130,7 @@ export class EngineServices {
       prometheusUrl: s?.prometheusUrl || undefined,
       allowedHosts: s?.allowedHosts ?? [],
       user: UserPolicy.parse(s?.policy ?? {}),
+      requireSandboxForReads: s?.sandbox.requireForReads ?? false,
       models: s ? this.models(s) : undefined,
       mayExecute: () => (this.engine.trust.trusted ? null : 'this workspace is in Restricted Mode: trust it (Workspaces: Manage Workspace Trust) to let Runbook Agent run steps'),
       concurrency: 2,

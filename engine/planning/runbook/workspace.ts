@@ -2,6 +2,7 @@
 // leave the folder (a `runbook_url` of `../../etc/passwd` or a symlink out of it finds nothing).
 import fs from 'node:fs';
 import path from 'node:path';
+import { readWorkspaceText } from '../../fsafe/readWorkspaceFile';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.work', '.tools']);
 export const MAX_FILES = 20_000;
@@ -56,24 +57,18 @@ function contained(root: string, abs: string): boolean {
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/** Reads a runbook the planner chose; refuses files that left the workspace or grew past the bound since. */
+/**
+ * Reads a runbook the planner chose; refuses files that left the workspace, are no longer regular files, or grew
+ * past the bound since (engine/fsafe: the checks and the read are one step, so a swap in between is caught).
+ */
 export function readRunbook(workspace: string, rel: string): string {
   const checked = insideWorkspace(workspace, rel);
   if (checked === null) throw new Error(`${rel} is not a Markdown file inside the workspace`);
-  const abs = path.join(path.resolve(workspace), checked);
-  const size = fs.statSync(abs).size;
-  if (size > MAX_RUNBOOK_BYTES) throw new Error(`${rel} is ${size} bytes, more than a runbook (${MAX_RUNBOOK_BYTES})`);
-  return fs.readFileSync(abs, 'utf8');
+  return readWorkspaceText(workspace, checked, { maxBytes: MAX_RUNBOOK_BYTES, label: rel });
 }
 
 /** The first bytes of a file: enough for front matter without reading every document whole. */
 export function readHead(workspace: string, rel: string, bytes = 4096): string {
-  const fd = fs.openSync(path.join(path.resolve(workspace), rel), 'r');
-  try {
-    const buf = Buffer.alloc(bytes);
-    const n = fs.readSync(fd, buf, 0, bytes, 0);
-    return buf.subarray(0, n).toString('utf8');
-  } finally {
-    fs.closeSync(fd);
-  }
+  // A FIFO here would block the open itself; engine/fsafe opens non-blocking and refuses anything but a file.
+  return readWorkspaceText(workspace, rel, { maxBytes: bytes, truncate: true, label: rel });
 }

@@ -42,6 +42,7 @@ export async function startServer(extra: Partial<IntakeServerOptions> = {}) {
   return {
     db,
     port,
+    server,
     close: async () => {
       await server.close();
       db.close();
