@@ -1,5 +1,6 @@
 import { TOOL } from '../tools/names';
-import { globToRegExp, hasShellSyntax } from './glob';
+import { globToRegExp } from './glob';
+import { commandWords, wordsContain, wordsEqual } from './words';
 import { DEFAULT_TIER, type Decision, type Rule, type Tier, type UserPolicy, type WorkspacePolicy } from './schema';
 
 /** One tool call as the gate sees it: the effective input, after answers and edits are applied. */
@@ -64,12 +65,19 @@ export function decide(call: CallFacts, config: GateConfig): Decision {
 function matches(rule: Rule, call: CallFacts): boolean {
   if (rule.tool !== undefined && rule.tool !== call.tool) return false;
   if (rule.risk !== undefined && rule.risk !== call.risk) return false;
-  const anywhere = rule.action !== 'allow';
   if (rule.command !== undefined) {
-    const command = field(call, 'command', TOOL.shell) ?? field(call, 'query', TOOL.promql);
-    if (command === null) return false;
-    if (!anywhere && hasShellSyntax(command)) return false;
-    if (!globToRegExp(rule.command, anywhere).test(command.trim())) return false;
+    const shell = field(call, 'command', TOOL.shell);
+    const query = field(call, 'query', TOOL.promql);
+    if (shell === null && query === null) return false;
+    if (rule.action === 'allow') {
+      // An allow rule must describe the whole command, word for word: `*` never spans an extra argument.
+      if (shell === null || !wordsEqual(shell, rule.command)) return false;
+    } else {
+      // Deny and escalate match the words of any command in the text, and (stricter still) the raw text itself.
+      const text = (shell ?? query)!;
+      const commands = shell === null ? null : commandWords(shell);
+      if (!(commands !== null && wordsContain(commands, rule.command)) && !globToRegExp(rule.command, true).test(text.trim())) return false;
+    }
   }
   if (rule.host !== undefined) {
     const url = field(call, 'url', TOOL.http);

@@ -11,8 +11,3 @@ export function globToRegExp(glob: string, anywhere = false): RegExp {
   }
   return anywhere ? new RegExp(body) : new RegExp(`^${body}$`);
 }
-
-/** Shell syntax that could chain or hide a second command: allow rules never match such commands. */
-export function hasShellSyntax(command: string): boolean {
-  return /[;&|`$<>(){}\n\r\\]/.test(command);
-}

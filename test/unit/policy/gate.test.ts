@@ -64,6 +64,20 @@ describe('policy gate', () => {
     expect(decide({ tool: 'read_file', risk: 'read', input: { path: 'runbooks/a.md' } }, config)).toMatchObject({ action: 'allow' });
   });
 
+  it('rules match words after quote removal: quoting cannot dodge a deny, and * never spans an extra argument', () => {
+    const config = {
+      tier: 'auto-approve' as const,
+      user: user({ rules: [{ action: 'deny', command: 'pwned *' }, { action: 'allow', command: 'systemctl restart *' }, { action: 'allow', command: 'pwned x' }] }),
+    };
+    for (const dodge of ['pw""ned x', "p'w'ned x", 'pw\\ned x', 'echo $(pwned x)', 'sudo pwned x', 'ls | pwned x']) {
+      expect(decide(shell(dodge, 'write'), config), dodge).toMatchObject({ action: 'deny', by: 'user rule 1' });
+    }
+    expect(decide(shell('systemctl restart checkout', 'write'), config)).toMatchObject({ action: 'allow', by: 'user rule 2' });
+    for (const wider of ['systemctl restart checkout --root=/x', 'systemctl restart a b', 'systemctl restart "$UNIT"', 'systemctl restart checkout > /etc/x', 'X=1 systemctl restart checkout', 'systemctl restart *']) {
+      expect(decide(shell(wider, 'write'), config), wider).toMatchObject({ action: 'approve' });
+    }
+  });
+
   it('glob metacharacters in rules are literal except * and ?', () => {
     const config = { tier: 'approved-writes' as const, user: user({ rules: [{ action: 'deny', command: 'rm -rf (.*)' }] }) };
     expect(decide(shell('rm -rf /tmp/x', 'write'), config)).toMatchObject({ action: 'approve' });
