@@ -126,6 +126,9 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       break;
     case 'waiting_for_person':
       next.waiting = (e.data.waiting as Waiting | undefined) ?? null;
+      // Any pause (a read-only tier, a kill switch, a lost trust) voids an approval not yet used: after it the
+      // person approves again, against what is true then.
+      next.approval = null;
       break;
     case 'approved': {
       const hash = str('inputHash');

@@ -6,6 +6,7 @@ import { getTier, setTier } from '../../../engine/policy/tiers';
 import { classifyCommand } from '../../../engine/risk';
 import { shellQuote } from '../../../engine/tools/quote';
 import { NothingToDo } from '../../../engine/workflow/errors';
+import { setKillSwitch } from '../../../engine/workflow/killSwitch';
 import { ClassifiedError } from '../../../engine/workflow/failures';
 import { intake } from '../../../engine/workflow/intake';
 import type { PolicyCall } from '../../../engine/workflow/orchestrator';
@@ -153,6 +154,37 @@ describe('approvals, questions and rejections', () => {
     await f.orchestrator.drain();
     expect(ran).toEqual(['du -sm logs', 'gzip logs/a.log']);
     expect(stateOf(f.db, id).state).toBe('COMPLETED');
+    assertConsistent(f.db);
+  });
+
+  it('an approval given before a freeze is void: after the read-only tier (or a kill switch) a person approves again', async () => {
+    const { tools, ran } = commandTool();
+    const f = fixture(tools, stepsPlanner([sh('compress', 'gzip logs/a.log', 'mitigate')]), { policy: (c) => decide({ tool: c.tool.name, risk: c.risk, input: c.input }, { tier: getTier(f.db, '') }) });
+    setTier(f.db, '', 'approved-writes', 'ana', f.clock.now());
+    const id = f.start();
+    await f.orchestrator.drain();
+    approve(f.db, id, 'ana', f.clock);
+    // Frozen before the engine got to the approved step.
+    setTier(f.db, '', 'read-only', 'bo', f.clock.now());
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', held: true });
+    setTier(f.db, '', 'approved-writes', 'bo', f.clock.now());
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id)).toMatchObject({ state: 'WAITING_FOR_PERSON', waiting: { kind: 'approval', held: false } });
+    expect(ran).toEqual([]);
+    // The kill switch voids it the same way.
+    approve(f.db, id, 'ana', f.clock);
+    setKillSwitch(f.db, 'writes', true, 'bo', 'incident freeze', f.clock.now());
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'kill_switch' });
+    setKillSwitch(f.db, 'writes', false, 'bo', 'thaw', f.clock.now());
+    approve(f.db, id, 'bo', f.clock);
+    await f.orchestrator.drain();
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval' });
+    expect(ran).toEqual([]);
+    approve(f.db, id, 'ana', f.clock);
+    await f.orchestrator.drain();
+    expect(ran).toEqual(['gzip logs/a.log']);
     assertConsistent(f.db);
   });
 
