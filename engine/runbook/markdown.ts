@@ -1,6 +1,8 @@
-// A line scanner for the Markdown structure runbooks use: ATX and setext headings, and fenced code blocks
-// (``` or ~~~, any indentation so fences inside list items count). It is not a full CommonMark parser: it only
-// needs headings outside fences and the fences themselves, and it must be linear on any input.
+// The Markdown structure runbooks use, read with a CommonMark parser (markdown-it) so that only what a reader sees
+// rendered counts: headings become sections, fenced blocks become steps. Text that is never rendered is never a
+// step: a fence inside an HTML comment or an HTML block, or inside an element hidden with `hidden` or
+// `display:none`. (`<details>` renders, folded, so its content counts.)
+import MarkdownIt from 'markdown-it';
 import type { Section, Warning } from './schema';
 
 export interface FencedBlock {
@@ -22,11 +24,29 @@ export interface Structure {
   warnings: Warning[];
 }
 
-const FENCE_OPEN = /^(\s*)(`{3,}|~{3,})(.*)$/;
-// Greedy `.*` and a trim later: a lazy group before `[ \t]*$` is quadratic on long runs of spaces.
-const ATX = /^ {0,3}(#{1,6})(?:[ \t]+(.*))?$/;
-const SETEXT = /^ {0,3}(=+|-+)[ \t]*$/;
 const MAX_TITLE = 200;
+// Tables render on every Markdown host runbooks live on (GitHub, GitLab, VS Code); linkify and typography change
+// nothing about structure. Raw HTML must be recognised to know what it hides.
+const md = new MarkdownIt('commonmark', { html: true }).enable(['table', 'strikethrough']);
+
+type Token = ReturnType<typeof md.parse>[number];
+
+const TAG = /<(\/?)([A-Za-z][\w-]*)\b([^>]*)>/g;
+const HIDES = /(^|\s)hidden(\s|=|\/|$)|style\s*=\s*["'][^"']*display\s*:\s*none/i;
+
+/** Follows the tags of raw HTML: inside an element hidden from readers, `hidden` holds its tag and nesting depth. */
+function followHtml(html: string, hidden: { tag: string; depth: number } | null): { tag: string; depth: number } | null {
+  let state = hidden;
+  for (const m of html.matchAll(TAG)) {
+    const [closing, tag, attributes] = [m[1] === '/', m[2]!.toLowerCase(), m[3] ?? ''];
+    if (state) {
+      if (tag === state.tag) state = closing ? (state.depth > 1 ? { tag, depth: state.depth - 1 } : null) : { tag, depth: state.depth + 1 };
+    } else if (!closing && HIDES.test(attributes) && !attributes.trim().endsWith('/')) {
+      state = { tag, depth: 1 };
+    }
+  }
+  return state;
+}
 
 /**
  * @param lines all lines of the file
@@ -38,7 +58,6 @@ export function scanMarkdown(lines: readonly string[], bodyStart: number): Struc
   const warnings: Warning[] = [];
   const open: Section[] = []; // the heading stack: open[i] is the innermost section at depth i
   let firstH1: string | null = null;
-  let prevParagraph: string | null = null; // a text line that a setext underline would turn into a heading
 
   const closeSections = (level: number, lastLine: number) => {
     while (open.length && open[open.length - 1]!.level >= level) {
@@ -46,70 +65,49 @@ export function scanMarkdown(lines: readonly string[], bodyStart: number): Struc
       s.endLine = Math.max(s.startLine, lastLine);
     }
   };
-  const addHeading = (level: number, rawTitle: string, line: number) => {
-    const title = cleanTitle(rawTitle);
-    closeSections(level, line - 1);
-    const s: Section = { path: [...open.map((o) => o.title), title], level, title, startLine: line, endLine: line };
-    sections.push(s);
-    open.push(s);
-    if (level === 1 && firstH1 === null && title) firstH1 = title;
-  };
   const currentPath = () => (open.length ? open[open.length - 1]!.path : []);
 
-  for (let i = bodyStart; i < lines.length; i++) {
-    const line = lines[i]!;
-    const fence = FENCE_OPEN.exec(line);
-    // A backtick fence's info string may not contain backticks (CommonMark): ```` ```x``` ```` is inline code.
-    if (fence && !(fence[2]![0] === '`' && fence[3]!.includes('`'))) {
-      const indent = fence[1]!.replace(/\t/g, '    ').length;
-      const marker = fence[2]!;
-      const body: string[] = [];
-      let j = i + 1;
-      let closed = false;
-      for (; j < lines.length; j++) {
-        const t = lines[j]!.trim();
-        if (t.length >= marker.length && t[0] === marker[0] && /^(`+|~+)$/.test(t)) {
-          closed = true;
-          break;
-        }
-        body.push(dedent(lines[j]!, indent));
-      }
-      const endLine = closed ? j + 1 : lines.length;
-      if (!closed) warnings.push({ line: i + 1, message: 'unterminated code fence: it runs to the end of the file' });
-      blocks.push({ info: fence[3]!, lines: body, startLine: i + 1, endLine, sectionPath: currentPath() });
-      i = closed ? j : lines.length;
-      prevParagraph = null;
+  // Front matter lines stay as blank lines, so the parser's line numbers are the file's.
+  const body = lines.map((l, i) => (i < bodyStart ? '' : l)).join('\n');
+  const tokens = md.parse(body, {});
+  let hidden: { tag: string; depth: number } | null = null;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.type === 'html_block') {
+      hidden = followHtml(t.content, hidden);
       continue;
     }
-    const atx = ATX.exec(line);
-    if (atx) {
-      addHeading(atx[1]!.length, atx[2] ?? '', i + 1);
-      prevParagraph = null;
-      continue;
+    if (hidden || !t.map) continue;
+    if (t.type === 'heading_open') {
+      const level = Number(t.tag.slice(1));
+      const title = cleanTitle(tokens[i + 1]?.type === 'inline' ? tokens[i + 1]!.content : '');
+      const line = t.map[0] + 1;
+      closeSections(level, line - 1);
+      const s: Section = { path: [...open.map((o) => o.title), title], level, title, startLine: line, endLine: line };
+      sections.push(s);
+      open.push(s);
+      if (level === 1 && firstH1 === null && title) firstH1 = title;
+    } else if (t.type === 'fence') {
+      blocks.push(fenceBlock(t, lines, currentPath(), warnings));
     }
-    const setext = SETEXT.exec(line);
-    if (setext && prevParagraph !== null) {
-      // The heading starts on the paragraph line above its underline.
-      addHeading(setext[1]![0] === '=' ? 1 : 2, prevParagraph, i);
-      prevParagraph = null;
-      continue;
-    }
-    const t = line.trim();
-    // Only a plain paragraph line can become a setext heading, not list items, quotes, tables or indented code.
-    prevParagraph = t !== '' && !/^\s{4}/.test(line) && !/^([-*+>|]|\d+[.)])(\s|$)/.test(t) ? t : null;
   }
   closeSections(1, lines.length);
   return { sections, blocks, firstH1, warnings };
 }
 
-function dedent(line: string, indent: number): string {
-  let n = 0;
-  while (n < indent && n < line.length && (line[n] === ' ' || line[n] === '\t')) n++;
-  return line.slice(n);
+function fenceBlock(t: Token, lines: readonly string[], sectionPath: string[], warnings: Warning[]): FencedBlock {
+  const [start, end] = t.map!;
+  const last = lines[end - 1]?.replace(/^[\s>]*/, '').trim() ?? '';
+  const fenceChar = t.markup[0]!;
+  const closed = end - 1 > start && last.length >= t.markup.length && [...last].every((c) => c === fenceChar);
+  if (!closed) warnings.push({ line: start + 1, message: 'unterminated code fence: it runs to the end of the file' });
+  const content = t.content.endsWith('\n') ? t.content.slice(0, -1) : t.content;
+  return { info: t.info, lines: content === '' && (closed ? end - start <= 2 : end - start <= 1) ? [] : content.split('\n'), startLine: start + 1, endLine: closed ? end : lines.length, sectionPath };
 }
 
 function cleanTitle(raw: string): string {
-  // Closing #s of an ATX heading are decoration; inline code ticks and emphasis are not part of the name.
-  const t = raw.trimEnd().replace(/(?:^|[ \t])#+$/, '').replace(/`|\*\*/g, '').trim();
+  // Inline code ticks and emphasis are not part of the name.
+  // Split, not a `\s*\n\s*` regex: that backtracks quadratically on a long run of spaces.
+  const t = raw.replace(/`|\*\*/g, '').split('\n').map((l) => l.trim()).join(' ').trim();
   return t.length > MAX_TITLE ? t.slice(0, MAX_TITLE) : t;
 }

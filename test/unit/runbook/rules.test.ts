@@ -28,12 +28,23 @@ describe('fences', () => {
     expect(r.steps[0]!.commands).toEqual(['ls']);
   });
 
-  it('setext headings and nested section paths with line ranges', () => {
+  it('setext headings (a paragraph of several lines becomes one, as CommonMark renders it) and nested section paths', () => {
     const r = parseRunbook(md('Title', '=====', 'text', 'Sub', '---', '### Deep ###', 'x', '# Next'));
     expect(r.sections.map((s) => [s.path, s.startLine, s.endLine])).toEqual([
-      [['Title'], 1, 7], [['Title', 'Sub'], 4, 7], [['Title', 'Sub', 'Deep'], 6, 7], [['Next'], 8, 8],
+      [['Title'], 1, 7], [['Title', 'text Sub'], 3, 7], [['Title', 'text Sub', 'Deep'], 6, 7], [['Next'], 8, 8],
     ]);
     expect(r.title).toBe('Title');
+  });
+
+  it('text a reader never sees is never a step: HTML comments, HTML blocks, hidden elements', () => {
+    const r = parseRunbook(
+      md('# T', '<!--', '```sh', 'rm -rf /srv', '```', '-->', '<div hidden>', '', '```sh', 'rm -rf /a', '```', '', '</div>',
+        '<p style="display: none">', '', '```sh', 'rm -rf /b', '```', '', '</p>', '<div>', '```sh', 'rm -rf /c', '```', '</div>',
+        '<details><summary>More</summary>', '', '```sh', 'kubectl get pods', '```', '', '</details>', '', '```sh', 'uptime', '```',
+        // Right after an HTML line, without a blank line, a fence is part of the HTML block: shown as text, not code.
+        '<br>', '```sh', 'rm -rf /d', '```'),
+    );
+    expect(r.steps.map((s) => s.command)).toEqual(['kubectl get pods', 'uptime']);
   });
 
   it('a step before any heading has an empty section path', () => {
