@@ -5,6 +5,7 @@ import type { Db } from '../db/open';
 import { effectiveTier } from '../policy/gate';
 import { loadWorkspacePolicy } from '../policy/load';
 import { redactText, redactValue } from '../redact';
+import { printable, printableValue } from '../redact/printable';
 import { getTier } from '../policy/tiers';
 import { eventsOf } from '../workflow/eventLog';
 import type { PlanStep } from '../workflow/plan';
@@ -22,8 +23,8 @@ export function workflowItem(view: WorkflowView): WorkflowItem {
   return {
     ...summary,
     // Titles and reasons quote alert text and commands; lists and notifications show them.
-    title: redactText(summary.title),
-    reason: summary.reason === null ? null : redactText(summary.reason),
+    title: printable(redactText(summary.title)),
+    reason: summary.reason === null ? null : printable(redactText(summary.reason)),
     workspace: view.workspace,
     needsApproval: view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'approval',
     needsAnswer: view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'question',
@@ -126,5 +127,5 @@ export function panelView(db: Db, id: string, executionBlocked: string | null): 
     tier,
     executionBlocked,
   };
-  return redactValue(shown) as WorkflowPanelView;
+  return printableValue(redactValue(shown)) as WorkflowPanelView;
 }
