@@ -1,8 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { StepResult } from '../../protocol/agent';
 import type { Db } from '../db/open';
-import { classifyCommand } from '../risk';
+import { readWorkspaceText } from '../fsafe/readWorkspaceFile';
+import { MAX_RUNBOOK_BYTES } from '../planning/runbook/workspace';
+import { classifyCommand, type ClassifyOptions } from '../risk';
 import { parseRunbook } from '../runbook';
 import { stepIds } from '../planning/runbook/ids';
 import { listToolCalls } from '../workflow/toolCalls';
@@ -16,15 +17,14 @@ const OUTPUT_CHARS = 2000;
  * Each step of one runbook file with its risk and the last result any recent workflow of this workspace
  * got from it, matched by the step's source lines: what CodeLens, hovers and gutter marks show.
  */
-export function runbookSteps(db: Db, workspace: string, relPath: string): StepResult[] {
-  const file = path.resolve(workspace, relPath);
-  if (!file.startsWith(path.resolve(workspace) + path.sep)) throw new Error(`${relPath} is outside the workspace`);
-  const text = fs.readFileSync(file, 'utf8');
+export function runbookSteps(db: Db, workspace: string, relPath: string, classify: ClassifyOptions = {}): StepResult[] {
+  // The file is the repository's: a FIFO, a link to /dev/zero or one leaving the workspace is refused.
+  const text = readWorkspaceText(workspace, relPath, { maxBytes: MAX_RUNBOOK_BYTES, label: relPath });
   const parsed = parseRunbook(text, { path: relPath });
   const last = lastResults(db, workspace, relPath.split(path.sep).join('/'));
   const ids = stepIds(parsed.steps);
   return parsed.steps.map((s) => {
-    const risk = s.kind === 'promql' ? { risk: 'read' as const, reasons: [] } : classifyCommand(s.command);
+    const risk = s.kind === 'promql' ? { risk: 'read' as const, reasons: [] } : classifyCommand(s.command, classify);
     const declared = s.declaredRisk === 'write' && risk.risk === 'read';
     return {
       startLine: s.startLine,

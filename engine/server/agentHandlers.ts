@@ -136,7 +136,7 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
     return { fileName: `runbook-agent-${id.slice(0, 8)}-events.json`, json: JSON.stringify(redactValue(eventsOf(db(), id)), null, 2) };
   });
 
-  handleRequest(connection, runbookSteps, ({ workspace, path: rel }) => ({ steps: stepsOf(db(), services().folder(workspace), rel) }));
+  handleRequest(connection, runbookSteps, ({ workspace, path: rel }) => ({ steps: stepsOf(db(), services().folder(workspace), rel, { allowedHosts: services().allowedHosts() }) }));
 }
 
 /** Workflows waiting for an approval in this window's folders: the badge count. */
