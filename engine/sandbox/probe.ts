@@ -99,6 +99,8 @@ let cached: SandboxStatus | null = null;
 
 /** The probe's answer for this process (probed on first use). */
 export function sandboxStatus(): SandboxStatus {
+  // An operator's opt-out (a host where bwrap misbehaves), and how the tests show the classifier alone holds.
+  if (process.env.RUNBOOK_AGENT_SANDBOX === 'off') return { available: false, kind: 'none', problem: 'turned off by RUNBOOK_AGENT_SANDBOX=off' };
   cached ??= probeSandbox();
   return cached;
 }

@@ -17,7 +17,13 @@ interface Source extends vscode.QuickPickItem {
 export async function triageAlertCommand(deps: CommandDeps): Promise<void> {
   if (blockedByTrust('Triage Alert (it runs read-only diagnostics)')) return;
   const source = await vscode.window.showQuickPick(await sources(deps), { title: 'Triage Alert', placeHolder: 'Where is the alert?', matchOnDescription: true });
-  const input = source && 'read' in source ? await source.read() : undefined;
+  let input;
+  try {
+    input = source && 'read' in source ? await source.read() : undefined;
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Runbook Agent: ${(error as Error).message}`);
+    return;
+  }
   if (!input?.text.trim()) return;
   const folder = input.folder ?? (await pickFolder('triage the alert in'));
   if (!folder) return;
@@ -79,7 +85,14 @@ async function openJsonFile() {
   return uri ? readFile(uri) : undefined;
 }
 
+/** Alerts are small; the engine's intake takes at most 1 MiB. */
+const MAX_ALERT_BYTES = 1024 * 1024;
+
 async function readFile(uri: vscode.Uri) {
+  // alerts/ is the repository's: a link (to /dev/zero, or out of the workspace), a FIFO or a huge file is refused.
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (stat.type !== vscode.FileType.File) throw new Error(`${vscode.workspace.asRelativePath(uri)} is not a regular file (links and special files are not read)`);
+  if (stat.size > MAX_ALERT_BYTES) throw new Error(`${vscode.workspace.asRelativePath(uri)} is ${stat.size} bytes, more than an alert may be (1 MiB)`);
   const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   return { text, folder: vscode.workspace.getWorkspaceFolder(uri) };
 }

