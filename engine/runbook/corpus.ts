@@ -8,6 +8,8 @@ export interface CorpusTotals {
   filesWithSteps: number;
   sections: number;
   steps: number;
+  /** Where the steps were written: fenced blocks, prose (inline code, `$ ` lines), indented blocks. */
+  stepsByOrigin: Record<string, number>;
   stepsByKind: Record<string, number>;
   stepsByLanguage: Record<string, number>;
   commands: number;
@@ -39,7 +41,7 @@ export function listMarkdown(dir: string): string[] {
 
 export function corpusTotals(files: Iterable<{ path: string; text: string }>): CorpusTotals {
   const t: CorpusTotals = {
-    files: 0, filesWithSteps: 0, sections: 0, steps: 0, stepsByKind: {}, stepsByLanguage: {}, commands: 0,
+    files: 0, filesWithSteps: 0, sections: 0, steps: 0, stepsByOrigin: { fence: 0, prose: 0, indented: 0 }, stepsByKind: {}, stepsByLanguage: {}, commands: 0,
     stepsWithSampleOutput: 0, promptlessConsoleSteps: 0, stepsWithDeclaredRisk: 0, placeholders: 0,
     placeholdersByForm: { env: 0, angle: 0, template: 0 }, stepsWithPlaceholders: 0, contextBlocks: 0, warnings: 0, topWarnings: [],
   };
@@ -60,6 +62,7 @@ export function corpusTotals(files: Iterable<{ path: string; text: string }>): C
     }
     for (const s of r.steps) {
       t.steps++;
+      inc(t.stepsByOrigin, s.origin ?? 'fence');
       inc(t.stepsByKind, s.kind);
       inc(t.stepsByLanguage, s.language);
       t.commands += s.commands.length;

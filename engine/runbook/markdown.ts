@@ -16,9 +16,26 @@ export interface FencedBlock {
   sectionPath: string[];
 }
 
+/** A paragraph, list item or table cell of prose, with the inline code and `$ ` prompt lines in it. */
+export interface ProseBlock {
+  kind: 'paragraph' | 'item' | 'cell';
+  /** The block's text as written (inline Markdown kept), lines joined by newlines. */
+  text: string;
+  startLine: number;
+  endLine: number;
+  sectionPath: string[];
+  /** Inline code spans, each with the 1-based line it is on. */
+  codes: Array<{ text: string; line: number }>;
+  /** Lines of the block that start with a `$ ` prompt (a command shown in running text). */
+  prompts: Array<{ text: string; line: number }>;
+}
+
 export interface Structure {
   sections: Section[];
   blocks: FencedBlock[];
+  /** Indented code blocks (four spaces), as CommonMark renders them: code without a language. */
+  indented: FencedBlock[];
+  prose: ProseBlock[];
   /** Text of the first level-1 heading, if any. */
   firstH1: string | null;
   warnings: Warning[];
@@ -55,6 +72,8 @@ function followHtml(html: string, hidden: { tag: string; depth: number } | null)
 export function scanMarkdown(lines: readonly string[], bodyStart: number): Structure {
   const sections: Section[] = [];
   const blocks: FencedBlock[] = [];
+  const indented: FencedBlock[] = [];
+  const prose: ProseBlock[] = [];
   const warnings: Warning[] = [];
   const open: Section[] = []; // the heading stack: open[i] is the innermost section at depth i
   let firstH1: string | null = null;
@@ -71,13 +90,21 @@ export function scanMarkdown(lines: readonly string[], bodyStart: number): Struc
   const body = lines.map((l, i) => (i < bodyStart ? '' : l)).join('\n');
   const tokens = md.parse(body, {});
   let hidden: { tag: string; depth: number } | null = null;
+  const containers: string[] = []; // open block tokens (list_item_open, paragraph_open, td_open, …)
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
+    if (t.nesting === 1) containers.push(t.type);
+    if (t.nesting === -1) containers.pop();
     if (t.type === 'html_block') {
       hidden = followHtml(t.content, hidden);
       continue;
     }
-    if (hidden || !t.map) continue;
+    if (hidden) continue;
+    if (t.type === 'inline' && t.map && tokens[i - 1]?.type !== 'heading_open') {
+      prose.push(proseBlock(t, lines, currentPath(), containers));
+      continue;
+    }
+    if (!t.map) continue;
     if (t.type === 'heading_open') {
       const level = Number(t.tag.slice(1));
       const title = cleanTitle(tokens[i + 1]?.type === 'inline' ? tokens[i + 1]!.content : '');
@@ -89,10 +116,35 @@ export function scanMarkdown(lines: readonly string[], bodyStart: number): Struc
       if (level === 1 && firstH1 === null && title) firstH1 = title;
     } else if (t.type === 'fence') {
       blocks.push(fenceBlock(t, lines, currentPath(), warnings));
+    } else if (t.type === 'code_block') {
+      const content = t.content.replace(/\n$/, '');
+      indented.push({ info: '', lines: content.split('\n'), startLine: t.map[0] + 1, endLine: t.map[1], sectionPath: currentPath() });
     }
   }
   closeSections(1, lines.length);
-  return { sections, blocks, firstH1, warnings };
+  return { sections, blocks, indented, prose, firstH1, warnings };
+}
+
+const PROMPT_LINE = /^\s*\$\s+(\S.*)$/;
+
+function proseBlock(t: Token, lines: readonly string[], sectionPath: string[], containers: readonly string[]): ProseBlock {
+  const [start, end] = t.map!;
+  const kind = containers.includes('td_open') || containers.includes('th_open') ? 'cell' : containers.includes('list_item_open') ? 'item' : 'paragraph';
+  const source = lines.slice(start, end);
+  // The line of each code span: the first source line, at or after the previous span's, that holds it.
+  const codes: ProseBlock['codes'] = [];
+  let from = 0;
+  for (const child of t.children ?? []) {
+    if (child.type !== 'code_inline') continue;
+    const at = source.findIndex((l, k) => k >= from && l.includes(child.content));
+    if (at >= 0) from = at;
+    codes.push({ text: child.content, line: start + 1 + Math.max(at, from) });
+  }
+  const prompts = source.flatMap((l, k) => {
+    const m = PROMPT_LINE.exec(l);
+    return m ? [{ text: m[1]!.trim(), line: start + 1 + k }] : [];
+  });
+  return { kind, text: t.content, startLine: start + 1, endLine: end, sectionPath, codes, prompts };
 }
 
 function fenceBlock(t: Token, lines: readonly string[], sectionPath: string[], warnings: Warning[]): FencedBlock {

@@ -3,6 +3,7 @@
 import { readFrontMatter } from './frontMatter';
 import { scanMarkdown } from './markdown';
 import type { ParsedRunbook, Step, Warning } from './schema';
+import { proseSteps } from './proseSteps';
 import { blockToStep, hash16 } from './steps';
 
 export interface ParseOptions {
@@ -15,7 +16,7 @@ const BINARY_RATIO = 0.1;
 
 export function parseRunbook(text: unknown, options: ParseOptions = {}): ParsedRunbook {
   const path = options.path ?? '';
-  const empty: ParsedRunbook = { path, title: null, metadata: {}, sections: [], steps: [], contextBlocks: [], warnings: [] };
+  const empty: ParsedRunbook = { path, title: null, metadata: {}, sections: [], steps: [], contextBlocks: [], prose: [], warnings: [] };
   if (typeof text !== 'string') return { ...empty, warnings: [{ line: 0, message: `not text: got ${text === null ? 'null' : typeof text}` }] };
   try {
     if (looksBinary(text)) return { ...empty, warnings: [{ line: 0, message: 'looks like binary data, not Markdown: not parsed' }] };
@@ -35,19 +36,24 @@ function parseText(text: string, path: string): ParsedRunbook {
   warnings.push(...front.warnings);
   const structure = scanMarkdown(lines, front.lineCount);
   warnings.push(...structure.warnings);
-  const steps: Step[] = [];
+  const drafts: Array<Omit<Step, 'id'>> = [];
   const contextBlocks: ParsedRunbook['contextBlocks'] = [];
-  // Ids count steps per section path, so an edit in one section leaves the ids of the others unchanged.
-  const perSection = new Map<string, number>();
   for (const block of structure.blocks) {
     const r = blockToStep(block, warnings);
     if ('context' in r) contextBlocks.push(r.context);
-    if (!('step' in r)) continue;
-    const key = r.step.sectionPath.join('\u0000');
+    if ('step' in r) drafts.push(r.step);
+  }
+  const fromProse = proseSteps(structure.prose, structure.indented, new Set(drafts.map((d) => d.command)));
+  drafts.push(...fromProse.steps);
+  drafts.sort((a, b) => a.startLine - b.startLine);
+  // Ids count steps per section path, so an edit in one section leaves the ids of the others unchanged.
+  const perSection = new Map<string, number>();
+  const steps: Step[] = drafts.map((d) => {
+    const key = d.sectionPath.join('\u0000');
     const index = (perSection.get(key) ?? 0) + 1;
     perSection.set(key, index);
-    steps.push({ id: stepId(path, r.step.sectionPath, index), ...r.step });
-  }
+    return { id: stepId(path, d.sectionPath, index), ...d };
+  });
   warnings.sort((a, b) => a.line - b.line);
   return {
     path,
@@ -56,6 +62,7 @@ function parseText(text: string, path: string): ParsedRunbook {
     sections: structure.sections,
     steps,
     contextBlocks,
+    prose: fromProse.prose,
     warnings,
   };
 }

@@ -62,8 +62,24 @@ export const Step = z.object({
   sampleOutput: z.string().optional(),
   /** Console block without any prompt: every line was taken as a command, so it may be output in disguise. */
   promptless: z.boolean().optional(),
+  /** Where the command was written: a fenced block (the default), inline code or a `$ ` line in prose, an indented block. */
+  origin: z.enum(['fence', 'prose', 'indented']).optional(),
+  /** For a command in prose: the sentence it is in, which says what it is for. */
+  description: z.string().optional(),
 });
 export type Step = z.infer<typeof Step>;
+
+/** A paragraph or list item of prose: an instruction a person may have to follow when it holds no command. */
+export const ProseItem = z.object({
+  kind: z.enum(['paragraph', 'item', 'cell']),
+  text: z.string(),
+  startLine: z.number().int().positive(),
+  endLine: z.number().int().positive(),
+  sectionPath: z.array(z.string()),
+  /** It holds a command or query that became a step. */
+  hasCommand: z.boolean(),
+});
+export type ProseItem = z.infer<typeof ProseItem>;
 
 /** A fenced block that is not a step (yaml, json, text, no language...): kept as context for planners. */
 export const ContextBlock = z.object({
@@ -82,6 +98,7 @@ export const ParsedRunbook = z.object({
   sections: z.array(Section),
   steps: z.array(Step),
   contextBlocks: z.array(ContextBlock),
+  prose: z.array(ProseItem),
   warnings: z.array(Warning),
 });
 export type ParsedRunbook = z.infer<typeof ParsedRunbook>;

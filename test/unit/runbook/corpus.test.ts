@@ -29,8 +29,14 @@ describe.skipIf(!present)('public runbook corpus', () => {
     // Independent count: opening fences of step languages. Measured 2026-11: 990 fences -> 987 steps; the few
     // missing are empty `# TODO` blocks and a fence swallowed by an unterminated one.
     const fenceOpenings = files.reduce((n, f) => n + (f.text.match(/^[ \t]*(?:```|~~~)[ \t]*(?:sh|bash|shell|zsh|console|promql)\b/gim)?.length ?? 0), 0);
-    expect(t.steps).toBeGreaterThanOrEqual(Math.floor(fenceOpenings * 0.97));
-    expect(t.steps).toBeLessThanOrEqual(fenceOpenings);
+    expect(t.stepsByOrigin.fence).toBeGreaterThanOrEqual(Math.floor(fenceOpenings * 0.97));
+    expect(t.stepsByOrigin.fence).toBeLessThanOrEqual(fenceOpenings);
+    // Commands in prose and indented blocks (measured 2026-12: 58 prose, 22 indented), never more than the inline
+    // code spans and indented blocks there are.
+    const spans = files.reduce((n, f) => n + (f.text.match(/`[^`\n]+`/g)?.length ?? 0), 0);
+    expect(t.stepsByOrigin.prose).toBeGreaterThanOrEqual(50);
+    expect(t.stepsByOrigin.prose).toBeLessThan(spans / 10);
+    expect(t.stepsByOrigin.indented).toBeGreaterThanOrEqual(20);
     // Measured: 944 shell, 43 promql (= the 43 ```promql fences), 29 with sample output.
     expect(t.stepsByKind.shell).toBeGreaterThanOrEqual(900);
     expect(t.stepsByKind.promql).toBeGreaterThanOrEqual(40);

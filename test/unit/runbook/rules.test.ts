@@ -199,3 +199,33 @@ describe('front matter', () => {
     expect(parseRunbook('just text').title).toBeNull();
   });
 });
+
+describe('commands in prose', () => {
+  it('inline code that is a command becomes a step with its sentence and line; names and references do not', () => {
+    const r = parseRunbook(
+      md('# KubePodCrashLooping', '## Diagnosis', '',
+        '- Check template via `kubectl -n $NAMESPACE get pod $POD`.',
+        '- Check pod logs via `kubectl -n $NAMESPACE logs $POD -c $CONTAINER`',
+        '- The `virt-handler` pod runs `kubectl` and `kubectl get`; see `CrashLoopBackOff` and `oc describe pod ...`.',
+        '- `kubectl is the CLI`, and `df` shows free space.',
+        '', 'Query `rate(http_requests_total{job="api"}[5m])` and run:', '$ uptime', '',
+        '    ls /var/log', '    du -sh /var/log', '', 'It prints:', '',
+        '    NAME   READY', '    api-0  1/1'),
+    );
+    expect(r.steps.map((s) => [s.origin, s.kind, s.command, s.startLine])).toEqual([
+      ['prose', 'shell', 'kubectl -n $NAMESPACE get pod $POD', 4],
+      ['prose', 'shell', 'kubectl -n $NAMESPACE logs $POD -c $CONTAINER', 5],
+      ['prose', 'shell', 'df', 7],
+      ['prose', 'promql', 'rate(http_requests_total{job="api"}[5m])', 9],
+      ['prose', 'shell', 'uptime', 10],
+      ['indented', 'shell', 'ls /var/log\ndu -sh /var/log', 12],
+    ]);
+    expect(r.steps[0]).toMatchObject({ description: 'Check template via `kubectl -n $NAMESPACE get pod $POD`.', placeholders: [{ name: 'NAMESPACE' }, { name: 'POD' }] });
+    expect(r.prose.filter((p) => !p.hasCommand).map((p) => p.text)).toEqual(['The `virt-handler` pod runs `kubectl` and `kubectl get`; see `CrashLoopBackOff` and `oc describe pod ...`.', 'It prints:']);
+  });
+
+  it('a command also in a fenced block of the runbook is not repeated', () => {
+    const r = parseRunbook(md('# T', 'Run `kubectl get nodes` first:', '', '```sh', 'kubectl get nodes', '```'));
+    expect(r.steps.map((s) => [s.origin ?? 'fence', s.command])).toEqual([['fence', 'kubectl get nodes']]);
+  });
+});
