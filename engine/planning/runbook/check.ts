@@ -11,7 +11,7 @@ export interface CheckResult {
 }
 
 /** The step's check: its `expect` attribute, else exit code 0 for shell steps (PromQL has no exit code). */
-export function checkFor(step: Step, request: AlertRequest): CheckResult {
+export function checkFor(step: Step, request: AlertRequest, own: Readonly<Record<string, string>> = {}): CheckResult {
   const fallback: Check | undefined = step.kind === 'shell' ? { exitCode: 0 } : undefined;
   const raw = step.attributes.expect;
   if (raw === undefined) return { check: fallback };
@@ -20,7 +20,7 @@ export function checkFor(step: Step, request: AlertRequest): CheckResult {
   const out: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [key, value] of Object.entries(spec as Record<string, unknown>)) {
-    const v = typeof value === 'string' ? fillText(value, request) : value;
+    const v = typeof value === 'string' ? fillText(value, request, own) : value;
     if (v === undefined) {
       problems.push(`${key}: the alert has no value for ${JSON.stringify(value)}`);
       continue;
@@ -40,10 +40,10 @@ export function checkFor(step: Step, request: AlertRequest): CheckResult {
 }
 
 /** Placeholders in a check value, filled from the alert; undefined when one has no value. */
-function fillText(text: string, request: AlertRequest): string | undefined {
+function fillText(text: string, request: AlertRequest, own: Readonly<Record<string, string>>): string | undefined {
   let out = text;
   for (const p of findPlaceholders(text, { shell: false })) {
-    const v = valueFor(p, request);
+    const v = valueFor(p, request, own);
     if (v === undefined) return undefined;
     out = out.split(p.raw).join(v);
   }

@@ -31,11 +31,12 @@ export interface Filled {
   readonly review: readonly string[];
 }
 
-export function fillPlaceholders(text: string, placeholders: readonly Placeholder[], request: AlertRequest, kind: 'shell' | 'promql'): Filled {
-  return kind === 'shell' ? fillShell(text, placeholders, request) : fillPromql(text, placeholders, request);
+/** `own`: the runbook's names for alert labels (front matter `placeholders:`), see values.ts. */
+export function fillPlaceholders(text: string, placeholders: readonly Placeholder[], request: AlertRequest, kind: 'shell' | 'promql', own: Readonly<Record<string, string>> = {}): Filled {
+  return kind === 'shell' ? fillShell(text, placeholders, request, own) : fillPromql(text, placeholders, request, own);
 }
 
-function fillShell(text: string, placeholders: readonly Placeholder[], request: AlertRequest): Filled {
+function fillShell(text: string, placeholders: readonly Placeholder[], request: AlertRequest, own: Readonly<Record<string, string>>): Filled {
   const occurrences = findOccurrences(text, placeholders, true);
   const sites = slotSites(text, occurrences.map((o) => [o.start, o.end] as const));
   const asks = new Map<string, Ask>();
@@ -46,7 +47,7 @@ function fillShell(text: string, placeholders: readonly Placeholder[], request: 
   occurrences.forEach((o, i) => {
     const name = answerName(o.placeholder);
     const site = sites?.[i] ?? null;
-    const value = valueFor(o.placeholder, request);
+    const value = valueFor(o.placeholder, request, own);
     const placed = value === undefined ? null : placeValue(value, site, name, "the alert's");
     let insert: string;
     if (placed === null || placed.kind === 'ask') {
@@ -69,7 +70,7 @@ const AFTER_MATCHER = /(=~|!~|!=|=)\s*$/;
 const PROMQL_WORD = /^[A-Za-z0-9_:.]+$/;
 
 /** PromQL only reads (the query API cannot write): a value is escaped inside a string, else a plain token or a question. */
-function fillPromql(text: string, placeholders: readonly Placeholder[], request: AlertRequest): Filled {
+function fillPromql(text: string, placeholders: readonly Placeholder[], request: AlertRequest, own: Readonly<Record<string, string>>): Filled {
   const occurrences = findOccurrences(text, placeholders, false);
   const asks = new Map<string, Ask>();
   const filled = new Set<string>();
@@ -77,7 +78,7 @@ function fillPromql(text: string, placeholders: readonly Placeholder[], request:
   let last = 0;
   for (const o of occurrences) {
     const name = answerName(o.placeholder);
-    const value = valueFor(o.placeholder, request);
+    const value = valueFor(o.placeholder, request, own);
     const before = text.slice(0, o.start);
     let insert = value === undefined ? null : promqlValue(value, o, before);
     if (insert === null) {

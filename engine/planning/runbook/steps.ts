@@ -7,6 +7,7 @@ import type { Assessment } from '../../workflow/tool';
 import type { AlertRequest } from '../../workflow/request';
 import { checkFor } from './check';
 import { fillPlaceholders, type Ask } from './fill';
+import { conventionsOf } from './values';
 import { stepIds } from './ids';
 import { phaseOfSection } from './phase';
 import { clip } from './reference';
@@ -69,7 +70,8 @@ export function buildCandidates(input: BuildInput): Candidate[] {
 
 function candidate(step: Step, id: string, input: BuildInput): Candidate {
   const { request, runbook } = input;
-  const filled = fillPlaceholders(step.command, step.placeholders, request, step.kind);
+  const own = conventionsOf(runbook.metadata);
+  const filled = fillPlaceholders(step.command, step.placeholders, request, step.kind, own);
   // PromQL only reads; the shell classifier judges the text as it will run (markers are plain words to it).
   const assessed = step.kind === 'shell' ? input.assessShell(filled.text) : { risk: 'read' as const, reasons: ['a PromQL query only reads'] };
   const risk = assessed.risk === 'write' || step.declaredRisk === 'write' ? 'write' : 'read';
@@ -88,7 +90,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
   };
   let check: Check | undefined;
   if (phase === 'verify') {
-    const c = checkFor(step, request);
+    const c = checkFor(step, request, own);
     check = c.check;
     if (c.note) input.notes.push(c.note);
   }

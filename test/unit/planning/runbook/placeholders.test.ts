@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeAlerts } from '../../../../engine/alert';
 import { answerName, valueFor } from '../../../../engine/planning/runbook';
+import { conventionsOf } from '../../../../engine/planning/runbook/values';
 import type { Placeholder } from '../../../../engine/runbook';
 import { answerMarker } from '../../../../engine/workflow/answers';
 import { argvs, context, FIXTURES, NO_PROMQL, plan } from './helpers';
@@ -38,6 +39,25 @@ describe('names and values', () => {
     expect(valueFor(p('env', 'CLUSTER'), a)).toBeUndefined();
     expect(valueFor(p('template', 'value'), a)).toBeUndefined();
     expect(valueFor(p('template', 'value'), { ...a, annotations: { value: '42' } })).toBe('42');
+  });
+});
+
+describe('placeholder conventions', () => {
+  const p = (form: Placeholder['form'], name: string): Placeholder => ({ form, raw: name, name });
+  it('maps the spellings runbooks use to the labels alerts carry, with the runbook\'s own names first', () => {
+    const a = alertWith({ namespace: 'shop', instance: '10.0.0.7:9100', persistentvolumeclaim: 'data-0', statefulset: 'db', datname: 'orders' });
+    expect(valueFor(p('env', 'NS'), a)).toBe('shop');
+    expect(valueFor(p('angle', 'project'), a)).toBe('shop');
+    expect(valueFor(p('env', 'NODE'), a)).toBe('10.0.0.7');
+    expect(valueFor(p('env', 'NODE_NAME'), a)).toBe('10.0.0.7');
+    expect(valueFor(p('env', 'INSTANCE'), a)).toBe('10.0.0.7:9100');
+    expect(valueFor(p('env', 'PVC'), a)).toBe('data-0');
+    expect(valueFor(p('env', 'STS'), a)).toBe('db');
+    expect(valueFor(p('env', 'DB'), a)).toBeUndefined();
+    expect(valueFor(p('env', 'DB'), a, conventionsOf({ placeholders: 'DB=datname, TOPIC=topic' }))).toBe('orders');
+    // A label named like the placeholder wins over a convention; a missing one is still a question.
+    expect(valueFor(p('env', 'NODE'), alertWith({ node: 'worker-1', instance: '10.0.0.7:9100' }))).toBe('worker-1');
+    expect(valueFor(p('env', 'CONTAINER'), a)).toBeUndefined();
   });
 });
 
