@@ -1,9 +1,16 @@
 // Secret redaction for everything a tool returns: outputs are stored, shown on cards and sent to models, so a
 // token printed by `env` or `kubectl get secret -o yaml` must not travel further. Secrets become
-// `[REDACTED:<kind>]`; the text around them stays. Every pass is linear in the input.
+// `[REDACTED:<kind>]`; the text around them stays. Every pass is linear in the input. The passes run in order:
+// private keys; token shapes and credentials in context (tokens.ts); secrets in known structures (structured.ts:
+// presigned URLs, .netrc, .pgpass, command-line passwords; markup.ts: XML, YAML block scalars); values under
+// secret names (keyValue.ts); and last the maintained rule set (ruleset.ts, secretlint's recommended preset) for
+// the token shapes the passes before did not know. README.md in this folder has the table of files.
 import { redactKeyValues } from './keyValue';
+import { redactXml, redactYamlBlocks } from './markup';
 import { secretKindOfName } from './names';
 import { redactPem } from './pem';
+import { redactRuleSet } from './ruleset';
+import { redactCliPasswords, redactNetrc, redactPgpass, redactSignedUrlParams } from './structured';
 import { BEARER, isUserFlagPassword, looksLikeToken, redactUrlPasswords, TOKEN_PATTERNS, USER_FLAG } from './tokens';
 
 export { secretKindOfName } from './names';
@@ -19,7 +26,10 @@ export function redactText(text: string): string {
   out = out.replace(BEARER, (m, prefix: string, token: string) => (looksLikeToken(token) ? `${prefix}[REDACTED:bearer]` : m));
   USER_FLAG.lastIndex = 0;
   out = out.replace(USER_FLAG, (m, head: string, q: string, pass: string) => (isUserFlagPassword(pass) ? `${head}[REDACTED:password]${q}` : m));
-  return redactKeyValues(redactUrlPasswords(out));
+  out = redactSignedUrlParams(redactUrlPasswords(out));
+  out = redactCliPasswords(redactPgpass(redactNetrc(out)));
+  out = redactYamlBlocks(redactXml(out));
+  return redactRuleSet(redactKeyValues(out));
 }
 
 /**

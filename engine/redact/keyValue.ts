@@ -1,12 +1,21 @@
-// `NAME=value`, `NAME: value`, `"name": "value"` where NAME looks secret (see names.ts). Only the name and
-// separator are matched by the regex; the value is read by hand, so a name that is not secret consumes nothing
-// after itself and the next pair on the same line (`user=a password=b`) is still looked at.
+// `NAME=value`, `NAME: value`, `"name": "value"`, `'name' => 'value'` where NAME looks secret (see names.ts).
+// Only the name and separator are matched by the regex; the value is read by hand, so a name that is not secret
+// consumes nothing after itself and the next pair on the same line (`user=a password=b`) is still looked at.
 import { secretKindOfName } from './names';
 
-const NAME_SEP = /(?<![A-Za-z0-9_.-])(["']?)([A-Za-z0-9_.-]{1,100})\1([ \t]{0,8}([:=])[ \t]{0,8})/g;
+// `[REDACTED:kind]` marks left by earlier passes are not names: skipping them early matters when there are many.
+const NAME_SEP = /(?<![A-Za-z0-9_.-])(?!REDACTED:)(["']?)([A-Za-z0-9_.-]{1,100})\1([ \t]{0,8}(=>|[:=])[ \t]{0,8})/g;
 
-/** Values that are not secrets even under a secret name: empty, booleans, masks, references to variables. */
-const NOT_SECRET = /^(?:|null|nil|none|true|false|\*+|x+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\[REDACTED:.*)$/i;
+/**
+ * Values that are not secrets even under a secret name: empty, booleans, masks, references to variables, marks
+ * left by an earlier pass, and YAML block indicators (`password: |`: the block below is markup.ts's).
+ */
+const NOT_SECRET = /^(?:|null|nil|none|true|false|\*+|x+|\$\{?[A-Za-z_][A-Za-z0-9_]*\}?|<[^<>]*>|\[REDACTED:.*|[|>](?:[1-9][+-]?|[+-][1-9]?)?)$/i;
+
+/** Whether a value (already without its quotes) is a placeholder or a mark rather than a secret. */
+export function notSecret(value: string): boolean {
+  return NOT_SECRET.test(value.trim());
+}
 
 interface Value {
   /** Where reading stopped. */
@@ -30,7 +39,9 @@ export function redactKeyValues(text: string): string {
     // `-H "Authorization: Bearer x" url`: a pair inside a string ends where the string does.
     const before = m[1] === '' ? text[m.index - 1] : undefined;
     const inString = before === '"' || before === "'" ? before : undefined;
-    const value = readValue(text, at, inString ? stringEnd(text, at, eol, inString) : eol, m[4] === '=');
+    // `NAME=value` is shell or logfmt: the value ends at whitespace. `name = value` (ini, properties, .my.cnf)
+    // takes the rest of the line, so a password with spaces goes whole.
+    const value = readValue(text, at, inString ? stringEnd(text, at, eol, inString) : eol, m[3] === '=');
     if (!value) continue;
     // Whatever was read is passed over, redacted or not: no character is read twice, so this stays linear.
     NAME_SEP.lastIndex = value.end;

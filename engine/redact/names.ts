@@ -31,7 +31,7 @@ const KEY_QUALIFIERS = new Set(['api', 'access', 'private', 'secret', 'signing',
 const ABOUT_WORDS = new Set([
   ...['name', 'names', 'ref', 'file', 'path', 'dir', 'type', 'id', 'length', 'policy', 'count', 'ttl', 'expiry', 'expires'],
   ...['url', 'uri', 'endpoint', 'host', 'server', 'enabled', 'mode', 'method', 'provider', 'source', 'header', 'format'],
-  ...['version', 'algorithm', 'hash', 'user', 'username', 'realm', 'scope', 'scopes', 'issuer', 'audience'],
+  ...['version', 'algorithm', 'hash', 'user', 'username', 'realm', 'scope', 'scopes', 'issuer', 'audience', 'stdin'],
 ]);
 
 /** Splits `clientSecret`, `X-Api-Key`, `aws.secret_access_key` into lower-case words. */
@@ -43,9 +43,21 @@ export function nameWords(name: string): string[] {
     .filter(Boolean);
 }
 
+/** Names seen recently and their kinds: outputs repeat the same few names (`password`, `user`, `REDACTED`). */
+const seen = new Map<string, string | null>();
+
 /** The kind of secret a name holds (`password`, `token`, …), or null when the name does not look secret. */
 export function secretKindOfName(name: string): string | null {
   if (name.length > 100) return null;
+  const known = seen.get(name);
+  if (known !== undefined) return known;
+  const kind = kindOfName(name);
+  if (seen.size >= 4096) seen.clear();
+  seen.set(name, kind);
+  return kind;
+}
+
+function kindOfName(name: string): string | null {
   const words = nameWords(name);
   if (words.length === 0) return null;
   if (words.length > 1 && ABOUT_WORDS.has(words[words.length - 1]!)) return null;

@@ -121,4 +121,71 @@ describe('secrets never leave the engine', () => {
     expect(surfaces.log).toContain('could not apply settings: 401 from http://ops:[REDACTED:password]@llm.internal/v1');
     expect(panel.steps.find((s) => s.id === 'app-log')?.output).toContain('db pool exhausted (max=20) user=app password=[REDACTED:password] host=db.internal');
   });
+
+  it('the structures of issue #16 (.netrc, .pgpass, XML, YAML blocks, command lines, signed URLs) show nowhere either', async () => {
+    const more = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'structured.json'), 'utf8')) as { secrets: string[]; kept: string[] };
+    const workspace = tempDir('rba-secrets-structured-');
+    fs.cpSync(FIXTURES, workspace, { recursive: true });
+    // Provider-shaped tokens are made here, so the repository holds none.
+    const pick = (prefix: string, n: number, alphabet = 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xYzCq') => prefix + Array.from({ length: n }, (_, i) => alphabet[(i * 5 + 1) % alphabet.length]).join('');
+    const hook = `T${pick('', 8, 'ABCDEFGH0123')}/B${pick('', 10, 'ABCDEFGH0123')}/${pick('', 24)}`;
+    const signature = pick('', 64, '0123456789abcdef');
+    const sasSig = pick('', 40, 'ABCDEFabcdef0123456789%');
+    const vault = pick('hvs.', 24);
+    const ya29 = pick('ya29.a0Af', 80);
+    const runtime = [hook, signature, sasSig, vault, ya29];
+    fs.writeFileSync(
+      path.join(workspace, 'urls.txt'),
+      [
+        `slack: https://hooks.slack.com/services/${hook}`,
+        `s3: https://backups.s3.amazonaws.com/db.sql.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=3600&X-Amz-Signature=${signature}`,
+        `sas: https://acct.blob.core.windows.net/backups/db.bak?sv=2022-11-02&sp=r&sig=${sasSig}`,
+        `vault: token ${vault}`,
+        `gcloud: ${ya29}`,
+      ].join('\n'),
+    );
+    const shell = shellTool({ workspace, outputCapBytes: 64_000, passEnv: [] });
+    const f = fixture(
+      [shell],
+      {
+        main: [
+          { id: 'netrc', tool: 'shell', input: { command: 'cat netrc' } },
+          { id: 'pgpass', tool: 'shell', input: { command: 'cat pgpass' } },
+          { id: 'settings', tool: 'shell', input: { command: 'cat settings.xml' } },
+          { id: 'secret-yaml', tool: 'shell', input: { command: 'cat app-secret.yaml' } },
+          { id: 'urls', tool: 'shell', input: { command: 'cat urls.txt' } },
+          { id: 'mysql', tool: 'shell', input: { command: "echo '+ mysql -uroot -pMy-Cli-Integr8 -h db.internal -e \"SELECT 1\"'" } },
+        ],
+      },
+      { policy: () => ({ action: 'allow', reason: 'a read', by: 'tier' }) },
+    );
+    const id = f.start({ runbook: 'main', service: 'payments' });
+    await f.orchestrator.drain();
+    expect(listToolCalls(f.db, id).map((c) => c.stepId)).toEqual(['netrc', 'pgpass', 'settings', 'secret-yaml', 'urls', 'mysql']);
+
+    const panel = panelView(f.db, id, null);
+    const report = workflowReport(f.db, id);
+    f.db.pragma('wal_checkpoint(TRUNCATE)');
+    const surfaces: Record<string, string> = {
+      panel: JSON.stringify(panel, null, 2),
+      'OTLP file': otlpJson(f.db, id).json,
+      'show --json': await cli(['show', id, '--db', f.file, '--json']),
+      'triage report (JSON)': JSON.stringify(report, null, 2),
+      'triage report (text)': renderReport(report),
+    };
+    const all = [...more.secrets, ...runtime];
+    for (const [name, text] of Object.entries(surfaces)) expect({ [name]: all.filter((s) => text.includes(s)) }).toEqual({ [name]: [] });
+    const readable = (text: string) => text.replaceAll('\\"', '"').replaceAll('\\n', '\n');
+    for (const name of ['panel', 'show --json', 'triage report (JSON)']) {
+      const text = readable(surfaces[name]!);
+      expect({ [name]: more.kept.filter((k) => !text.includes(k)) }).toEqual({ [name]: [] });
+    }
+    const output = (step: string) => panel.steps.find((s) => s.id === step)?.output ?? '';
+    expect(output('netrc')).toContain('  password [REDACTED:password]');
+    expect(output('pgpass')).toContain('db.internal:5432:reports:reporting:[REDACTED:password]');
+    expect(output('settings')).toContain('<password>[REDACTED:password]</password>');
+    expect(output('secret-yaml')).toContain('  password: |\n    [REDACTED:password]\n  api_token: >-\n    [REDACTED:token]\n  region: eu-west-1');
+    expect(output('urls')).toContain('https://hooks.slack.com/services/[REDACTED:slack_webhook]');
+    expect(output('mysql')).toContain('mysql -uroot -p[REDACTED:password] -h db.internal');
+  });
 });
