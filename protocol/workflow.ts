@@ -2,8 +2,9 @@
 import { z } from 'zod';
 
 /**
- * The design's states, plus WAITING_FOR_PERSON for approvals and kill switches.
- * COMPLETED is the only terminal state; ESCALATED and WAITING_FOR_PERSON wait for a person.
+ * The design's states, plus WAITING_FOR_PERSON for approvals and kill switches, and CANCELLED for a workflow a
+ * person stopped. COMPLETED and CANCELLED end a workflow (a person may still retry it from a step); ESCALATED
+ * and WAITING_FOR_PERSON wait for a person.
  */
 export const WorkflowState = z.enum([
   'RECEIVED',
@@ -15,6 +16,7 @@ export const WorkflowState = z.enum([
   'WAITING_FOR_PERSON',
   'ESCALATED',
   'COMPLETED',
+  'CANCELLED',
 ]);
 export type WorkflowState = z.infer<typeof WorkflowState>;
 
@@ -123,6 +125,8 @@ export const Waiting = z.discriminatedUnion('kind', [
     source: z.unknown().optional(),
   }),
   z.object({ kind: z.literal('question'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), name: z.string(), question: z.string(), expects: z.literal('number').optional() }),
+  /** A runbook instruction that is not a command: a person does it and says done or skipped (with a note). */
+  z.object({ kind: z.literal('checklist'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), name: z.string(), item: z.string() }),
   z.object({ kind: z.literal('kill_switch'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), switch: z.string() }),
   z.object({ kind: z.literal('trust'), stepId: z.string(), stepIndex: z.number().int().nonnegative(), message: z.string() }),
 ]);

@@ -1,3 +1,4 @@
+import type { DecideRequest, DecideResult } from '../workflow/decision';
 import type { SearchHit } from '../retrieval/search';
 import { ClassifiedError } from '../workflow/failures';
 import type { PlanRequest, PlanResult, Planner } from '../workflow/planner';
@@ -64,6 +65,21 @@ export class RoutingPlanner implements Planner {
     // One breaker for the router would let a failing model block the runbook planner; the runbook planner's
     // provider is used, and a model's failures surface as its own errors.
     this.provider = o.runbook.provider;
+  }
+
+  /** Decisions go to a model when one is configured (it reads the observations), else to the runbook planner. */
+  async decide(input: DecideRequest, signal: AbortSignal): Promise<DecideResult> {
+    const model = [this.o.fast, this.o.strong].find((p) => p?.decide);
+    if (model) {
+      try {
+        return await model.decide!(input, signal);
+      } catch (error) {
+        const fallback = await this.o.runbook.decide!(input, signal);
+        const decision = fallback.decision as { notes?: string[] };
+        return { ...fallback, decision: { ...decision, notes: [...(decision.notes ?? []), `model ${model.name} could not decide (${(error as Error).message.slice(0, 200)}); the runbook planner did`] } };
+      }
+    }
+    return this.o.runbook.decide!(input, signal);
   }
 
   async plan(input: PlanRequest, signal: AbortSignal): Promise<PlanResult> {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { AnyTool } from '../workflow/tool';
 import { askPersonTool } from './askPerson';
+import { checklistTool } from './checklist';
 import { httpTool } from './http';
 import { promqlTool } from './promql';
 import { readFileTool } from './readFile';
@@ -30,7 +31,7 @@ export function createTools(options: z.input<typeof ToolOptions>): AnyTool[] {
     throw new Error(`invalid tool options: ${problems}`);
   }
   const o = parsed.data;
-  const tools: AnyTool[] = [shellTool(o), httpTool(o), readFileTool(o), askPersonTool()];
+  const tools: AnyTool[] = [shellTool(o), httpTool(o), readFileTool(o), askPersonTool(), checklistTool()];
   if (o.prometheusUrl !== undefined) tools.push(promqlTool({ prometheusUrl: o.prometheusUrl }));
   return tools;
 }

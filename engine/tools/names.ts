@@ -5,5 +5,7 @@ export const TOOL = {
   readFile: 'read_file',
   promql: 'promql_query',
   ask: 'ask_person',
+  /** A runbook instruction a person does and ticks (done / skipped, with a note). */
+  checklist: 'checklist',
 } as const;
 export type ToolName = (typeof TOOL)[keyof typeof TOOL];

@@ -5,24 +5,25 @@ import { canonicalJson, sha256, toolCallKey } from './canonical';
 import type { Waiting } from '../../protocol/workflow';
 import { TOOL } from '../tools/names';
 import { answersUsed } from './answers';
-import { excerpt, failedChecks } from './checks';
+import { evaluateCheck, excerpt } from './checks';
+import { callStepId, checkDecision, decisionDue, type Decision } from './decision';
 import { assess, bindStep, effectiveInput, keyOf, rerunnable } from './stepRules';
 import { withTimeout } from './timeout';
 import { systemClock, type Clock, type Random } from './clock';
 import { LeaseLost } from './errors';
 import { ClassifiedError, classify, messageOf, type FailureClass } from './failures';
 import { blockingSwitch } from './killSwitch';
-import { Plan, type PlanStep } from './plan';
+import { Plan, type Phase, type PlanStep } from './plan';
 import type { Planner } from './planner';
 import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, releaseOwnerLeases, schedule, unschedule, type Lease } from './queue';
 import type { EventDraft } from './reducer';
 import { DEFAULT_RETRY_POLICIES, decideRetry, resolvePolicy, type RetryOverrides, type RetryPolicies } from './retry';
 import { saveSnapshot } from './snapshot';
-import { isSettled } from './states';
+import { isSettled, SETTLED_STATES } from './states';
 import { commit, loadView } from './store';
 import { ToolRegistry, type AnyTool } from './tool';
-import { getToolCall, markFinished, markIntended } from './toolCalls';
-import type { WorkflowView } from './view';
+import { getToolCall, listToolCalls, markFinished, markIntended } from './toolCalls';
+import type { VerificationOutcome, WorkflowView } from './view';
 import { sql } from './sql';
 
 export interface OrchestratorOptions {
@@ -82,6 +83,7 @@ export interface PolicyDecision {
 type Next = { readonly kind: 'continue' } | { readonly kind: 'later'; readonly at: number } | { readonly kind: 'settled' };
 
 const BREAKER_CLASSES: ReadonlySet<FailureClass> = new Set(['transient', 'tool_timeout', 'model_timeout']);
+const SETTLED_SQL = SETTLED_STATES.map((s) => `'${s}'`).join(', ');
 
 /**
  * The only component that advances workflow state. Each durable action is one transaction that writes the
@@ -122,10 +124,10 @@ export class Orchestrator {
   recover(): { reclaimed: number; unsettled: number; rerun: number; outcomeUnknown: number } {
     const reclaimed = reclaimDeadLeases(this.db);
     // A workflow without a task (never expected: both are written together) is put back in the queue.
-    const orphans = sql(this.db, `SELECT id FROM workflows WHERE state NOT IN ('COMPLETED', 'ESCALATED', 'WAITING_FOR_PERSON') AND id NOT IN (SELECT workflow_id FROM tasks)`)
+    const orphans = sql(this.db, `SELECT id FROM workflows WHERE state NOT IN (${SETTLED_SQL}) AND id NOT IN (SELECT workflow_id FROM tasks)`)
       .all() as Array<{ id: string }>;
     if (orphans.length > 0) this.db.transaction(() => orphans.forEach((o) => schedule(this.db, o.id, this.clock.now()))).immediate();
-    const unsettled = (sql(this.db, `SELECT count(*) AS n FROM workflows WHERE state NOT IN ('COMPLETED', 'ESCALATED', 'WAITING_FOR_PERSON')`).get() as { n: number }).n;
+    const unsettled = (sql(this.db, `SELECT count(*) AS n FROM workflows WHERE state NOT IN (${SETTLED_SQL})`).get() as { n: number }).n;
     // Calls interrupted by the crash are decided in one transaction: reads and idempotent writes go back to
     // EXECUTING (re-run), other writes escalate with "outcome unknown". Driven from the small tasks table.
     const interrupted = sql(
@@ -328,7 +330,7 @@ export class Orchestrator {
       if (!tool) return `step ${step.id}: unknown tool ${step.tool} (known: ${this.tools.names().join(', ')})`;
       const input = tool.input.safeParse(step.input);
       if (!input.success) return `step ${step.id}: input rejected by ${step.tool}: ${input.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`;
-      const missing = answersUsed(step.input).filter((name) => !asked.has(name));
+      const missing = answersUsed([step.input, step.check ?? null]).filter((name) => !asked.has(name));
       if (missing.length > 0) return `step ${step.id}: uses {{answer:${missing[0]}}} but no earlier ${TOOL.ask} step asks for it`;
       if (step.tool === TOOL.ask) asked.add((input.data as { name: string }).name);
     }
@@ -355,9 +357,15 @@ export class Orchestrator {
   }
 
   private async execute(view: WorkflowView, lease: Lease): Promise<Next> {
+    const due = this.options.planner.decide ? decisionDue(view) : null;
+    if (due) return this.decide(view, lease, due);
     const current = this.stepOf(view);
     if (!current) return this.commit(view, lease, [{ type: 'validating', to: 'VALIDATING' }], { kind: 'continue' });
     const { step, tool } = current;
+    const skipped = view.skipped?.[step.id];
+    if (skipped) {
+      return this.commit(view, lease, [{ type: 'step_skipped', data: { stepIndex: view.stepIndex, stepId: step.id, reason: skipped.reason, evidence: skipped.evidence, by: skipped.by } }], { kind: 'continue' });
+    }
     const over = budgetExceeded(view, this.clock.now(), { step: true, toolCall: true });
     if (over) return this.escalate(view, lease, over);
     if (!tool) return this.fail(view, lease, 'validation', `step ${step.id}: unknown tool ${step.tool}`);
@@ -370,14 +378,14 @@ export class Orchestrator {
     const parsed = tool.input.safeParse(bound.input);
     if (!parsed.success) return this.fail(view, lease, 'validation', `step ${step.id}: input rejected by ${tool.name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const input: unknown = parsed.data;
-    const key = toolCallKey(view.id, step.id, tool.name, input);
+    const key = toolCallKey(view.id, callStepId(view, step.id), tool.name, input);
     const record = getToolCall(this.db, key);
     const data = { stepIndex: view.stepIndex, stepId: step.id, tool: tool.name, key };
     if (record?.status === 'done') {
       // Same workflow, step and input ran before (e.g. before a re-plan): reuse the stored result, never act twice.
       return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', data: { ...data, replayed: true, resultHash: sha256(canonicalJson(record.result)) } }], { kind: 'continue' });
     }
-    if (tool.name === TOOL.ask) return this.ask(view, lease, step, input as { name: string; question: string; expects?: 'number' }, key);
+    if (tool.name === TOOL.ask || tool.name === TOOL.checklist) return this.ask(view, lease, step, tool.name, input as { name: string; question?: string; item?: string; expects?: 'number' }, key);
     const assessment = assess(tool, step, input);
     if ((record?.status === 'intended' || record?.status === 'unknown') && !rerunnable(tool, assessment.risk)) {
       return this.outcomeUnknown(view, lease, tool, step, key);
@@ -435,20 +443,78 @@ export class Orchestrator {
     );
   }
 
-  /** ask_person: the answer is the step's result; until a person gives it, the workflow waits for them. */
-  private ask(view: WorkflowView, lease: Lease, step: PlanStep, input: { name: string; question: string; expects?: 'number' }, key: string): Next {
+  /**
+   * ask_person and checklist: a person's answer (or "done"/"skipped") is the step's result; until they give it,
+   * the workflow waits for them.
+   */
+  private ask(view: WorkflowView, lease: Lease, step: PlanStep, toolName: string, input: { name: string; question?: string; item?: string; expects?: 'number' }, key: string): Next {
     const answer = view.answers[input.name];
-    const data = { stepIndex: view.stepIndex, stepId: step.id, tool: TOOL.ask, key };
+    const data = { stepIndex: view.stepIndex, stepId: step.id, tool: toolName, key };
     if (answer === undefined) {
-      const waiting: Waiting = { kind: 'question', stepId: step.id, stepIndex: view.stepIndex, name: input.name, question: input.question, ...(input.expects ? { expects: input.expects } : {}) };
-      return this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, waiting, reason: `question for a person: ${input.question}` } }], { kind: 'settled' });
+      const at = { stepId: step.id, stepIndex: view.stepIndex, name: input.name };
+      const waiting: Waiting =
+        toolName === TOOL.checklist
+          ? { kind: 'checklist', ...at, item: input.item ?? '' }
+          : { kind: 'question', ...at, question: input.question ?? '', ...(input.expects ? { expects: input.expects } : {}) };
+      const reason = toolName === TOOL.checklist ? `a person does this runbook instruction: ${input.item}` : `question for a person: ${input.question}`;
+      return this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, waiting, reason } }], { kind: 'settled' });
     }
     const now = this.clock.now();
-    const result = { name: input.name, answer };
+    const result = toolName === TOOL.checklist ? { name: input.name, outcome: answer } : { name: input.name, answer };
     return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', actor: 'person', data: { ...data, resultHash: sha256(canonicalJson(result)) } }], { kind: 'continue' }, () => {
-      markIntended(this.db, { key, workflowId: view.id, stepId: step.id, tool: TOOL.ask, input, now });
+      markIntended(this.db, { key, workflowId: view.id, stepId: step.id, tool: toolName, input, now });
       markFinished(this.db, key, 'done', now, result, null);
     });
+  }
+
+  /**
+   * The end of a phase: the planner reads what the steps returned and says what comes next (skip, add, escalate).
+   * One durable action: the answer is committed as `decided`, so a crash before the commit asks again and one
+   * after never does. A planner that fails or answers nonsense changes nothing: the plan goes on, and the
+   * decision says why.
+   */
+  private async decide(view: WorkflowView, lease: Lease, due: { phase: Phase; stepIndex: number; round: number }): Promise<Next> {
+    const planner = this.options.planner;
+    const breakerName = `model:${planner.provider}`;
+    const calls = listToolCalls(this.db, view.id).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
+    let raw: unknown = null;
+    let tokens = 0;
+    let by = planner.name;
+    const notes: string[] = [];
+    const admission = this.breakers.acquire(breakerName);
+    if (!admission.allowed) notes.push(`breaker ${breakerName} is open; the plan goes on as it stands`);
+    else {
+      try {
+        const result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out deciding`, (signal) =>
+          planner.decide!({ workflowId: view.id, request: view.request, plan: view.plan!, stepIndex: view.stepIndex, phase: due.phase, round: due.round, calls, skipped: view.skipped ?? {}, answers: view.answers }, signal),
+        );
+        this.breakers.success(breakerName);
+        raw = result.decision;
+        tokens = result.tokens ?? 0;
+        by = result.by ?? by;
+      } catch (error) {
+        if (BREAKER_CLASSES.has(classify(error))) this.breakers.failure(breakerName);
+        notes.push(`the planner could not decide (${messageOf(error)}); the plan goes on as it stands`);
+      }
+    }
+    let decision: Decision = { skip: [], add: [], notes: [] };
+    if (raw !== null) {
+      const checked = checkDecision(raw, view);
+      if ('problem' in checked) notes.push(`decision refused (${checked.problem}); the plan goes on as it stands`);
+      else decision = checked.decision;
+    }
+    // Added steps must fit a tool, like a plan's.
+    const add = decision.add.filter((s) => {
+      const tool = this.tools.get(s.tool);
+      const ok = tool !== undefined && tool.input.safeParse(s.input).success;
+      if (!ok) notes.push(`left out added step ${s.id}: its tool or input does not fit`);
+      return ok;
+    });
+    const data = { stepIndex: due.stepIndex, phase: due.phase, round: due.round, by, skip: decision.skip, add, notes: [...decision.notes, ...notes], tokens };
+    if (decision.escalate) {
+      return this.commit(view, lease, [{ type: 'decided', data }, { type: 'escalated', to: 'ESCALATED', data: { reason: decision.escalate, class: 'decision' } }], { kind: 'settled' });
+    }
+    return this.commit(view, lease, [{ type: 'decided', data }], { kind: 'continue' });
   }
 
   /** A failed call whose outcome is known (the tool reported it): retry, re-plan or escalate per policy. */
@@ -497,7 +563,9 @@ export class Orchestrator {
    */
   private validate(view: WorkflowView, lease: Lease): Next {
     const evidence: Array<{ stepId: string; problems: string[]; output: string }> = [];
-    const checked = (view.plan?.steps ?? []).filter((s) => s.expect !== undefined || s.check !== undefined);
+    const verification: VerificationOutcome[] = [];
+    // A check on a step that was declined or skipped says nothing either way: it is left out.
+    const checked = (view.plan?.steps ?? []).filter((s) => (s.expect !== undefined || s.check !== undefined) && !view.skipped?.[s.id]);
     if (checked.length === 0 && view.request.fingerprint !== undefined) return this.awaitResolution(view, lease);
     for (const step of checked) {
       const tool = this.tools.get(step.tool);
@@ -508,24 +576,37 @@ export class Orchestrator {
         return this.fail(view, lease, 'validation', `validation: output of step ${step.id} does not contain ${JSON.stringify(step.expect)}`);
       }
       if (step.check === undefined) continue;
-      const problems = ran ? failedChecks(step.check, record.result) : ['the step did not run'];
-      if (problems.length > 0) evidence.push({ stepId: step.id, problems, output: ran ? excerpt(record.result) : '' });
+      const result = ran ? evaluateCheck(step.check, record.result, view.answers) : { passed: false, text: 'the step did not run ✗', problems: ['the step did not run'] };
+      const what = (tool && describeBound(view, step, tool)) ?? step.id;
+      verification.push({ stepId: step.id, passed: result.passed, text: `${what}: ${result.text}`, toolCallId: ran ? key : null });
+      if (!result.passed) evidence.push({ stepId: step.id, problems: result.problems, output: ran ? excerpt(record.result) : '' });
     }
     if (evidence.length > 0) {
       const summary = evidence.map((e) => `${e.stepId}: ${e.problems.join(', ')}`).join('; ');
-      return this.escalate(view, lease, `not verified: ${summary}`, { class: 'validation', evidence });
+      return this.escalate(view, lease, `not verified: ${summary}`, { class: 'validation', evidence, verification });
     }
-    return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED' }], { kind: 'settled' });
+    return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED', data: { verification } }], { kind: 'settled' });
   }
 
   private awaitResolution(view: WorkflowView, lease: Lease): Next {
     if (view.alertResolvedAt !== null) return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED', data: { verifiedBy: 'the alert resolved' } }], { kind: 'settled' });
     const deadline = (view.validatingAt ?? this.clock.now()) + this.o.resolveWaitMs;
     if (this.clock.now() < deadline) {
+      // Said once, so the panel and `show` can tell what it waits for and until when.
+      if (!view.awaitingResolution) return this.commit(view, lease, [{ type: 'awaiting_resolution', data: { until: deadline } }], { kind: 'later', at: deadline });
       this.release(lease, deadline);
       return { kind: 'settled' };
     }
     return this.escalate(view, lease, `not verified: the plan has no verification step and the alert did not resolve within ${Math.round(this.o.resolveWaitMs / 60_000)} min`, { class: 'validation' });
+  }
+}
+
+/** What a step ran, in a person's words, with answers filled in (undefined when they cannot be). */
+function describeBound(view: WorkflowView, step: PlanStep, tool: AnyTool): string | undefined {
+  try {
+    return tool.describe?.(effectiveInput(view, step, tool));
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,7 +3,7 @@ import { canonicalJson, sha256 } from './canonical';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { IllegalTransition, InvalidRequest } from './errors';
-import { schedule } from './queue';
+import { schedule, unschedule } from './queue';
 import { commit, requireView } from './store';
 import type { WorkflowView } from './view';
 
@@ -77,19 +77,82 @@ export function answer(db: Db, id: string, value: string, by: string, clock: Clo
 }
 
 /**
- * Rejects the step waiting for approval: the workflow re-plans without it (bounded), or escalates when the
- * planner has nothing else. A workflow waiting for anything else is escalated with the note.
+ * Rejects (declines) the step waiting for approval: it will not run, and the workflow goes on from the next step
+ * with the rest of the plan as it was (edits kept); the decision at the end of the phase reads the declined step.
+ * A workflow waiting for anything else is escalated with the note.
  */
 export function reject(db: Db, id: string, by: string, note: string, clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
   const view = requireView(db, id);
   const now = clock.now();
   if (view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'approval') {
-    const w = waitingView(db, id, 'FAILED', ref).waiting!;
+    const w = waitingView(db, id, 'EXECUTING', ref).waiting!;
     return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-      { type: 'rejected', to: 'FAILED', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, note, by, class: 'rejected', reason: `step ${w.stepId} rejected by ${by}: ${note}` } },
+      { type: 'rejected', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, note, by, reason: `step ${w.stepId} declined by ${by}: ${note}` } },
     ]);
   }
   return commit(db, { workflowId: id, now }, [{ type: 'escalated', to: 'ESCALATED', actor: 'person', data: { reason: `rejected by ${by}: ${note}`, by } }]);
+}
+
+/** Ticks the checklist item the workflow waits on: done or skipped, with an optional note. */
+export function tick(db: Db, id: string, outcome: 'done' | 'skipped', by: string, note = '', clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
+  const view = waitingView(db, id, 'EXECUTING', ref);
+  const w = view.waiting;
+  if (w?.kind !== 'checklist') throw new InvalidRequest(`workflow ${id} is not waiting on a checklist item`);
+  if (note.length > 2000) throw new InvalidRequest('a note is at most 2000 characters');
+  const now = clock.now();
+  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
+    { type: 'ticked', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, name: w.name, outcome, note, by } },
+  ]);
+}
+
+/** While the workflow waits for the alert to resolve: a person says it did ("Mark resolved"). */
+export function markResolved(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
+  const view = requireView(db, id);
+  if (view.state !== 'VALIDATING') throw new InvalidRequest(`workflow ${id} is ${view.state}, not waiting for its alert to resolve`);
+  const now = clock.now();
+  return commit(db, { workflowId: id, now, also: () => unschedule(db, id) }, [
+    { type: 'completed', to: 'COMPLETED', actor: 'person', data: { verifiedBy: `${by}${note ? `: ${note}` : ''}`, by } },
+  ]);
+}
+
+/** Escalates now, instead of waiting (for the alert to resolve, or for anything a person would otherwise do). */
+export function escalateNow(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
+  const view = requireView(db, id);
+  if (view.state !== 'VALIDATING' && view.state !== 'WAITING_FOR_PERSON') throw new IllegalTransition(view.state, 'ESCALATED');
+  const now = clock.now();
+  return commit(db, { workflowId: id, now, also: () => unschedule(db, id) }, [{ type: 'escalated', to: 'ESCALATED', actor: 'person', data: { reason: `escalated by ${by}: ${note}`, by } }]);
+}
+
+/** Stops a workflow that waits (for a person, for its alert) or was escalated: nothing more runs. */
+export function cancel(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
+  const view = requireView(db, id);
+  if (!['WAITING_FOR_PERSON', 'VALIDATING', 'ESCALATED', 'FAILED'].includes(view.state)) {
+    throw new InvalidRequest(`workflow ${id} is ${view.state}: only a workflow that waits, failed or was escalated can be cancelled`);
+  }
+  const now = clock.now();
+  return commit(db, { workflowId: id, now, also: () => unschedule(db, id) }, [{ type: 'cancelled', to: 'CANCELLED', actor: 'person', data: { reason: `cancelled by ${by}: ${note}`, by } }]);
+}
+
+/**
+ * Runs the workflow again from one of its steps (an escalated, cancelled, completed or waiting one): steps from
+ * there run afresh (a new generation of tool calls), what was declined or skipped from there on runs too.
+ */
+export function retry(db: Db, id: string, stepId: string, by: string, clock: Clock = systemClock): WorkflowView {
+  const view = requireView(db, id);
+  if (!['ESCALATED', 'CANCELLED', 'COMPLETED', 'WAITING_FOR_PERSON'].includes(view.state)) {
+    throw new InvalidRequest(`workflow ${id} is ${view.state}: it can be retried once it waits, was escalated or cancelled, or completed`);
+  }
+  const stepIndex = view.plan?.steps.findIndex((s) => s.id === stepId) ?? -1;
+  if (stepIndex < 0) throw new InvalidRequest(`workflow ${id} has no step ${stepId}`);
+  const now = clock.now();
+  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [{ type: 'retried', to: 'EXECUTING', actor: 'person', data: { stepIndex, stepId, by } }]);
+}
+
+/** Hides a settled workflow from the default lists; its events stay in the log. */
+export function archive(db: Db, id: string, by: string, clock: Clock = systemClock): WorkflowView {
+  const view = requireView(db, id);
+  if (!['COMPLETED', 'ESCALATED', 'CANCELLED'].includes(view.state)) throw new InvalidRequest(`workflow ${id} is ${view.state}: only a settled workflow can be archived`);
+  return commit(db, { workflowId: id, now: clock.now() }, [{ type: 'archived', actor: 'person', data: { by } }]);
 }
 
 /** Closes an escalated workflow after a person decided what happened (e.g. an "outcome unknown" write). */

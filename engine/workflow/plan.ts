@@ -21,8 +21,8 @@ export const Check = z
     exitCode: z.number().int().optional(),
     /** stdout must contain this text. */
     contains: z.string().max(2000).optional(),
-    /** The first number in stdout must be below this. */
-    lessThan: z.number().optional(),
+    /** The first number in stdout must be below this (or below a person's answer: `{{answer:NAME}}`). */
+    lessThan: z.union([z.number(), z.string().regex(/^\{\{answer:[A-Za-z0-9_.-]{1,100}\}\}$/, 'a number or an {{answer:NAME}} marker')]).optional(),
     /** No output: stdout is empty, or a PromQL query returns no series (the alert's expression no longer holds). */
     empty: z.boolean().optional(),
   })
@@ -53,6 +53,10 @@ export const PlanStep = z
     source: StepSource.optional(),
     /** Verification steps: the outcome that counts as fixed. */
     check: Check.optional(),
+    /** A condition in the runbook's words ("If the flag is on (`new_pricing=on`) …"), checked against what ran. */
+    when: z.string().max(500).optional(),
+    /** Not from the runbook: a built-in diagnostic, or a step a planner added after reading the outputs. */
+    origin: z.enum(['runbook', 'builtin', 'planner']).optional(),
   })
   .strict();
 export type PlanStep = z.infer<typeof PlanStep>;

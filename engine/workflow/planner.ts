@@ -1,6 +1,7 @@
 import type { SnapshotHit } from '../../protocol/workflow';
 import { ClassifiedError } from './failures';
 import type { PlanStep } from './plan';
+import type { DecideRequest, DecideResult } from './decision';
 import type { AlertRequest } from './request';
 
 export interface PlanRequest {
@@ -40,6 +41,8 @@ export interface Planner {
   /** Circuit breaker key: failures of one provider open "model:<provider>". */
   readonly provider: string;
   plan(input: PlanRequest, signal: AbortSignal): Promise<PlanResult>;
+  /** At the end of a phase: what comes next, given what the steps returned (engine/workflow/decision.ts). */
+  decide?(input: DecideRequest, signal: AbortSignal): Promise<DecideResult>;
 }
 
 export type RunbookSteps = Record<string, ReadonlyArray<Omit<PlanStep, 'approval'> & { approval?: boolean }>>;

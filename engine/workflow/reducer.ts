@@ -33,7 +33,14 @@ export type EventType =
   | 'rechecked'
   | 'rejected'
   | 'escalated'
-  | 'resolved';
+  | 'resolved'
+  | 'decided'
+  | 'step_skipped'
+  | 'ticked'
+  | 'awaiting_resolution'
+  | 'cancelled'
+  | 'retried'
+  | 'archived';
 
 export interface StoredEvent {
   readonly workflowId: string;
@@ -74,6 +81,12 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       answers: {},
       edits: {},
       rejected: [],
+      skipped: {},
+      decisions: [],
+      generation: 0,
+      archived: false,
+      awaitingResolution: null,
+      verification: null,
       validatingAt: null,
       alertResolvedAt: null,
       createdAt: e.at,
@@ -81,7 +94,19 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
     };
   }
   if (!view) throw new Error(`event ${e.type} for unknown workflow ${e.workflowId}`);
-  const next: WorkflowView = { ...view, usage: { ...view.usage }, failures: { ...view.failures }, updatedAt: e.at };
+  // Views stored before these fields existed read as if they had them empty.
+  const next: WorkflowView = {
+    ...view,
+    skipped: view.skipped ?? {},
+    decisions: view.decisions ?? [],
+    generation: view.generation ?? 0,
+    archived: view.archived ?? false,
+    awaitingResolution: view.awaitingResolution ?? null,
+    verification: view.verification ?? null,
+    usage: { ...view.usage },
+    failures: { ...view.failures },
+    updatedAt: e.at,
+  };
   const str = (k: string) => (typeof e.data[k] === 'string' ? (e.data[k] as string) : null);
   const cls = typeof e.data.class === 'string' ? e.data.class : null;
   if (e.to && e.to !== view.state) {
@@ -90,6 +115,7 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
     next.reason = typeof e.data.reason === 'string' ? e.data.reason : null;
   }
   if (next.state !== 'WAITING_FOR_PERSON') next.waiting = null;
+  if (next.state !== 'VALIDATING') next.awaitingResolution = null;
   if (next.state === 'VALIDATING' && view.state !== 'VALIDATING') next.validatingAt = e.at;
   next.usage.tokens += num(e.data.tokens);
   switch (e.type) {
@@ -145,8 +171,53 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
     case 'answered':
       next.answers = { ...view.answers, [str('name') ?? '']: str('value') ?? '' };
       break;
-    case 'rejected':
-      next.rejected = [...view.rejected, { stepId: str('stepId') ?? '', reason: str('note') ?? '', by: str('by') ?? '' }];
+    case 'rejected': {
+      const stepId = str('stepId') ?? '';
+      next.rejected = [...view.rejected, { stepId, reason: str('note') ?? '', by: str('by') ?? '' }];
+      // Going on (EXECUTING) rather than re-planning: the step is declined and the rest of the plan stands.
+      if (e.to === 'EXECUTING') next.skipped = { ...next.skipped, [stepId]: { reason: `declined by ${str('by') ?? 'a person'}: ${str('note') ?? ''}`, by: str('by') ?? '', evidence: [] } };
+      break;
+    }
+    case 'decided': {
+      const d = e.data as { stepIndex?: number; phase?: string; by?: string; skip?: Array<{ stepId: string; reason: string; evidence?: string[] }>; add?: Plan['steps'] };
+      next.decisions = [...next.decisions, { stepIndex: num(d.stepIndex), phase: d.phase ?? '', by: d.by ?? '' }];
+      const skip = d.skip ?? [];
+      if (skip.length > 0) next.skipped = { ...next.skipped, ...Object.fromEntries(skip.map((k) => [k.stepId, { reason: k.reason, by: d.by ?? '', evidence: k.evidence ?? [] }])) };
+      if (next.plan && (d.add?.length ?? 0) > 0) {
+        const steps = [...next.plan.steps];
+        steps.splice(next.stepIndex, 0, ...d.add!);
+        next.plan = { ...next.plan, steps };
+        next.planVersion++;
+      }
+      break;
+    }
+    case 'step_skipped':
+      next.stepIndex++;
+      next.attempt = 0;
+      next.failures = {};
+      break;
+    case 'ticked':
+      next.answers = { ...view.answers, [str('name') ?? '']: str('outcome') ?? 'done' };
+      break;
+    case 'awaiting_resolution':
+      next.awaitingResolution = { until: num(e.data.until) };
+      break;
+    case 'retried':
+      next.stepIndex = num(e.data.stepIndex);
+      next.generation = next.generation + 1;
+      next.attempt = 0;
+      next.failures = {};
+      next.approval = null;
+      next.verification = null;
+      // Steps from the retried one on run again, whatever was decided or declined about them before.
+      next.skipped = Object.fromEntries(Object.entries(next.skipped).filter(([id]) => (next.plan?.steps.findIndex((s) => s.id === id) ?? -1) < next.stepIndex));
+      break;
+    case 'archived':
+      next.archived = true;
+      break;
+    case 'completed':
+    case 'escalated':
+      if (Array.isArray(e.data.verification)) next.verification = e.data.verification as WorkflowView['verification'];
       break;
     default:
       break;

@@ -13,16 +13,19 @@ export const TRANSITIONS: Readonly<Record<WorkflowState, readonly WorkflowState[
   PLANNED: ['EXECUTING', 'ESCALATED'],
   EXECUTING: ['WAITING_FOR_TOOL', 'VALIDATING', 'FAILED', 'WAITING_FOR_PERSON', 'ESCALATED'],
   WAITING_FOR_TOOL: ['EXECUTING', 'FAILED', 'ESCALATED'],
-  VALIDATING: ['COMPLETED', 'FAILED', 'ESCALATED'],
-  FAILED: ['PLANNED', 'ESCALATED'],
-  // -> FAILED: a person rejected the step, so the workflow re-plans without it (bounded) or escalates.
-  WAITING_FOR_PERSON: ['EXECUTING', 'FAILED', 'ESCALATED'],
-  ESCALATED: ['COMPLETED'],
-  COMPLETED: [],
+  // -> COMPLETED/ESCALATED also by a person: "Mark resolved" / "Escalate now" while it waits for the alert to resolve.
+  VALIDATING: ['COMPLETED', 'FAILED', 'ESCALATED', 'CANCELLED'],
+  FAILED: ['PLANNED', 'ESCALATED', 'CANCELLED'],
+  // -> FAILED: an older engine re-planned after a rejection; a rejection now goes on from the next step (EXECUTING).
+  WAITING_FOR_PERSON: ['EXECUTING', 'FAILED', 'ESCALATED', 'CANCELLED'],
+  // -> EXECUTING: a person retries from a step.
+  ESCALATED: ['COMPLETED', 'EXECUTING', 'CANCELLED'],
+  COMPLETED: ['EXECUTING'],
+  CANCELLED: ['EXECUTING'],
 };
 
 /** States the engine never advances by itself. */
-export const SETTLED_STATES: readonly WorkflowState[] = ['COMPLETED', 'ESCALATED', 'WAITING_FOR_PERSON'];
+export const SETTLED_STATES: readonly WorkflowState[] = ['COMPLETED', 'ESCALATED', 'WAITING_FOR_PERSON', 'CANCELLED'];
 
 export function isSettled(state: WorkflowState): boolean {
   return SETTLED_STATES.includes(state);

@@ -1,5 +1,6 @@
 import { bindAnswers } from './answers';
 import { toolCallKey } from './canonical';
+import { callStepId } from './decision';
 import type { PlanStep } from './plan';
 import type { AnyTool, Assessment, Bound } from './tool';
 import type { WorkflowView } from './view';
@@ -27,7 +28,7 @@ export function keyOf(view: WorkflowView, step: PlanStep, tool: AnyTool): string
     return null;
   }
   const input = tool.input.safeParse(raw);
-  return input.success ? toolCallKey(view.id, step.id, tool.name, input.data) : null;
+  return input.success ? toolCallKey(view.id, callStepId(view, step.id), tool.name, input.data) : null;
 }
 
 /** The engine's own view of a call's risk: the tool's assessment of this input, raised by the plan's claim. */

@@ -3,6 +3,15 @@ import type { AlertRequest } from './request';
 import type { Budget } from './budget';
 import type { Plan } from './plan';
 
+/** One verification check against its step's output, in words a person reads ("logs/: 1 < 10 ✓"). */
+export interface VerificationOutcome {
+  readonly stepId: string;
+  readonly passed: boolean;
+  readonly text: string;
+  /** The tool call whose output was checked. */
+  readonly toolCallId: string | null;
+}
+
 /** The current view of one workflow: exactly what replaying its events produces. */
 export interface WorkflowView {
   id: string;
@@ -33,6 +42,18 @@ export interface WorkflowView {
   edits: Record<string, unknown>;
   /** Steps a person rejected, for re-plans. */
   rejected: Array<{ stepId: string; reason: string; by: string }>;
+  /** Steps that will not run, by id: declined by a person, or skipped by a decision with the evidence for it. */
+  skipped: Record<string, { reason: string; by: string; evidence: string[] }>;
+  /** Decisions taken at phase ends (where the plan stood, the phase that ended, who decided). */
+  decisions: Array<{ stepIndex: number; phase: string; by: string }>;
+  /** Bumped by each retry, so a retried step runs again instead of replaying its stored result. */
+  generation: number;
+  /** Hidden from the default lists (settled workflows only). */
+  archived: boolean;
+  /** Waiting in VALIDATING for the alert's resolved notification, until this time. */
+  awaitingResolution: { until: number } | null;
+  /** What the verification checks found, once validated. */
+  verification: VerificationOutcome[] | null;
   /** When the workflow last entered VALIDATING (bounds the wait for a resolved notification). */
   validatingAt: number | null;
   /** When the monitoring system said the alert resolved (a resolved notification for the same alert). */

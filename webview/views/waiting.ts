@@ -15,6 +15,11 @@ export function waitingCard(ctx: Context, view: WorkflowPanelView): HTMLElement 
       return approvalCard(ctx, view, w);
     case 'question':
       return questionCard(ctx, view, w);
+    case 'checklist':
+      return el('section', { class: 'card', 'aria-labelledby': 'wait-title', 'data-testid': 'checklist' }, [
+        el('h3', { id: 'wait-title' }, ['To do: a runbook instruction for a person']),
+        el('p', {}, [w.item]),
+      ]);
     case 'kill_switch':
       return el('section', { class: 'card', 'aria-labelledby': 'wait-title', 'data-testid': 'kill-switch' }, [
         el('h3', { id: 'wait-title' }, [`Paused: the ${w.switch} kill switch is on`]),

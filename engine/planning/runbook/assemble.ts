@@ -59,8 +59,10 @@ export function assemble(input: AssembleInput): PlanStepInput[] {
       approval: c.review.length > 0,
       risk: c.risk,
       phase: c.phase,
-      rationale: c.review.length > 0 ? clip(`${c.review.join('; ')}. ${c.rationale}`, 500) : c.rationale,
+      rationale: c.review.length > 0 ? clip(`${c.review.join('; ')}. ${c.rationale}`, 500) : c.description ? clip(`${c.description} (${c.rationale})`, 500) : c.rationale,
       source: c.source,
+      ...(c.when ? { when: c.when } : {}),
+      origin: 'runbook',
       ...(c.check ? { check: c.check } : {}),
     });
   }

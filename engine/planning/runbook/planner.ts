@@ -4,6 +4,8 @@
 import { createHash } from 'node:crypto';
 import { parseRunbook } from '../../runbook';
 import { classifyCommand } from '../../risk';
+import type { DecideRequest, DecideResult } from '../../workflow/decision';
+import { runbookDecision } from './decide';
 import { TOOL } from '../../tools/names';
 import { ClassifiedError, messageOf } from '../../workflow/failures';
 import type { Planner, PlanRequest, PlanResult } from '../../workflow/planner';
@@ -38,6 +40,12 @@ export class RunbookPlanner implements Planner {
     this.context = options.context;
     this.maxSteps = Math.max(1, Math.floor(options.maxSteps ?? 12));
     this.searchK = options.searchK ?? 10;
+  }
+
+  /** After a phase: conditions checked against the outputs, findings noted, declined mitigations escalated. */
+  async decide(input: DecideRequest, signal: AbortSignal): Promise<DecideResult> {
+    signal.throwIfAborted();
+    return { decision: runbookDecision(input), by: this.name };
   }
 
   async plan(input: PlanRequest, signal: AbortSignal): Promise<PlanResult> {

@@ -6,6 +6,7 @@ import type { Check, Phase, StepSource } from '../../workflow/plan';
 import type { Assessment } from '../../workflow/tool';
 import type { AlertRequest } from '../../workflow/request';
 import { checkFor } from './check';
+import { conditionOf } from '../observe/conditions';
 import { fillPlaceholders, type Ask } from './fill';
 import { conventionsOf } from './values';
 import { stepIds } from './ids';
@@ -25,6 +26,10 @@ export interface Candidate {
   readonly asks: ReadonlyMap<string, Ask>;
   /** Why a person must see this step before it runs, whatever its risk (an alert value that is not a plain word). */
   readonly review: readonly string[];
+  /** The runbook's condition for this step ("If the flag is on …"), checked after the diagnostics. */
+  readonly when?: string;
+  /** For a command written in prose: its sentence. */
+  readonly description?: string;
   readonly heading: string;
 }
 
@@ -88,6 +93,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     docVersion: input.docVersion,
     ...(chunk ? { chunkId: chunk[2] } : {}),
   };
+  const when = conditionOf(step.description ?? textBefore(runbook, step));
   let check: Check | undefined;
   if (phase === 'verify') {
     const c = checkFor(step, request, own);
@@ -106,5 +112,15 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     asks: filled.asks,
     review: filled.review,
     heading,
+    ...(when ? { when } : {}),
+    ...(step.description ? { description: step.description } : {}),
   };
+}
+
+/** The prose right before a step in its section (what the author says before the command), if any. */
+function textBefore(runbook: ParsedRunbook, step: Step): string | undefined {
+  const sameSection = (path: readonly string[]) => path.join('\u0000') === step.sectionPath.join('\u0000');
+  const previousStep = Math.max(0, ...runbook.steps.filter((s) => s.endLine < step.startLine).map((s) => s.endLine));
+  const before = runbook.prose.filter((p) => p.endLine < step.startLine && p.startLine > previousStep && sameSection(p.sectionPath));
+  return before.at(-1)?.text;
 }

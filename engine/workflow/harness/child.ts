@@ -4,14 +4,33 @@
  * with the real orchestrator, prints "settled" and exits. The harness SIGKILLs it at random moments.
  *   node dist/crash-child.js --db FILE --dir EFFECTS --gen N --count N [--concurrency N] [--bg-checkpoint]
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../db/open';
 import { BackgroundCheckpointer } from '../checkpointer';
 import { intake } from '../intake';
 import { Orchestrator } from '../orchestrator';
-import { FixedPlanner } from '../planner';
+import { FixedPlanner, type Planner } from '../planner';
 import { queuedCount } from '../queue';
 import { HARNESS_RUNBOOKS, harnessTools } from './tools';
+
+/**
+ * A planner whose decisions are logged when asked (`asked WORKFLOW STEPINDEX PHASE MS`), after a short random delay
+ * so kills land between asking and the commit. The harness checks that no decision is asked after it was committed.
+ */
+function decidingPlanner(planner: FixedPlanner, log: string): Planner {
+  return {
+    name: planner.name,
+    provider: planner.provider,
+    plan: (input, signal) => planner.plan(input),
+    async decide(input) {
+      fs.appendFileSync(log, `asked ${input.workflowId} ${input.stepIndex} ${input.phase} ${Date.now()}\n`);
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 15)));
+      return { decision: { notes: ['harness: nothing to change'] } };
+    },
+  };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -31,7 +50,7 @@ async function main(): Promise<void> {
     checkpointer,
     db,
     tools: harnessTools(values.dir),
-    planner: new FixedPlanner(HARNESS_RUNBOOKS),
+    planner: decidingPlanner(new FixedPlanner(HARNESS_RUNBOOKS), path.join(values.dir, 'decisions.log')),
     concurrency: Number(values.concurrency ?? 4),
     leaseMs: 10_000,
     toolTimeoutMs: 10_000,

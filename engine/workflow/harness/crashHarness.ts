@@ -31,6 +31,9 @@ export interface HarnessReport {
   writeLines: number;
   readLines: number;
   readReruns: number;
+  /** Decisions committed, and decisions asked again after a kill that came before their commit (allowed). */
+  decisions: number;
+  decisionsReasked: number;
   violations: string[];
 }
 
@@ -148,7 +151,26 @@ function check(file: string, dir: string, accepted: Map<string, string>, generat
     for (const key of seen.keys()) if (!byKey.has(key)) violations.push(`write ${key} happened without an intended record`);
     const reads = readLines(path.join(dir, 'reads.log'));
     const readKeys = new Set(reads.map((l) => l.split(' ')[0]));
-    return { workflows: workflows.length, completed, escalatedOutcomeUnknown: unknown, writeLines: lines.length, readLines: reads.length, readReruns: reads.length - readKeys.size, violations };
+    // A decision is a durable action: once `decided` is committed for a point, it is never asked again.
+    const decided = new Map<string, number[]>();
+    for (const e of db.prepare("SELECT workflow_id AS id, at, data FROM workflow_events WHERE type = 'decided'").all() as Array<{ id: string; at: number; data: string }>) {
+      const d = JSON.parse(e.data) as { stepIndex: number; phase: string };
+      const point = `${e.id} ${d.stepIndex} ${d.phase}`;
+      decided.set(point, [...(decided.get(point) ?? []), e.at]);
+    }
+    for (const [point, ats] of decided) if (ats.length > 1) violations.push(`decision ${point} committed ${ats.length} times`);
+    let reasked = 0;
+    const asks = new Map<string, number>();
+    for (const line of readLines(path.join(dir, 'decisions.log'))) {
+      const [, id, index, phase, ms] = line.split(' ');
+      const point = `${id} ${index} ${phase}`;
+      asks.set(point, (asks.get(point) ?? 0) + 1);
+      const at = decided.get(point)?.[0];
+      // Event times are milliseconds; an ask later than the commit's is a second ask.
+      if (at !== undefined && Number(ms) > at) violations.push(`decision ${point} was asked at ${ms}, after it was committed at ${at}`);
+    }
+    for (const n of asks.values()) reasked += n - 1;
+    return { workflows: workflows.length, completed, escalatedOutcomeUnknown: unknown, writeLines: lines.length, readLines: reads.length, readReruns: reads.length - readKeys.size, decisions: [...decided.values()].reduce((n, a) => n + a.length, 0), decisionsReasked: reasked, violations };
   } finally {
     db.close();
   }

@@ -1,3 +1,4 @@
+import type { RunbookSteps } from '../planner';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Tool } from '../tool';
@@ -56,11 +57,12 @@ export function harnessTools(dir: string): Array<Tool<Target>> {
 }
 
 /** The harness runbook: read, write, idempotent write, write. */
-export const HARNESS_RUNBOOKS = {
+export const HARNESS_RUNBOOKS: RunbookSteps = {
   crash: [
-    { id: 'check', tool: 'check_status', input: { target: '{{host}}' }, expect: 'ok' },
-    { id: 'append-1', tool: 'append_line', input: { target: '{{host}}/1' } },
-    { id: 'mark', tool: 'touch_marker', input: { target: '{{host}}' } },
-    { id: 'append-2', tool: 'append_line', input: { target: '{{host}}/2' } },
+    // Phases make two decision points (after diagnose, after mitigate), so kills also land around decisions.
+    { id: 'check', tool: 'check_status', input: { target: '{{host}}' }, expect: 'ok', phase: 'diagnose' },
+    { id: 'append-1', tool: 'append_line', input: { target: '{{host}}/1' }, phase: 'mitigate' },
+    { id: 'mark', tool: 'touch_marker', input: { target: '{{host}}' }, phase: 'mitigate' },
+    { id: 'append-2', tool: 'append_line', input: { target: '{{host}}/2' }, phase: 'verify' },
   ],
 };

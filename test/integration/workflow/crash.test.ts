@@ -13,5 +13,7 @@ describe('crash harness (engine as a real child process, SIGKILLed at random poi
     expect(report.completed + report.escalatedOutcomeUnknown).toBe(report.workflows);
     expect(report.completed).toBeGreaterThan(0);
     expect(report.writeLines).toBeGreaterThanOrEqual(report.completed * 2);
+    // Two decision points per completed workflow (after diagnose, after mitigate), each committed once.
+    expect(report.decisions).toBeGreaterThanOrEqual(report.completed * 2);
   }, 60_000);
 });

@@ -118,23 +118,26 @@ describe('approvals, questions and rejections', () => {
     assertConsistent(f.db);
   });
 
-  it('a rejected step is left out of the re-plan; with nothing left the workflow escalates with the reason', async () => {
+  it('a rejected step is declined and the workflow goes on from the next step, edits and the rest of the plan kept', async () => {
     const requests: PlanRequest[] = [];
     const { tools, ran } = commandTool();
-    const steps = [sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate'), sh('delete', 'rm logs/a.log', 'mitigate')];
+    const steps = [sh('usage', 'du -sm logs'), sh('compress', 'gzip logs/a.log', 'mitigate'), sh('delete', 'rm logs/a.log', 'mitigate'), sh('check', 'du -sm logs', 'verify')];
     const f = fixture(tools, stepsPlanner(steps, requests), { policy: gate('approved-writes'), maxReplans: 3 });
     const id = f.start();
     await f.orchestrator.drain();
+    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', stepId: 'compress' });
     reject(f.db, id, 'ana', 'compress on the archive host instead', f.clock);
     await f.orchestrator.drain();
-    expect(requests[1]?.rejected).toEqual([{ stepId: 'compress', reason: 'compress on the archive host instead', by: 'ana' }]);
-    expect(requests[1]?.feedback).toMatch(/step compress rejected by ana/);
-    // The read before it is replayed from its stored result, not run again.
+    // No re-plan: the same plan goes on at the next step.
+    expect(requests).toHaveLength(1);
+    expect(stateOf(f.db, id)).toMatchObject({ planVersion: 1, waiting: { kind: 'approval', stepId: 'delete' }, skipped: { compress: { reason: 'declined by ana: compress on the archive host instead' } } });
     expect(ran).toEqual(['du -sm logs']);
-    expect(stateOf(f.db, id).waiting).toMatchObject({ kind: 'approval', stepId: 'delete' });
-    reject(f.db, id, 'ana', 'keep the files', f.clock);
+    edit(f.db, id, 'delete', { command: 'rm logs/a.log.gz' }, 'ana', f.clock);
     await f.orchestrator.drain();
-    expect(stateOf(f.db, id)).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/nothing left to try/) });
+    approve(f.db, id, 'ana', f.clock);
+    await f.orchestrator.drain();
+    expect(ran).toEqual(['du -sm logs', 'rm logs/a.log.gz', 'du -sm logs']);
+    expect(eventData(f.db, id, 'step_skipped').map((d) => d.stepId)).toEqual(['compress']);
     assertConsistent(f.db);
   });
 

@@ -21,9 +21,16 @@ describe('state machine as data', () => {
       ['EXECUTING', 'FAILED'],
       ['FAILED', 'PLANNED'],
       ['ESCALATED', 'COMPLETED'],
+      // A person: declines a step and the workflow goes on; cancels; retries from a step.
+      ['WAITING_FOR_PERSON', 'EXECUTING'],
+      ['WAITING_FOR_PERSON', 'CANCELLED'],
+      ['ESCALATED', 'EXECUTING'],
+      ['CANCELLED', 'EXECUTING'],
     ];
     for (const [from, to] of path) expect(canTransition(from, to), `${from} -> ${to}`).toBe(true);
-    expect(TRANSITIONS.COMPLETED).toEqual([]);
+    // Once ended, only a person's retry moves a workflow again.
+    expect(TRANSITIONS.COMPLETED).toEqual(['EXECUTING']);
+    expect(TRANSITIONS.CANCELLED).toEqual(['EXECUTING']);
     expect(Object.keys(TRANSITIONS).sort()).toEqual([...WorkflowState.options].sort());
   });
 
