@@ -14,6 +14,7 @@ import * as runbookSearch from './search';
 import * as settings from './settings';
 import { AgentStatusBar } from './statusBar';
 import { registerWorkflowTree } from './views/workflowTree';
+import { registerAgentTools } from './tools/index';
 import { WorkflowStore } from './workflowStore';
 
 let engine: EngineClient | undefined;
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
   registerCommands({ context, engine: client, log, store, status, open });
   registerRunbookEditor(context, client, log, store);
   registerWorkflowTree(context, store);
+  registerAgentTools(context, client, log, open);
   const firstList = setTimeout(() => void store.refresh(), FIRST_LIST_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(firstList) });
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: nothing will execute'})`);

@@ -14,6 +14,7 @@ import { ENGINE_VERSION } from '../version';
 import { handleNotification, handleRequest } from './rpc';
 import { registerRetrievalHandlers } from './retrievalHandlers';
 import { registerAgentHandlers, pendingApprovals } from './agentHandlers';
+import { registerAgentToolHandlers } from './agentToolHandlers';
 import { ChangeWatcher } from './changes';
 import { redactingLog } from './log';
 import { EngineServices } from './services';
@@ -98,6 +99,7 @@ handleRequest(connection, health, () => requireEngine().health());
 handleRequest(connection, checkIn, ({ note }) => requireEngine().checkIn(note));
 registerRetrievalHandlers(connection, () => requireServices().retriever());
 registerAgentHandlers(connection, requireEngine, requireServices, () => folders, () => watcher?.poll());
+registerAgentToolHandlers(connection, requireEngine, requireServices, () => folders, () => watcher?.poll());
 handleNotification(connection, configure, (settings) => {
   void requireServices()
     .configure(settings)

@@ -12,6 +12,7 @@ export function run(): Promise<void> {
   require('./suite/extension.test');
   require('./suite/search.test');
   require('./suite/editor.test');
+  require('./suite/lmTools.test');
   const results: { passed: number; failed: number; tests: Array<{ title: string; state: string; error?: string }> } = {
     passed: 0,
     failed: 0,

@@ -6,6 +6,7 @@ import { parseCommand } from './parse';
 import { classify } from './classify';
 import { traceCommand } from './trace';
 import { serveCommand } from './serve';
+import { mcpCommand } from './mcp';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify, traceCommand, serveCommand];
+export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify, traceCommand, serveCommand, mcpCommand];

@@ -10,8 +10,9 @@ describe('Runbook Agent in the extension host', () => {
     const extension = vscode.extensions.getExtension(ID);
     assert.ok(extension, 'extension is installed');
     assert.equal(extension.isActive, false);
-    // A Markdown file (CodeLens), a command, or a panel to restore after a reload: nothing else wakes it.
-    assert.deepEqual(extension.packageJSON.activationEvents, ['onLanguage:markdown', 'onWebviewPanel:runbookAgent.panel']);
+    // A Markdown file (CodeLens), a command, a panel to restore after a reload, a link to a workflow (or, implicitly,
+    // one of its Language Model tools being called): nothing else wakes it.
+    assert.deepEqual(extension.packageJSON.activationEvents, ['onLanguage:markdown', 'onWebviewPanel:runbookAgent.panel', 'onUri']);
   });
 
   it('declares limited support for untrusted workspaces', () => {
