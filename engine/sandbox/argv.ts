@@ -12,10 +12,7 @@ export interface FsView {
   isSymlink(p: string): boolean;
 }
 
-export interface SandboxPlan {
-  /** The shell command, run as `SHELL -c COMMAND` inside. */
-  readonly command: string;
-  readonly shell: string;
+interface SandboxPlanBase {
   /** Absolute; the step's working folder (read-only like everything else). */
   readonly workspace: string;
   /** The HOME the step sees; its tool caches get a private tmpfs. */
@@ -27,7 +24,30 @@ export interface SandboxPlan {
   readonly tmpfsSize?: boolean;
   /** An open descriptor bwrap writes `{"child-pid": N}` to (`--info-fd`): the caller's way to kill the sandbox. */
   readonly infoFd?: number;
+  /**
+   * Leave /tmp, /run, /var/run and /dev as the host's (read-only, like everything else) instead of private
+   * ones, so a disk report (`df`, `du`) sees the host's filesystems there. Never from the needs table: only
+   * the built-in host diagnostics set it, for their fixed argv (engine/tools/builtin/host.ts).
+   */
+  readonly hostMounts?: boolean;
 }
+
+/** What runs inside: a shell step (`SHELL -c COMMAND`), or a program's own argv (the built-in diagnostics). */
+export type SandboxPlan = SandboxPlanBase &
+  (
+    | {
+        /** The shell command, run as `SHELL -c COMMAND` inside. */
+        readonly command: string;
+        readonly shell: string;
+        readonly argv?: undefined;
+      }
+    | {
+        /** Run as it is: `argv[0]` is looked up on PATH inside, the rest are its arguments (no shell). */
+        readonly argv: readonly [string, ...string[]];
+        readonly command?: undefined;
+        readonly shell?: undefined;
+      }
+  );
 
 /** Private and writable in every sandbox; everything else is the host's, read-only. */
 export const MASKED = ['/tmp', '/run'] as const;
@@ -59,7 +79,7 @@ function under(p: string, dir: string): boolean {
   return p === dir || p.startsWith(`${dir}/`);
 }
 
-/** The bwrap arguments (without `bwrap` itself) that run `plan.shell -c plan.command` confined. */
+/** The bwrap arguments (without `bwrap` itself) that run `plan.shell -c plan.command`, or `plan.argv`, confined. */
 export function sandboxArgv(plan: SandboxPlan, fs: FsView): string[] {
   const { needs } = plan;
   const args: string[] = plan.infoFd !== undefined ? ['--info-fd', String(plan.infoFd)] : [];
@@ -80,14 +100,15 @@ export function sandboxArgv(plan: SandboxPlan, fs: FsView): string[] {
 
   // The filesystem, in order: everything read-only, fresh /dev (no host devices: device nodes stay writable on
   // a read-only mount), /proc, then the private folders, then what is put back into them.
-  args.push('--ro-bind', '/', '/', '--dev', '/dev');
+  args.push('--ro-bind', '/', '/');
+  if (!plan.hostMounts) args.push('--dev', '/dev');
   if (!needs.hostProc) args.push('--proc', '/proc');
-  const masked: string[] = [...MASKED];
+  const masked: string[] = plan.hostMounts ? [] : [...MASKED];
   // Where /var/run is a folder of its own (not the usual symlink to /run), its sockets are hidden too.
-  if (fs.realpath('/var/run') !== null && !fs.isSymlink('/var/run')) masked.push('/var/run');
+  if (!plan.hostMounts && fs.realpath('/var/run') !== null && !fs.isSymlink('/var/run')) masked.push('/var/run');
   const size = (bytes: number) => (plan.tmpfsSize ? ['--size', String(bytes)] : []);
-  args.push('--perms', '01777', ...size(TMP_BYTES), '--tmpfs', '/tmp');
-  args.push(...size(RUN_BYTES), '--tmpfs', '/run');
+  if (masked.includes('/tmp')) args.push('--perms', '01777', ...size(TMP_BYTES), '--tmpfs', '/tmp');
+  if (masked.includes('/run')) args.push(...size(RUN_BYTES), '--tmpfs', '/run');
   if (masked.includes('/var/run')) args.push(...size(RUN_BYTES), '--tmpfs', '/var/run');
   const isMasked = (p: string) => masked.some((m) => under(p, m));
 
@@ -113,7 +134,7 @@ export function sandboxArgv(plan: SandboxPlan, fs: FsView): string[] {
     if (resolv !== null && isMasked(resolv)) wanted.push(resolv);
   }
   for (const p of wanted) {
-    if (seen.has(p)) continue;
+    if (seen.has(p) || !isMasked(p)) continue; // outside the private folders, it is there already
     seen.add(p);
     args.push('--ro-bind-try', p, p);
   }
@@ -128,6 +149,7 @@ export function sandboxArgv(plan: SandboxPlan, fs: FsView): string[] {
     }
   }
 
-  args.push('--chdir', plan.workspace, '--', plan.shell, '-c', plan.command);
+  const inner = plan.argv ?? [plan.shell, '-c', plan.command];
+  args.push('--chdir', plan.workspace, '--', ...inner);
   return args;
 }

@@ -39,7 +39,20 @@ export function programsOf(command: string): string[] {
 
 /** What the command's sandbox grants: the union of its programs' needs. */
 export function commandNeeds(command: string): Needs {
-  const programs = programsOf(command);
+  return needsOf(programsOf(command));
+}
+
+/**
+ * What one program's sandbox grants, by its name (the same table): for a fixed argv the engine built itself
+ * (engine/tools/builtin), where the program is known without parsing. Like a command word, a path outside the
+ * system folders is granted nothing.
+ */
+export function programNeeds(program: string): Needs {
+  const name = programName({ text: program, dynamic: false });
+  return name === null ? { ...NO_NEEDS, programs: [program] } : needsOf([name]);
+}
+
+function needsOf(programs: string[]): Needs {
   let network = false;
   let hostProc = false;
   const run = new Set<string>();

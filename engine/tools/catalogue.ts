@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AnyTool } from '../workflow/tool';
 import { askPersonTool } from './askPerson';
 import { checklistTool } from './checklist';
+import { builtinTools } from './builtin';
 import { httpTool } from './http';
 import { promqlTool } from './promql';
 import { readFileTool } from './readFile';
@@ -20,6 +21,15 @@ export const ToolOptions = z
     outputCapBytes: z.number().int().positive().default(65_536),
     /** Extra environment variables shell steps see; names that look secret are never passed. */
     passEnv: z.array(z.string().min(1)).default([]),
+    /** kubectl's --context for the k8s tool (user settings only; default: the kubeconfig's current context). */
+    kubeContext: z.string().min(1).max(253).regex(/^[^\s\0-\x1f]+$/, 'must be a context name without spaces or control characters').optional(),
+    /** kubectl's --kubeconfig for the k8s tool (user settings only; default: kubectl's own lookup). */
+    kubeconfig: z
+      .string()
+      .max(4096)
+      .refine((p) => path.isAbsolute(p), 'must be an absolute path')
+      .refine((p) => !/[\0-\x1f]/.test(p), 'must not hold control characters')
+      .optional(),
   })
   .strict();
 export type ToolOptions = z.output<typeof ToolOptions>;
@@ -33,5 +43,7 @@ export function createTools(options: z.input<typeof ToolOptions>): AnyTool[] {
   const o = parsed.data;
   const tools: AnyTool[] = [shellTool(o), httpTool(o), readFileTool(o), askPersonTool(), checklistTool()];
   if (o.prometheusUrl !== undefined) tools.push(promqlTool({ prometheusUrl: o.prometheusUrl }));
+  // Built-in diagnostics (engine/tools/builtin), each only where it can work.
+  tools.push(...builtinTools(o));
   return tools;
 }

@@ -7,5 +7,12 @@ export const TOOL = {
   ask: 'ask_person',
   /** A runbook instruction a person does and ticks (done / skipped, with a note). */
   checklist: 'checklist',
+  /** Built-in diagnostics (engine/tools/builtin): read-only by construction, fixed argv, no shell. */
+  k8s: 'k8s',
+  host: 'host',
+  prometheusAlert: 'prometheus_alert',
 } as const;
 export type ToolName = (typeof TOOL)[keyof typeof TOOL];
+
+/** The built-in diagnostics: a plan step with one of these came from the engine, not from a runbook. */
+export const BUILTIN_TOOLS: ReadonlySet<string> = new Set([TOOL.k8s, TOOL.host, TOOL.prometheusAlert]);

@@ -8,11 +8,14 @@ import { ToolRegistry } from '../../../engine/workflow/tool';
 const call = { key: 'k', workflowId: 'wf', stepId: 's' };
 
 describe('createTools', () => {
-  it('builds shell, http_request, read_file and ask_person, and promql_query only with a Prometheus URL', () => {
-    expect(createTools({ workspace: '/srv/ws' }).map((t) => t.name)).toEqual([TOOL.shell, TOOL.http, TOOL.readFile, TOOL.ask]);
+  it('builds shell, http_request, read_file, ask_person and checklist, promql_query and prometheus_alert only with a Prometheus URL, host on Linux', () => {
+    // k8s depends on this machine (kubectl with a context): engine/tools/builtin tests cover it.
+    const names = (o: Parameters<typeof createTools>[0]) => createTools(o).map((t) => t.name).filter((n) => n !== TOOL.k8s);
+    const host = process.platform === 'linux' ? [TOOL.host] : [];
+    expect(names({ workspace: '/srv/ws' })).toEqual([TOOL.shell, TOOL.http, TOOL.readFile, TOOL.ask, TOOL.checklist, ...host]);
     const all = createTools({ workspace: '/srv/ws', prometheusUrl: 'http://prometheus:9090' });
-    expect(all.map((t) => t.name)).toEqual([TOOL.shell, TOOL.http, TOOL.readFile, TOOL.ask, TOOL.promql]);
-    expect(new ToolRegistry(all).names()).toHaveLength(5);
+    expect(names({ workspace: '/srv/ws', prometheusUrl: 'http://prometheus:9090' })).toEqual([TOOL.shell, TOOL.http, TOOL.readFile, TOOL.ask, TOOL.checklist, TOOL.promql, TOOL.prometheusAlert, ...host]);
+    expect(new ToolRegistry(all).names()).toHaveLength(all.length);
   });
 
   it('fills defaults', () => {
@@ -24,6 +27,8 @@ describe('createTools', () => {
     expect(() => createTools({ workspace: '/ws', prometheusUrl: 'ftp://prom' })).toThrow(/prometheusUrl/);
     expect(() => createTools({ workspace: '/ws', outputCapBytes: 0 })).toThrow(/outputCapBytes/);
     expect(() => createTools({ workspace: '/ws', extra: 1 } as never)).toThrow(/invalid tool options/);
+    expect(() => createTools({ workspace: '/ws', kubeconfig: 'relative/config' })).toThrow(/kubeconfig: must be an absolute path/);
+    expect(() => createTools({ workspace: '/ws', kubeContext: 'a\nb' })).toThrow(/kubeContext/);
   });
 
   it('gives every tool a strict input schema', () => {
@@ -33,6 +38,10 @@ describe('createTools', () => {
       [TOOL.readFile]: { path: 'a' },
       [TOOL.ask]: { name: 'a', question: 'q?' },
       [TOOL.promql]: { query: 'up' },
+      [TOOL.checklist]: { name: 'a', item: 'Tell the team' },
+      [TOOL.prometheusAlert]: { view: 'history', alertname: 'Up' },
+      [TOOL.host]: { op: 'uptime' },
+      [TOOL.k8s]: { verb: 'get', kind: 'node', name: 'node-1' },
     };
     for (const t of createTools({ workspace: '/srv/ws', prometheusUrl: 'http://prometheus:9090' })) {
       expect(t.input.safeParse(minimal[t.name]).success, t.name).toBe(true);
