@@ -11,6 +11,8 @@ export interface PlanningContext {
   search(query: string, k: number): Promise<SearchHit[]>;
   /** The tools available to this engine; a plan naming any other tool is invalid. */
   readonly tools: readonly AnyTool[];
+  /** runbookAgent.tools.allowedHosts: health URLs a built-in diagnostic may GET. */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** The retrieval query for an alert: its name, title and human-written annotations, never raw label dumps. */

@@ -28,6 +28,8 @@ export interface ProseBlock {
   codes: Array<{ text: string; line: number }>;
   /** Lines of the block that start with a `$ ` prompt (a command shown in running text). */
   prompts: Array<{ text: string; line: number }>;
+  /** How deep in nested lists (0: not in a list). */
+  depth: number;
 }
 
 export interface Structure {
@@ -144,7 +146,8 @@ function proseBlock(t: Token, lines: readonly string[], sectionPath: string[], c
     const m = PROMPT_LINE.exec(l);
     return m ? [{ text: m[1]!.trim(), line: start + 1 + k }] : [];
   });
-  return { kind, text: t.content, startLine: start + 1, endLine: end, sectionPath, codes, prompts };
+  const depth = containers.filter((c) => c === 'bullet_list_open' || c === 'ordered_list_open').length;
+  return { kind, text: t.content, startLine: start + 1, endLine: end, sectionPath, codes, prompts, depth };
 }
 
 function fenceBlock(t: Token, lines: readonly string[], sectionPath: string[], warnings: Warning[]): FencedBlock {

@@ -50,7 +50,7 @@ export function proseSteps(blocks: readonly ProseBlock[], indented: readonly Fen
       hasCommand = true;
       add(draft(p.text, 'shell', p.line, p.line, b.sectionPath, 'prose', sentenceAround(b.text, p.text)));
     }
-    prose.push({ kind: b.kind, text: b.text, startLine: b.startLine, endLine: b.endLine, sectionPath: b.sectionPath, hasCommand });
+    prose.push({ kind: b.kind, text: b.text, startLine: b.startLine, endLine: b.endLine, sectionPath: b.sectionPath, hasCommand, depth: b.depth });
   }
   for (const block of indented) {
     const lines = block.lines.filter((l) => l.trim() !== '');

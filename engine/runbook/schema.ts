@@ -78,6 +78,8 @@ export const ProseItem = z.object({
   sectionPath: z.array(z.string()),
   /** It holds a command or query that became a step. */
   hasCommand: z.boolean(),
+  /** How deep in nested lists (0: not in a list). */
+  depth: z.number().int().nonnegative(),
 });
 export type ProseItem = z.infer<typeof ProseItem>;
 

@@ -303,7 +303,7 @@ export class Orchestrator {
     let result;
     try {
       result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out`, (signal) =>
-        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason, rejected: view.rejected }, signal),
+        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason, rejected: view.rejected, ...(view.chosenRunbook ? { runbook: view.chosenRunbook } : {}) }, signal),
       );
     } catch (error) {
       const cls = classify(error);

@@ -148,6 +148,22 @@ export function retry(db: Db, id: string, stepId: string, by: string, clock: Clo
   return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [{ type: 'retried', to: 'EXECUTING', actor: 'person', data: { stepIndex, stepId, by } }]);
 }
 
+/**
+ * Plans the workflow again from the runbook a person names (Use another runbook): offered when only search chose
+ * it, allowed whenever the workflow waits for a person or was escalated.
+ */
+export function useRunbook(db: Db, id: string, runbook: string, by: string, clock: Clock = systemClock): WorkflowView {
+  const view = requireView(db, id);
+  if (view.state !== 'WAITING_FOR_PERSON' && view.state !== 'ESCALATED') throw new InvalidRequest(`workflow ${id} is ${view.state}: another runbook can be chosen while it waits for a person or after it escalated`);
+  if (!/^[^\0]{1,1000}$/.test(runbook) || runbook.startsWith('/') || runbook.split('/').includes('..')) throw new InvalidRequest('the runbook must be a path inside the workspace');
+  const now = clock.now();
+  const to = view.state === 'ESCALATED' ? 'EXECUTING' : 'FAILED';
+  if (to === 'EXECUTING') throw new InvalidRequest(`workflow ${id} was escalated: retry it from a step, or resolve it`);
+  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
+    { type: 'runbook_chosen', to: 'FAILED', actor: 'person', data: { runbook, by, class: 'replan', reason: `${by} chose the runbook ${runbook}` } },
+  ]);
+}
+
 /** Hides a settled workflow from the default lists; its events stay in the log. */
 export function archive(db: Db, id: string, by: string, clock: Clock = systemClock): WorkflowView {
   const view = requireView(db, id);

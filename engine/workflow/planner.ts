@@ -13,6 +13,8 @@ export interface PlanRequest {
   readonly feedback: string | null;
   /** Steps a person rejected in this workflow, with their reasons: a re-plan must not propose them again. */
   readonly rejected: ReadonlyArray<{ readonly stepId: string; readonly reason: string }>;
+  /** The runbook a person chose instead of the planner's (Use another runbook), workspace-relative. */
+  readonly runbook?: string;
 }
 
 /** What went into a plan, for the trace (never the model's reasoning). */

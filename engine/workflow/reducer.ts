@@ -40,7 +40,8 @@ export type EventType =
   | 'awaiting_resolution'
   | 'cancelled'
   | 'retried'
-  | 'archived';
+  | 'archived'
+  | 'runbook_chosen';
 
 export interface StoredEvent {
   readonly workflowId: string;
@@ -214,6 +215,12 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       break;
     case 'archived':
       next.archived = true;
+      break;
+    case 'runbook_chosen':
+      // The plan is made again from this runbook (FAILED -> PLANNED); answers stay, decisions start over.
+      next.chosenRunbook = str('runbook') ?? undefined;
+      next.skipped = {};
+      next.decisions = [];
       break;
     case 'completed':
     case 'escalated':

@@ -54,6 +54,8 @@ export interface WorkflowView {
   awaitingResolution: { until: number } | null;
   /** What the verification checks found, once validated. */
   verification: VerificationOutcome[] | null;
+  /** The runbook a person chose instead of the planner's (Use another runbook). */
+  chosenRunbook?: string;
   /** When the workflow last entered VALIDATING (bounds the wait for a resolved notification). */
   validatingAt: number | null;
   /** When the monitoring system said the alert resolved (a resolved notification for the same alert). */

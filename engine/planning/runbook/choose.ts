@@ -14,6 +14,10 @@ import { insideWorkspace, readHead } from './workspace';
 export interface Choice {
   readonly path: string;
   readonly reason: string;
+  /** Only retrieval chose it: nothing on the alert or in the runbook names it. */
+  readonly bySearch?: boolean;
+  /** Other documents retrieval ranked next, with their scores. */
+  readonly alternatives?: readonly string[];
 }
 
 export interface ChoiceInput {
@@ -49,8 +53,16 @@ export function chooseRunbook(input: ChoiceInput): Choice | null {
     }
   }
   if (ranked.length > 0) {
-    const top = input.hits.find((h) => hitPath(h, workspace) === ranked[0]);
-    return { path: ranked[0]!, reason: `retrieval ranked ${ranked[0]} first${top ? ` (section "${clip(top.heading, 80)}", score ${top.score.toFixed(3)})` : ''}` };
+    const best = (p: string) => input.hits.find((h) => hitPath(h, workspace) === p);
+    const top = best(ranked[0]!);
+    const next = ranked[1] === undefined ? undefined : best(ranked[1]);
+    const margin = top && next ? `, ${(top.score - next.score).toFixed(3)} above the next` : '';
+    return {
+      path: ranked[0]!,
+      reason: `retrieval ranked ${ranked[0]} first${top ? ` (section "${clip(top.heading, 80)}", score ${top.score.toFixed(3)}${margin})` : ''}`,
+      bySearch: true,
+      alternatives: ranked.slice(1, 4).map((p) => `${p}${best(p) ? ` (${best(p)!.score.toFixed(3)})` : ''}`),
+    };
   }
   return null;
 }

@@ -13,10 +13,38 @@ import { alertQuery, snapshotOf, type PlanningContext } from '../context';
 import type { SearchHit } from '../../retrieval/search';
 import { assemble } from './assemble';
 import { alertExpression } from './check';
-import { chooseRunbook, hitPath } from './choose';
+import { chooseRunbook, hitPath, type Choice } from './choose';
+import { EXPR_CHECK_ID } from './ids';
+import type { PlanStepInput } from '../../workflow/plan';
 import { clip } from './reference';
+import { builtinSteps, checklistSteps, confirmRunbookStep, noRunbookStep, placeAfterPhase } from './extras';
 import { buildCandidates } from './steps';
 import { listMarkdown, readRunbook } from './workspace';
+
+/** A person chose the runbook (Use another runbook): it is taken as given, when it is a Markdown file here. */
+function chosenByPerson(rel: string, files: readonly string[]): Choice {
+  if (!files.includes(rel)) throw new ClassifiedError('permanent', `the runbook a person chose, ${rel}, is not a Markdown file of this workspace`);
+  return { path: rel, reason: `a person chose ${rel}` };
+}
+
+/** The alert rule's expression as the plan's last check, when the PromQL tool can re-evaluate it. */
+function expressionStep(expression: string | undefined): PlanStepInput[] {
+  if (expression === undefined) return [];
+  return [{ id: EXPR_CHECK_ID, tool: TOOL.promql, input: { query: expression }, approval: false, risk: 'read', phase: 'verify', rationale: "verify step: the alert rule's expression returns no series once the cause is gone", check: { empty: true } }];
+}
+
+/** A runbook with nothing the engine can run or a person can tick: the whole runbook is the instruction. */
+function noStepsStep(path: string, notes: readonly string[]): PlanStepInput {
+  return {
+    id: 'read-runbook',
+    tool: TOOL.checklist,
+    input: { name: 'read-runbook', item: clip(`Read ${path} and act on it: nothing in it could be turned into a step${notes.length ? ` (${notes.join('; ')})` : ''}. \`runbook-agent lint\` shows why.`, 1000) },
+    approval: false,
+    risk: 'read',
+    phase: 'diagnose',
+    rationale: 'the runbook holds nothing the engine can run: a person reads it',
+  };
+}
 
 /** The PromQL tool's input bound (engine/tools/promql.ts). */
 const MAX_QUERY_CHARS = 10_000;
@@ -62,12 +90,26 @@ export class RunbookPlanner implements Planner {
     }
     signal.throwIfAborted();
 
-    const choice = chooseRunbook({ request, workspace, files: listMarkdown(workspace), hits, notes });
+    const shell = this.context.tools.find((t) => t.name === TOOL.shell);
+    // The shell tool knows the allowed hosts; without one (planning only), the classifier judges with none.
+    const assessShell = (command: string) => shell?.assess?.({ command }) ?? classifyCommand(command);
+    const tools = new Set(this.context.tools.map((t) => t.name));
+    const builtins = builtinSteps(request, this.context.tools, this.context.allowedHosts ?? []);
+    let expression = tools.has(TOOL.promql) ? alertExpression(request) : undefined;
+    if (expression !== undefined && expression.length > MAX_QUERY_CHARS) {
+      notes.push(`the alert's expression is ${expression.length} characters, more than a query takes (${MAX_QUERY_CHARS}); not re-evaluated`);
+      expression = undefined;
+    }
+
+    const files = listMarkdown(workspace);
+    const choice = input.runbook !== undefined ? chosenByPerson(input.runbook, files) : chooseRunbook({ request, workspace, files, hits, notes });
     if (!choice) {
       // Without retrieval the answer "no runbook" is not known to be true: let the failure class decide.
       if (searchError !== null) throw searchError;
       const name = request.labels.alertname ?? request.title;
-      throw new ClassifiedError('permanent', clip(`no runbook found for alert ${name}${notes.length ? ` (${notes.join('; ')})` : ''}`, 1000));
+      // No dead end: the built-ins that fit, the alert's own expression, and a checklist item that says so.
+      const steps = placeAfterPhase(expressionStep(expression), [...builtins, noRunbookStep(name, notes.join('; ') || 'nothing names it and search found nothing')]);
+      return { plan: { summary: clip(`No runbook answers ${name}. ${builtins.length} built-in diagnostic(s); a person checks the rest by hand.`, 2000), steps }, snapshot: snapshotOf(hits), trace: { route: { choice: 'none', reason: 'no runbook found' } } };
     }
     if (searchError !== null) notes.push(`retrieval failed (${clip(messageOf(searchError), 200)}); chosen without it`);
 
@@ -80,31 +122,29 @@ export class RunbookPlanner implements Planner {
     const runbook = parseRunbook(text, { path: choice.path });
     const docVersion = createHash('sha256').update(text).digest('hex').slice(0, 16);
     const chunks = hits.filter((h) => hitPath(h, workspace) === choice.path).map((h) => [h.startLine, h.endLine, String(h.chunkId)] as const);
-    const tools = new Set(this.context.tools.map((t) => t.name));
 
-    const shell = this.context.tools.find((t) => t.name === TOOL.shell);
-    // The shell tool knows the allowed hosts; without one (planning only), the classifier judges with none.
-    const assessShell = (command: string) => shell?.assess?.({ command }) ?? classifyCommand(command);
     const candidates = buildCandidates({ runbook, request, docVersion, tools, chunks, notes, assessShell });
-    let expression = tools.has(TOOL.promql) ? alertExpression(request) : undefined;
-    if (expression !== undefined && expression.length > MAX_QUERY_CHARS) {
-      notes.push(`the alert's expression is ${expression.length} characters, more than a query takes (${MAX_QUERY_CHARS}); not re-evaluated`);
-      expression = undefined;
-    }
-    const steps = assemble({ candidates, rejected: input.rejected, maxSteps: this.maxSteps, runbookPath: choice.path, expression, notes });
-    if (steps.length === 0) {
-      throw new ClassifiedError('permanent', clip(`runbook ${choice.path} has no step the engine can run${notes.length ? ` (${notes.join('; ')})` : ''}`, 1000));
-    }
-    const count = (phase: string) => steps.filter((s) => s.phase === phase && s.tool !== TOOL.ask).length;
+    let steps = assemble({ candidates, rejected: input.rejected, maxSteps: this.maxSteps, runbookPath: choice.path, expression, notes });
+    // Built-ins when the runbook's own diagnostics do not use the alert's labels (or there are none).
+    const labelled = candidates.some((c) => c.phase === 'diagnose' && c.filled.length > 0);
+    const extra = [...(labelled ? [] : builtins), ...checklistSteps(runbook, docVersion)];
+    if (choice.bySearch) extra.unshift(confirmRunbookStep(choice.path, choice.reason, choice.alternatives ?? []));
+    steps = placeAfterPhase(steps, extra);
+    if (steps.length === 0) steps = [noStepsStep(choice.path, notes)];
+    const count = (phase: string) => steps.filter((s) => s.phase === phase && s.tool !== TOOL.ask && s.tool !== TOOL.checklist).length;
     const questions = steps.filter((s) => s.tool === TOOL.ask).length;
+    const todos = steps.filter((s) => s.tool === TOOL.checklist).length;
+    const builtin = steps.filter((s) => s.origin === 'builtin').length;
     const summary = [
       `Runbook ${choice.path}: ${choice.reason}.`,
-      `${count('diagnose')} diagnose, ${count('mitigate')} mitigate, ${count('verify')} verify step(s); ${questions} question(s).`,
+      `${count('diagnose')} diagnose${builtin ? ` (${builtin} built in)` : ''}, ${count('mitigate')} mitigate, ${count('verify')} verify step(s); ${questions} question(s); ${todos} checklist item(s).`,
       ...notes.map((n) => `Note: ${n}.`),
     ].join(' ');
+    // The chosen runbook is in the audit record however it was chosen, with the version that was read.
+    const chosen = { chunkId: 'runbook', docId: choice.path, docVersion, score: 1, stale: false, root: workspace, startLine: 1, endLine: Math.max(1, text.split('\n').length), heading: runbook.title ?? choice.path };
     return {
       plan: { summary: clip(summary, 2000), steps },
-      snapshot: snapshotOf(hits),
+      snapshot: [chosen, ...snapshotOf(hits).filter((h) => !(h.docId === choice.path && h.chunkId === 'runbook'))],
       trace: { route: { choice: `runbook:${choice.path}`, reason: clip(choice.reason, 500) } },
     };
   }

@@ -26,6 +26,8 @@ export interface Candidate {
   readonly asks: ReadonlyMap<string, Ask>;
   /** Why a person must see this step before it runs, whatever its risk (an alert value that is not a plain word). */
   readonly review: readonly string[];
+  /** The alert values (answer names) this step was filled with. */
+  readonly filled: readonly string[];
   /** The runbook's condition for this step ("If the flag is on …"), checked after the diagnostics. */
   readonly when?: string;
   /** For a command written in prose: its sentence. */
@@ -111,6 +113,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     ...(check ? { check } : {}),
     asks: filled.asks,
     review: filled.review,
+    filled: filled.filled,
     heading,
     ...(when ? { when } : {}),
     ...(step.description ? { description: step.description } : {}),

@@ -108,10 +108,11 @@ describe('runbook planner on the demo workspace', () => {
     expect(without.steps.some((s) => s.tool === 'promql_query')).toBe(false);
   });
 
-  it('refuses to guess: no runbook is a permanent failure naming the alert; a failed search is passed on', async () => {
+  it('never guesses a runbook: with none, the plan says so and gives a person the next action; a failed search is passed on', async () => {
     const [a] = normalizeAlerts({ alertname: 'ZebraMigrationStalled', summary: 'Zebras stalled' });
-    const none = plan(context(DEMO, { search: async () => [] }), a!);
-    await expect(none).rejects.toMatchObject({ failureClass: 'permanent', message: 'no runbook found for alert ZebraMigrationStalled' });
+    const none = await plan(context(DEMO, { search: async () => [] }), a!);
+    expect(none.summary).toMatch(/^No runbook answers ZebraMigrationStalled\./);
+    expect(none.steps.at(-1)).toMatchObject({ id: 'no-runbook', tool: 'checklist', input: { item: expect.stringMatching(/No runbook in this workspace answers ZebraMigrationStalled .*add a runbook for it \(front matter `alert: ZebraMigrationStalled`\)/) } });
     const broken = plan(context(DEMO, { search: async () => Promise.reject(Object.assign(new Error('index busy'), { code: 'ECONNRESET' })) }), a!);
     await expect(broken).rejects.toThrow('index busy');
     // A working link still plans when retrieval is down, and says so.
@@ -122,7 +123,7 @@ describe('runbook planner on the demo workspace', () => {
   it('never follows a runbook reference out of the workspace', async () => {
     const outside = path.relative(DEMO, path.join(DEMO, '..', '..', 'README.md'));
     const a = { ...alert('checkout-down.json'), annotations: { runbook_url: outside }, labels: { alertname: 'Nope', runbook: '/etc/passwd.md' } };
-    const run = plan(context(DEMO, { search: async () => [] }), a);
-    await expect(run).rejects.toThrow(/no runbook found for alert Nope \(annotations\.runbook_url "\.\.\/\.\.\/README\.md" matches no Markdown file in the workspace; labels\.runbook "\/etc\/passwd\.md" matches no Markdown file/);
+    const run = await plan(context(DEMO, { search: async () => [] }), a);
+    expect(run.steps.find((s) => s.id === 'no-runbook')!.input.item).toMatch(/No runbook in this workspace answers Nope \(annotations\.runbook_url "\.\.\/\.\.\/README\.md" matches no Markdown file in the workspace; labels\.runbook "\/etc\/passwd\.md" matches no Markdown file/);
   });
 });
