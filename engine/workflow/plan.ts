@@ -11,6 +11,8 @@ export const StepSource = z
     docVersion: z.string().max(100).optional(),
     /** The retrieved chunk (provenance id) the step was taken from, when retrieval found it. */
     chunkId: z.string().max(100).optional(),
+    /** How the runbook wrote it: a fenced block, inline code or a `$ ` line in prose, an indented block. */
+    form: z.enum(['fence', 'prose', 'indented']).optional(),
   })
   .strict();
 export type StepSource = z.infer<typeof StepSource>;

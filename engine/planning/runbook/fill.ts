@@ -47,7 +47,7 @@ function fillShell(text: string, placeholders: readonly Placeholder[], request: 
   occurrences.forEach((o, i) => {
     const name = answerName(o.placeholder);
     const site = sites?.[i] ?? null;
-    const value = valueFor(o.placeholder, request, own);
+    const value = valueFor(o.placeholder, request, own) ?? objectName(name, text.slice(0, o.start), request);
     const placed = value === undefined ? null : placeValue(value, site, name, "the alert's");
     let insert: string;
     if (placed === null || placed.kind === 'ask') {
@@ -64,6 +64,30 @@ function fillShell(text: string, placeholders: readonly Placeholder[], request: 
   });
   out += text.slice(last);
   return { text: out, asks, filled: [...filled], review };
+}
+
+/** kubectl's kinds (and short names) -> the label that names such an object on an alert. */
+const KIND_LABEL: Readonly<Record<string, string>> = {
+  deployment: 'deployment', deployments: 'deployment', deploy: 'deployment',
+  statefulset: 'statefulset', statefulsets: 'statefulset', sts: 'statefulset',
+  daemonset: 'daemonset', daemonsets: 'daemonset', ds: 'daemonset',
+  pod: 'pod', pods: 'pod', po: 'pod',
+  job: 'job_name', jobs: 'job_name',
+  node: 'node', nodes: 'node', no: 'node',
+  pvc: 'persistentvolumeclaim', persistentvolumeclaim: 'persistentvolumeclaim',
+  service: 'service', svc: 'service',
+};
+
+/**
+ * A generic `$NAME` right after a kind (`describe deployment $NAME`, `deployment/$NAME`) names that object: the
+ * alert's label for the kind fills it, when it has one.
+ */
+function objectName(name: string, before: string, request: AlertRequest): string | undefined {
+  if (name !== 'name' && name !== 'resource' && name !== 'object') return undefined;
+  const kind = /([A-Za-z]+)(?:\s+|\/)$/.exec(before)?.[1]?.toLowerCase();
+  const label = kind === undefined ? undefined : KIND_LABEL[kind];
+  const value = label === undefined ? undefined : request.labels[label];
+  return value === '' ? undefined : value;
 }
 
 const AFTER_MATCHER = /(=~|!~|!=|=)\s*$/;

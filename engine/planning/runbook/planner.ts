@@ -125,8 +125,8 @@ export class RunbookPlanner implements Planner {
 
     const candidates = buildCandidates({ runbook, request, docVersion, tools, chunks, notes, assessShell });
     let steps = assemble({ candidates, rejected: input.rejected, maxSteps: this.maxSteps, runbookPath: choice.path, expression, notes });
-    // Built-ins when the runbook's own diagnostics do not use the alert's labels (or there are none).
-    const labelled = candidates.some((c) => c.phase === 'diagnose' && c.filled.length > 0);
+    // Built-ins when no diagnostic of the runbook runs on its own with the alert's labels (or there are none).
+    const labelled = candidates.some((c) => c.phase === 'diagnose' && c.risk === 'read' && c.asks.size === 0 && c.filled.length > 0);
     const extra = [...(labelled ? [] : builtins), ...checklistSteps(runbook, docVersion)];
     if (choice.bySearch) extra.unshift(confirmRunbookStep(choice.path, choice.reason, choice.alternatives ?? []));
     steps = placeAfterPhase(steps, extra);

@@ -94,6 +94,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     heading: clip(heading, 500),
     docVersion: input.docVersion,
     ...(chunk ? { chunkId: chunk[2] } : {}),
+    form: step.origin ?? 'fence',
   };
   const when = conditionOf(step.description ?? textBefore(runbook, step));
   let check: Check | undefined;

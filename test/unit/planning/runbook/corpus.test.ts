@@ -28,5 +28,19 @@ describe.skipIf(!present)('runbook planner on the public corpus', () => {
     expect(r.steps).toBeGreaterThan(500);
     expect(r.writes).toBeGreaterThan(80);
     expect(r.questions).toBeGreaterThan(50);
-  });
+    // Every command of a runbook step is the runbook's own (label values aside).
+    expect(r.inventedCommands).toBe(0);
+    expect(r.stepsByOrigin.prose).toBeGreaterThan(0);
+    expect(r.checklistSteps).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('with kubectl and Prometheus configured, every alert gets a diagnostic that runs on its own and uses its labels', async () => {
+    const r = await evaluateCorpus(CORPUS, 'toolsets');
+    console.log(`runbook planner corpus with toolsets: ${JSON.stringify({ ...r, misses: undefined })}`);
+    expect(r.planned).toBe(233);
+    expect(r.inventedCommands).toBe(0);
+    expect(r.stepsByOrigin.builtin).toBeGreaterThan(233);
+    expect(r.withoutLabelledDiagnostic).toEqual([]);
+    expect(r.alertsWithLabelledDiagnostic).toBe(233);
+  }, 120_000);
 });

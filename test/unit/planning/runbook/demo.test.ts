@@ -124,6 +124,6 @@ describe('runbook planner on the demo workspace', () => {
     const outside = path.relative(DEMO, path.join(DEMO, '..', '..', 'README.md'));
     const a = { ...alert('checkout-down.json'), annotations: { runbook_url: outside }, labels: { alertname: 'Nope', runbook: '/etc/passwd.md' } };
     const run = await plan(context(DEMO, { search: async () => [] }), a);
-    expect(run.steps.find((s) => s.id === 'no-runbook')!.input.item).toMatch(/No runbook in this workspace answers Nope \(annotations\.runbook_url "\.\.\/\.\.\/README\.md" matches no Markdown file in the workspace; labels\.runbook "\/etc\/passwd\.md" matches no Markdown file/);
+    expect((run.steps.find((s) => s.id === 'no-runbook')!.input as { item: string }).item).toMatch(/No runbook in this workspace answers Nope \(annotations\.runbook_url "\.\.\/\.\.\/README\.md" matches no Markdown file in the workspace; labels\.runbook "\/etc\/passwd\.md" matches no Markdown file/);
   });
 });

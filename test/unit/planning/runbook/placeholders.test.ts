@@ -2,7 +2,8 @@
 // argument (checked with the real shell parser), and a value that cannot be placed safely becomes a question.
 import { describe, expect, it } from 'vitest';
 import { normalizeAlerts } from '../../../../engine/alert';
-import { answerName, valueFor } from '../../../../engine/planning/runbook';
+import { answerName, fillPlaceholders, valueFor } from '../../../../engine/planning/runbook';
+import { findPlaceholders } from '../../../../engine/runbook';
 import { conventionsOf } from '../../../../engine/planning/runbook/values';
 import type { Placeholder } from '../../../../engine/runbook';
 import { answerMarker } from '../../../../engine/workflow/answers';
@@ -58,6 +59,14 @@ describe('placeholder conventions', () => {
     // A label named like the placeholder wins over a convention; a missing one is still a question.
     expect(valueFor(p('env', 'NODE'), alertWith({ node: 'worker-1', instance: '10.0.0.7:9100' }))).toBe('worker-1');
     expect(valueFor(p('env', 'CONTAINER'), a)).toBeUndefined();
+  });
+
+  it('a generic $NAME after a kind names that object', async () => {
+    const filled = (command: string, labels: Record<string, string>) =>
+      fillPlaceholders(command, findPlaceholders(command, { shell: true }), alertWith(labels), 'shell').text;
+    expect(filled('kubectl -n $NAMESPACE describe deployment $NAME', { namespace: 'shop', deployment: 'checkout' })).toBe('kubectl -n shop describe deployment checkout');
+    expect(filled('kubectl rollout history statefulset/$NAME', { statefulset: 'db' })).toBe('kubectl rollout history statefulset/db');
+    expect(filled('kubectl describe deployment $NAME', { statefulset: 'db' })).toBe('kubectl describe deployment {{answer:name}}');
   });
 });
 

@@ -11,7 +11,7 @@ import { PrometheusAlertInput } from '../../../../engine/tools/builtin/prometheu
 import { HttpInput } from '../../../../engine/tools/http';
 import { TOOL } from '../../../../engine/tools/names';
 import type { AlertRequest } from '../../../../engine/workflow/request';
-import { CORPUS, corpusRules, firingAlert } from './corpus';
+import { CORPUS, corpusRules, firingAlert } from '../../../../engine/planning/runbook/corpusAlerts';
 
 const ALL = new Set([TOOL.k8s, TOOL.host, TOOL.prometheusAlert, TOOL.http, HOST_SYSTEMD]);
 const SCHEMAS: Record<string, { safeParse(v: unknown): { success: boolean } }> = {

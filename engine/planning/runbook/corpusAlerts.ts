@@ -4,11 +4,12 @@
 // expression gives it (namespace="monitoring"), else a typical value of the right shape (pod, node, mountpoint…).
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeAlerts } from '../../../../engine/alert';
-import { promqlSelectors } from '../../../../engine/tools/builtin/selectors';
-import type { AlertRequest } from '../../../../engine/workflow/request';
+import { normalizeAlerts } from '../../alert';
+import { promqlSelectors } from '../../tools/builtin/selectors';
+import type { AlertRequest } from '../../workflow/request';
 
 export const CORPUS = path.resolve('..', 'shared', 'corpus', 'alerts.jsonl');
+// Shared by the built-in fit test and the planner's corpus evaluation (npm run bench -- planner).
 
 /** Typical values, by label name, for labels no matcher fixes. */
 export const TYPICAL: Readonly<Record<string, string>> = {
@@ -28,7 +29,7 @@ export const TYPICAL: Readonly<Record<string, string>> = {
   horizontalpodautoscaler: 'checkout',
 };
 
-interface Rule {
+export interface Rule {
   alert: string;
   severity: string;
   summary?: string;
@@ -38,8 +39,8 @@ interface Rule {
   [k: string]: unknown;
 }
 
-export function corpusRules(): Rule[] {
-  return fs.readFileSync(CORPUS, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rule);
+export function corpusRules(file = CORPUS): Rule[] {
+  return fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Rule);
 }
 
 /** The label names a rule's templates print. */
