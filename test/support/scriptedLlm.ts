@@ -14,7 +14,9 @@ export type Behaviour =
   /** Answers `then` after `delayMs`, unless the client gives up first. */
   | { readonly kind: 'slow'; readonly delayMs: number; readonly then: Behaviour }
   /** Drops the connection without an answer. */
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /** A model that reads the request (multi-turn): the answer is chosen from what it was sent. */
+  | { readonly kind: 'reply'; readonly reply: (request: Received, server: ScriptedLlm) => Behaviour };
 
 export interface Received {
   readonly headers: http.IncomingHttpHeaders;
@@ -35,6 +37,10 @@ export const USAGE = { prompt_tokens: 1200, completion_tokens: 340 };
 export class ScriptedLlm {
   readonly received: Received[] = [];
   private readonly queue: Behaviour[] = [];
+  /** Per structured-output schema name (runbook_plan, runbook_decision, incident_summary): consulted first. */
+  private readonly queues = new Map<string, Behaviour[]>();
+  /** What a schema's requests get once its queue is empty (e.g. a model that keeps asking). */
+  private readonly fallbacks = new Map<string, Behaviour>();
   private readonly server = http.createServer((req, res) => this.handle(req, res));
   private port = 0;
 
@@ -53,6 +59,28 @@ export class ScriptedLlm {
   script(...behaviours: Behaviour[]): this {
     this.queue.push(...behaviours);
     return this;
+  }
+
+  /**
+   * Answers for the requests whose response_format names this schema, in order, before the shared queue: a
+   * multi-turn conversation (a plan, then a decision after each phase, then a summary) is scripted per call kind.
+   */
+  scriptFor(schemaName: string, ...behaviours: Behaviour[]): this {
+    const q = this.queues.get(schemaName) ?? [];
+    q.push(...behaviours);
+    this.queues.set(schemaName, q);
+    return this;
+  }
+
+  /** Every request for this schema gets `behaviour` once its queue is empty. */
+  always(schemaName: string, behaviour: Behaviour): this {
+    this.fallbacks.set(schemaName, behaviour);
+    return this;
+  }
+
+  /** The requests that asked for this schema. */
+  requestsFor(schemaName: string): Received[] {
+    return this.received.filter((r) => schemaOf(r) === schemaName);
   }
 
   /** The user message of the i-th request (negative counts from the end). */
@@ -81,13 +109,17 @@ export class ScriptedLlm {
     req.on('end', () => {
       if (req.method !== 'POST' || req.url !== '/v1/chat/completions') return send(res, 404, { error: { message: `no route ${req.method} ${req.url}` } });
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received['body'];
-      this.received.push({ headers: req.headers, body });
-      const next = this.queue.shift() ?? { kind: 'status', status: 500, message: 'scripted server: no behaviour left in the script' };
-      this.answer(next, body.model, res);
+      const received = { headers: req.headers, body };
+      this.received.push(received);
+      const schema = schemaOf(received);
+      const next = (schema !== undefined ? (this.queues.get(schema)?.shift() ?? this.fallbacks.get(schema)) : undefined) ??
+        this.queue.shift() ?? { kind: 'status', status: 500, message: 'scripted server: no behaviour left in the script' };
+      this.answer(next, received, res);
     });
   }
 
-  private answer(b: Behaviour, model: string, res: http.ServerResponse): void {
+  private answer(b: Behaviour, received: Received, res: http.ServerResponse): void {
+    const model = received.body.model;
     switch (b.kind) {
       case 'plan':
         return send(res, 200, completion(b.model ?? model, JSON.stringify(b.plan)));
@@ -102,13 +134,19 @@ export class ScriptedLlm {
         res.socket?.destroy();
         return;
       case 'slow': {
-        const timer = setTimeout(() => this.answer(b.then, model, res), b.delayMs);
+        const timer = setTimeout(() => this.answer(b.then, received, res), b.delayMs);
         // The client gave up (the planner's timeout aborted the fetch): nothing to answer.
         res.on('close', () => clearTimeout(timer));
         return;
       }
+      case 'reply':
+        return this.answer(b.reply(received, this), received, res);
     }
   }
+}
+
+function schemaOf(r: Received): string | undefined {
+  return r.body.response_format?.json_schema?.name;
 }
 
 function completion(model: string, content: string) {
@@ -151,3 +189,79 @@ export const destructiveAsRead = (): Behaviour => goodPlan([step('clean', 'shell
 export const slow = (delayMs: number, then: Behaviour = goodPlan()): Behaviour => ({ kind: 'slow', delayMs, then });
 export const serverError = (): Behaviour => ({ kind: 'status', status: 500, message: 'model runner crashed' });
 export const tooManyRequests = (retryAfter: string): Behaviour => ({ kind: 'status', status: 429, message: 'rate limit reached', headers: { 'retry-after': retryAfter } });
+
+// ---- multi-turn: decisions after each phase, and the incident summary ----
+
+export const PLAN = 'runbook_plan';
+export const DECISION = 'runbook_decision';
+export const SUMMARY = 'incident_summary';
+
+export interface ScriptedAdd {
+  id: string;
+  tool: string;
+  input: Record<string, unknown>;
+  rationale: string;
+  runbookStep: string | null;
+}
+
+export interface ScriptedDecision {
+  skip?: Array<{ stepId: string; reason: string; evidence: string[] }>;
+  add?: ScriptedAdd[];
+  escalate?: string | null;
+  notes?: string[];
+}
+
+export const decision = (d: ScriptedDecision = {}): Behaviour => ({
+  kind: 'plan',
+  plan: { skip: d.skip ?? [], add: d.add ?? [], escalate: d.escalate ?? null, notes: d.notes ?? [] },
+});
+
+export function added(id: string, command: string, extra: Partial<ScriptedAdd> = {}): ScriptedAdd {
+  return { id, tool: 'shell', input: { command }, rationale: `${id} shows what the first checks could not`, runbookStep: null, ...extra };
+}
+
+/** The citation ids (tc:…) the decision prompt lists under Observations, in order. */
+export function observationIds(r: Received): string[] {
+  const user = r.body.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  return [...user.matchAll(/^### (tc:[0-9a-f]{12}): step "([^"]*)"/gm)].map((m) => m[1]!);
+}
+
+/** The citation id of the observation of one step, as the prompt shows it. */
+export function observationOf(r: Received, stepId: string): string {
+  const user = r.body.messages.filter((m) => m.role === 'user').map((m) => m.content).join('\n');
+  const m = new RegExp(`^### (tc:[0-9a-f]{12}): step ${JSON.stringify(stepId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'm').exec(user);
+  if (!m) throw new Error(`the prompt shows no observation of step ${stepId}`);
+  return m[1]!;
+}
+
+/** A model that asks for one more diagnostic every time it is asked, each with a new id. */
+export const askForMoreEveryRound = (): Behaviour => {
+  let n = 0;
+  return { kind: 'reply', reply: () => decision({ add: [added(`more-${++n}`, `ls -la /var/lib/data/part-${n}`)], notes: ['still not sure'] }) };
+};
+
+/** A model that skips a step citing the observation of another, read from the prompt it was sent. */
+export const skipCiting = (stepId: string, evidenceOf: string, reason = 'the diagnostics show it is not needed'): Behaviour => ({
+  kind: 'reply',
+  reply: (r) => decision({ skip: [{ stepId, reason, evidence: [observationOf(r, evidenceOf)] }] }),
+});
+
+export const summaryOf = (claims: Array<{ text: string; cites: string[] }>): Behaviour => ({ kind: 'plan', plan: { claims } });
+
+// The multi-turn cases of issue #12, by name.
+
+/** Asks for one more read-only diagnostic, then (next turn) has nothing to change. */
+export const asksForMoreDiagnostics = (command = 'du -sh /var/lib/data', id = 'du-data'): Behaviour[] => [
+  decision({ add: [added(id, command)], notes: ['The volume is 97% full; what fills it is not known yet.'] }),
+  decision(),
+];
+/** Proposes a write that no runbook step names. */
+export const inventsAWrite = (command = 'rm -rf /var/lib/data/old', id = 'clean-old'): Behaviour => decision({ add: [added(id, command)] });
+/** A summary whose claims cite nothing that exists. */
+export const uncitedSummary = (): Behaviour =>
+  summaryOf([
+    { text: 'The disk filled up because of application logs.', cites: [] },
+    { text: 'Logs were rotated and the alert resolved.', cites: ['tc:ffffffffffff'] },
+  ]);
+/** Asks for another diagnostic every round, for ever (use with always(DECISION, …)): MAX_ROUNDS must stop it. */
+export const loopsForever = askForMoreEveryRound;

@@ -7,6 +7,7 @@ import { classify } from './classify';
 import { traceCommand } from './trace';
 import { serveCommand } from './serve';
 import { mcpCommand } from './mcp';
+import { lintCommand } from './lint';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, classify, traceCommand, serveCommand, mcpCommand];
+export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, lintCommand, classify, traceCommand, serveCommand, mcpCommand];

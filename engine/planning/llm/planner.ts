@@ -1,9 +1,17 @@
-import type { PlanRequest, PlanResult, Planner } from '../../workflow/planner';
+import type { DecideRequest, DecideResult } from '../../workflow/decision';
+import type { PlanRequest, PlanResult, PlanTrace, Planner } from '../../workflow/planner';
 import { alertQuery, snapshotOf, type PlanningContext } from '../context';
+import { observe } from '../observe/observations';
+import { runbookDecision } from '../runbook/decide';
+import { cleanDecision } from './decide';
+import { MODEL_DECISION_SCHEMA, parseModelDecision } from './decideOutput';
+import { buildDecideMessages } from './decidePrompt';
 import { MODEL_PLAN_SCHEMA, parseModelPlan, toEnginePlan } from './output';
 import { buildMessages } from './prompt';
-import { loadTemplates } from './template';
+import { runbookSteps } from './runbookSteps';
+import { loadFamily, loadTemplates } from './template';
 import type { ChatTransport } from './transport';
+import { truncate } from './transport';
 
 export interface LlmPlannerOptions {
   readonly name: string;
@@ -12,10 +20,22 @@ export interface LlmPlannerOptions {
   readonly transport: ChatTransport;
   readonly context: PlanningContext;
   readonly templateVersion?: string;
+  /** The decision prompt's version (prompts/decide/<version>). */
+  readonly decideTemplateVersion?: string;
   /** Runbook sections retrieved into the prompt. */
   readonly k?: number;
   /** Where the versioned templates live; tests may point elsewhere. */
   readonly templateRoot?: string;
+  /**
+   * The user's own policy lets a model add writes that no runbook step names (they still wait for a person's
+   * approval). Off by default: a model's decision may then add only reads and copies of runbook steps.
+   */
+  readonly allowModelWrites?: boolean;
+}
+
+/** A decision with what went into it, for the trace (the orchestrator records decision, tokens and by). */
+export interface LlmDecideResult extends DecideResult {
+  readonly trace: PlanTrace;
 }
 
 /**
@@ -26,12 +46,14 @@ export class LlmPlanner implements Planner {
   readonly name: string;
   readonly provider: string;
   private readonly templateVersion: string;
+  private readonly decideTemplateVersion: string;
   private readonly k: number;
 
   constructor(private readonly options: LlmPlannerOptions) {
     this.name = options.name;
     this.provider = options.provider;
     this.templateVersion = options.templateVersion ?? 'v1';
+    this.decideTemplateVersion = options.decideTemplateVersion ?? 'v1';
     this.k = options.k ?? 6;
   }
 
@@ -51,5 +73,39 @@ export class LlmPlanner implements Planner {
       snapshot: snapshotOf(hits),
       trace: { model: answer.model, templateVersion: this.templateVersion, inputTokens, outputTokens },
     };
+  }
+
+  /**
+   * At the end of a phase: the model reads the observations (redacted, capped, each with its citation id) and
+   * says what comes next; cleanDecision keeps only what the rules allow and notes the rest. The runbook
+   * planner's own reading of the record (conditions the outputs contradict, failure signatures, every mitigation
+   * declined) stands beside it. A malformed answer changes nothing but is noted, with its tokens counted.
+   */
+  async decide(input: DecideRequest, signal: AbortSignal): Promise<LlmDecideResult> {
+    const { context, transport } = this.options;
+    const observations = observe(input.plan, input.calls);
+    const engine = runbookDecision(input);
+    const named = await runbookSteps(context, input.request, input.plan, this.k, signal);
+    const templates = loadFamily('decide', this.decideTemplateVersion, this.options.templateRoot);
+    const messages = buildDecideMessages(templates, { request: input, observations, tools: context.tools, runbookSteps: named.steps, engine });
+    const answer = await transport.chat({ messages, schema: MODEL_DECISION_SCHEMA, schemaName: 'runbook_decision' }, signal);
+    const inputTokens = answer.inputTokens ?? 0;
+    const outputTokens = answer.outputTokens ?? 0;
+    const result = (decision: DecideResult['decision']): LlmDecideResult => ({
+      decision,
+      tokens: inputTokens + outputTokens,
+      by: this.name,
+      trace: { model: answer.model, templateVersion: `decide/${this.decideTemplateVersion}`, inputTokens, outputTokens },
+    });
+    let model;
+    try {
+      model = parseModelDecision(answer.content);
+    } catch (error) {
+      const note = `model ${truncate(answer.model, 100)} answered no usable decision (${truncate((error as Error).message, 300)}); the plan goes on as it stands`;
+      return result({ ...engine, notes: [note, ...(engine.notes ?? [])].slice(0, 20) });
+    }
+    const decision = cleanDecision(model, { request: input, observations, tools: context.tools, runbookSteps: named.steps, allowModelWrites: this.options.allowModelWrites ?? false, engine });
+    if (named.notes.length > 0 && (decision.notes?.length ?? 0) < 20) decision.notes = [...(decision.notes ?? []), ...named.notes.map((n) => truncate(n, 500))].slice(0, 20);
+    return result(decision);
   }
 }

@@ -18,7 +18,7 @@ export function buildMessages(t: Templates, input: PromptInput): ChatMessage[] {
   const context = render(t.context, {
     sectionCount: input.hits.length,
     sections: input.hits.length > 0 ? input.hits.map(section).join('\n\n') : '(none: retrieval found no section for this alert)',
-    tools: input.tools.map(tool).join('\n\n'),
+    tools: input.tools.map(toolSection).join('\n\n'),
     alert: dataBlock(JSON.stringify(alertData(input.request), null, 2)),
   });
   const task = render(t.task, { maxSteps: MAX_STEPS, replan: replan(t, input.request) });
@@ -34,7 +34,8 @@ function section(hit: SearchHit, index: number): string {
   return `### ${sourceIdOf(index)}: ${hit.path}:${hit.startLine}-${hit.endLine}${heading}, docVersion ${hit.docVersion}${stale}\n\n${dataBlock(hit.text)}`;
 }
 
-function tool(t: AnyTool): string {
+/** One catalogue entry: the tool's name, its risk and the JSON schema of its input. */
+export function toolSection(t: AnyTool): string {
   return `### ${t.name} (risk: ${t.risk})\n\nInput schema:\n\n${'```json'}\n${JSON.stringify(inputSchema(t))}\n${'```'}`;
 }
 
@@ -49,7 +50,7 @@ function inputSchema(t: AnyTool): unknown {
 }
 
 /** Only fields that help planning; the body is bounded because it is free text from outside. */
-function alertData(p: PlanRequest) {
+export function alertData(p: Pick<PlanRequest, 'request'>) {
   const r = p.request;
   return { title: r.title, severity: r.severity, status: r.status, source: r.source, labels: r.labels, annotations: r.annotations, body: r.body.slice(0, 4000) };
 }
@@ -64,6 +65,6 @@ function replan(t: Templates, p: PlanRequest): string {
   return render(t.replan, { feedback, rejected });
 }
 
-function oneLine(text: string): string {
+export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/"/g, "'").slice(0, 200);
 }

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { citation } from '../../../../engine/planning/observe/observations';
 import { MAX_ROUNDS } from '../../../../engine/workflow/decision';
 import { approve } from '../../../../engine/workflow/person';
-import { DECISION, PLAN, ScriptedLlm, added, askForMoreEveryRound, decision, observationIds, skipCiting, slow, type Behaviour } from '../../../support/scriptedLlm';
+import { DECISION, PLAN, ScriptedLlm, added, asksForMoreDiagnostics, decision, inventsAWrite, loopsForever, observationIds, skipCiting, slow, type Behaviour } from '../../../support/scriptedLlm';
 import { assertConsistent, eventData, eventTypes, stateOf } from '../../workflow/fixtures';
 import { diagnoseOnlyPlan, fullPlan, reopen, setUp } from './decideSetup';
 
@@ -24,10 +24,7 @@ const notesOf = (d: Record<string, unknown> | undefined) => (d?.notes as string[
 
 describe('LlmPlanner.decide under the orchestrator, against a scripted multi-turn model', () => {
   it('a model that asks for more diagnostics: the added read runs next, then it is asked again with its output', async () => {
-    const { f, id, shell, view, decided, decideRequests } = await run(fullPlan(), [
-      decision({ add: [added('du-data', 'du -sh /var/lib/data')], notes: ['The volume is 97% full; what fills it is not known yet.'] }),
-      decision(),
-    ]);
+    const { f, id, shell, view, decided, decideRequests } = await run(fullPlan(), asksForMoreDiagnostics('du -sh /var/lib/data', 'du-data'));
     expect(shell.calls).toEqual(['df -h /var/lib/data', 'du -sh /var/lib/data']);
     expect(decided.map((d) => [d.phase, d.round, d.by, d.tokens])).toEqual([
       ['diagnose', 0, 'llm:scripted', 1540],
@@ -46,7 +43,7 @@ describe('LlmPlanner.decide under the orchestrator, against a scripted multi-tur
   });
 
   it('a model that invents a write: dropped and noted, never run, never waits for approval', async () => {
-    const { f, id, shell, view, decided } = await run(diagnoseOnlyPlan(), [decision({ add: [added('clean-old', 'rm -rf /var/lib/data/old')] })]);
+    const { f, id, shell, view, decided } = await run(diagnoseOnlyPlan(), [inventsAWrite('rm -rf /var/lib/data/old', 'clean-old')]);
     expect(view.state).toBe('COMPLETED');
     expect(shell.calls).toEqual(['df -h /var/lib/data', 'df -h /var/lib/data']);
     expect(decided).toHaveLength(1);
@@ -57,7 +54,7 @@ describe('LlmPlanner.decide under the orchestrator, against a scripted multi-tur
   });
 
   it("with the user's policy allowing model writes, the same write is added but waits for a person", async () => {
-    const { f, shell, view, decided } = await run(diagnoseOnlyPlan(), [decision({ add: [added('clean-old', 'rm -rf /var/lib/data/old')] })], { allowModelWrites: true });
+    const { f, shell, view, decided } = await run(diagnoseOnlyPlan(), [inventsAWrite('rm -rf /var/lib/data/old', 'clean-old')], { allowModelWrites: true });
     expect(decided[0]!.add).toEqual([expect.objectContaining({ id: 'clean-old', risk: 'write', approval: true, phase: 'mitigate', origin: 'planner' })]);
     expect(view).toMatchObject({ state: 'WAITING_FOR_PERSON', waiting: { kind: 'approval', stepId: 'clean-old', risk: 'write' } });
     expect(shell.calls).toEqual(['df -h /var/lib/data']);
@@ -107,7 +104,7 @@ describe('LlmPlanner.decide under the orchestrator, against a scripted multi-tur
 
   it('a model that asks for diagnostics every round is stopped by MAX_ROUNDS, and the workflow goes on', async () => {
     server = await ScriptedLlm.start();
-    server.scriptFor(PLAN, fullPlan()).always(DECISION, askForMoreEveryRound());
+    server.scriptFor(PLAN, fullPlan()).always(DECISION, loopsForever());
     const { f, id, shell } = setUp(server);
     await f.orchestrator.drain();
     expect(server.requestsFor(DECISION)).toHaveLength(MAX_ROUNDS);

@@ -184,3 +184,24 @@ describe('decisions over vscode.lm', () => {
   });
 });
 
+
+describe('cleanDecision and questions', () => {
+  it('refuses to skip a question whose answer a later step uses', () => {
+    const plan = Plan.parse({
+      summary: '',
+      steps: [
+        { id: 'check-disk', tool: 'shell', input: { command: 'df -h /var/lib/data' }, phase: 'diagnose' },
+        { id: 'ask-volume', tool: 'ask_person', input: { name: 'VOLUME', question: 'Which volume?' }, phase: 'mitigate' },
+        { id: 'clean', tool: 'shell', input: { command: 'rm -f {{answer:VOLUME}}/old.dump' }, phase: 'mitigate' },
+      ],
+    });
+    const calls = [call('check-disk', 'ok', { id: 'a'.repeat(64) })];
+    const real = citation('a'.repeat(64));
+    const d = cleanDecision(
+      { skip: [{ stepId: 'ask-volume', reason: 'not needed', evidence: [real] }], add: [], escalate: null, notes: [] },
+      { request: request(calls, { plan, stepIndex: 1 }), observations: observe(plan, calls), tools: [shellTool(), askTool()], runbookSteps: [], allowModelWrites: false },
+    );
+    expect(d.skip).toEqual([]);
+    expect(d.notes).toEqual(['skip ask-volume refused: step clean uses its answer']);
+  });
+});

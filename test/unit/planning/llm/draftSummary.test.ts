@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAiTransport } from '../../../../engine/planning/llm/openai';
-import { draftSummary, MODEL_SUMMARY_SCHEMA } from '../../../../engine/planning/observe/draftSummary';
+import { checkClaims, draftFromRecord, MODEL_SUMMARY_SCHEMA } from '../../../../engine/planning/observe/draftSummary';
 import { observe } from '../../../../engine/planning/observe/observations';
-import { composeSummary, type SummaryEvent } from '../../../../engine/planning/observe/summary';
-import { DECISION, PLAN, SUMMARY, ScriptedLlm, skipCiting, summaryOf, type Behaviour } from '../../../support/scriptedLlm';
+import type { SummaryEvent } from '../../../../engine/planning/observe/summary';
+import { DECISION, PLAN, SUMMARY, ScriptedLlm, skipCiting, summaryOf, uncitedSummary, type Behaviour } from '../../../support/scriptedLlm';
 import { stateOf } from '../../workflow/fixtures';
 import { callsOf, fullPlan, setUp } from './decideSetup';
 
@@ -26,21 +26,28 @@ async function draftWith(...answers: Behaviour[]) {
     (e): SummaryEvent => ({ type: e.type, at: e.at, actor: e.actor, data: JSON.parse(e.data) as Record<string, unknown> }),
   );
   const observations = observe(view.plan!, calls);
-  const summary = composeSummary(view, calls, events);
   const transport = new OpenAiTransport({ baseUrl: server.baseUrl, model: 'scripted-7b' });
-  const draft = await draftSummary(summary, observations, transport);
+  // What the agent calls at a settled state: the composed summary and the observations, from the record.
+  const draft = await draftFromRecord(view, calls, events, transport);
   const ids = observations.map((o) => o.id);
   return { draft, ids, request: server.requestsFor(SUMMARY)[0]! };
 }
 
 describe('the incident summary drafted by a model', () => {
+  it('checkClaims: a claim needs one real citation; more than the bound are dropped too', () => {
+    const obs = [{ id: 'tc:aaaaaaaaaaaa', status: 'ok' }, { id: 'tc:bbbbbbbbbbbb', status: 'not-run' }] as unknown as Parameters<typeof checkClaims>[1];
+    const many = Array.from({ length: 10 }, (_, i) => ({ text: `Claim ${i}.`, cites: ['tc:aaaaaaaaaaaa'] }));
+    const out = checkClaims({ claims: [{ text: 'Started only.', cites: ['tc:bbbbbbbbbbbb'] }, ...many] }, obs);
+    expect(out.claims).toHaveLength(8);
+    expect(out.dropped).toEqual([
+      { text: 'Started only.', why: 'cites only ids no observation has: tc:bbbbbbbbbbbb' },
+      { text: 'Claim 8.', why: 'more than 8 claims' },
+      { text: 'Claim 9.', why: 'more than 8 claims' },
+    ]);
+  });
+
   it('a draft whose claims cite nothing real: every claim is dropped, and each drop says why', async () => {
-    const { draft } = await draftWith(
-      summaryOf([
-        { text: 'The disk filled up because of application logs.', cites: [] },
-        { text: 'Logs were rotated and the alert resolved.', cites: ['tc:ffffffffffff'] },
-      ]),
-    );
+    const { draft } = await draftWith(uncitedSummary());
     expect(draft.claims).toEqual([]);
     expect(draft.dropped).toEqual([
       { text: 'The disk filled up because of application logs.', why: 'cites no observation' },
