@@ -18,10 +18,15 @@ const KEY_VALUE = /^([A-Za-z_][\w.-]*)\s*(=|:)\s*(\S.*)$/;
 /** The sentence of a runbook that states a condition, or undefined. */
 export function conditionOf(text: string | undefined): string | undefined {
   if (!text) return undefined;
-  const flat = text.replace(/\s*\n\s*/g, ' ').trim();
+  // Code spans are kept whole: a `.` inside backticks (`data.db`) does not end the sentence.
+  const spans: string[] = [];
+  const flat = text
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+    .replace(/`[^`]*`/g, (m) => `\u0000${spans.push(m) - 1}\u0000`);
   const m = /(?:^|[.!?]\s+)((?:if|when|unless|in case|only if)\b[^.!?]*[.!?]?)/i.exec(flat);
   if (!m) return undefined;
-  const sentence = m[1]!.trim();
+  const sentence = m[1]!.replace(/\u0000(\d+)\u0000/g, (_, i: string) => spans[Number(i)]!).trim();
   return sentence.length > 500 ? `${sentence.slice(0, 499)}…` : sentence;
 }
 
@@ -36,7 +41,7 @@ export function evaluateCondition(condition: string, observations: readonly Obse
     const kv = KEY_VALUE.exec(literal);
     if (kv) {
       const [, key, sep] = kv;
-      const other = new RegExp(`(^|[^\\w.-])${escape(key!)}\\s*${escape(sep!)}\\s*(?!${escape(kv[3]!)}(\\s|$))(\\S+)`, 'm');
+      const other = new RegExp(`(^|[^\\w.-])${escape(key!)}\\s*${escape(sep!)}\\s*(?!${escape(kv[3]!)}(?:\\s|$))(\\S+)`, 'm');
       const contrary = ran.filter((o) => other.test(o.output));
       if (contrary.length > 0) {
         const seen = other.exec(contrary[0]!.output)!;

@@ -79,6 +79,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
   const { request, runbook } = input;
   const own = conventionsOf(runbook.metadata);
   const filled = fillPlaceholders(step.command, step.placeholders, request, step.kind, own);
+  const asks = new Map(filled.asks);
   // PromQL only reads; the shell classifier judges the text as it will run (markers are plain words to it).
   const assessed = step.kind === 'shell' ? input.assessShell(filled.text) : { risk: 'read' as const, reasons: ['a PromQL query only reads'] };
   const risk = assessed.risk === 'write' || step.declaredRisk === 'write' ? 'write' : 'read';
@@ -102,6 +103,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     const c = checkFor(step, request, own);
     check = c.check;
     if (c.note) input.notes.push(c.note);
+    for (const [name, ask] of c.asks ?? []) if (!asks.has(name)) asks.set(name, ask);
   }
   return {
     id,
@@ -112,7 +114,7 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     rationale,
     source,
     ...(check ? { check } : {}),
-    asks: filled.asks,
+    asks,
     review: filled.review,
     filled: filled.filled,
     heading,

@@ -125,20 +125,21 @@ describe('filling commands', () => {
   it('asks once per missing value, before the first step that needs it, with markers in its place', async () => {
     const { steps, summary } = await plan(context(FIXTURES), alertWith({}));
     const asks = steps.filter((s) => s.tool === 'ask_person');
-    expect(asks.map((s) => s.input.name)).toEqual(['namespace', 'pod', 'app', 'node']);
+    // The verification's threshold the alert lacks is asked for too (a number), not dropped for a weaker check.
+    expect(asks.map((s) => s.input.name)).toEqual(['namespace', 'pod', 'app', 'node', 'max_restarts']);
+    expect(asks.at(-1)).toMatchObject({ input: { expects: 'number' } });
     for (const ask of asks) {
       const at = steps.indexOf(ask);
       const next = steps.slice(at + 1).find((s) => s.tool !== 'ask_person')!;
-      expect(JSON.stringify(next.input)).toContain(answerMarker(ask.input.name!));
+      expect(JSON.stringify([next.input, next.check])).toContain(answerMarker(ask.input.name!));
       expect(steps.slice(0, at).some((s) => JSON.stringify(s.input).includes(answerMarker(ask.input.name!)))).toBe(false);
     }
     const plain = steps.find((s) => s.id === 'plain')!;
     expect(plain.input.command).toBe(`kubectl -n ${answerMarker('namespace')} get pod ${answerMarker('pod')}`);
     // The marker stands where the value would; the answer is placed by the same rules when the step runs.
     expect(steps.find((s) => s.id === 'double')!.input.command).toBe(`kubectl get pod "${answerMarker('pod')}" -o "jsonpath={.status.phase}" -l "app=${answerMarker('app')}"`);
-    // A check value the alert cannot fill is dropped (checks take no answers), and the summary says which.
-    expect(steps.find((s) => s.id === 'count')!.check).toEqual({ contains: 'Running' });
-    expect(summary).toMatch(/expect lessThan: the alert has no value for "\{\{ \$labels\.max_restarts \}\}"/);
+    expect(steps.find((s) => s.id === 'count')!.check).toEqual({ contains: 'Running', lessThan: answerMarker('max_restarts') });
+    expect(summary).not.toMatch(/expect lessThan/);
   });
 
   it('skips PromQL steps without the PromQL tool, and says so', async () => {
