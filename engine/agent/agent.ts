@@ -10,9 +10,14 @@ import { intake } from '../workflow/intake';
 import { Orchestrator } from '../workflow/orchestrator';
 import type { Planner } from '../workflow/planner';
 import type { AlertRequest } from '../workflow/request';
-import { loadView } from '../workflow/store';
+import { eventsOf } from '../workflow/eventLog';
+import { commit, loadView } from '../workflow/store';
+import { listToolCalls } from '../workflow/toolCalls';
 import type { WorkflowView } from '../workflow/view';
 import { workspaceGate } from './policy';
+
+/** A summary draft is a nicety: it may not hold anything up. */
+const SUMMARY_TIMEOUT_MS = 60_000;
 
 export interface AgentOptions {
   readonly db: Db;
@@ -46,6 +51,8 @@ export class Agent {
   readonly retriever: Retriever;
   readonly orchestrator: Orchestrator;
   readonly context: PlanningContext;
+  /** Summary drafts in flight: the CLI waits for them before it reports, a service before it closes. */
+  private readonly drafting = new Set<Promise<void>>();
 
   constructor(private readonly options: AgentOptions) {
     const { db, workspace } = options;
@@ -54,7 +61,7 @@ export class Agent {
     this.context = { workspace, tools, allowedHosts: options.allowedHosts ?? [], search: (query, k) => this.search(query, k) };
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};
-    const planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;
+    const planner: Planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;
     this.orchestrator = new Orchestrator({
       db,
       tools,
@@ -65,7 +72,39 @@ export class Agent {
       toolTimeoutMs: options.toolTimeoutMs,
       concurrency: options.concurrency,
       onError: (error) => options.log?.(`workflow worker: ${(error as Error).message}`),
+      // Only a model drafts a summary; without one the composed summary (engine/planning/observe) is the whole story.
+      onSettled: fast?.summarize || strong?.summarize ? (id) => this.track(this.draftSummary(planner, id)) : undefined,
     });
+  }
+
+  /**
+   * A model drafts the incident summary of a settled workflow from its record only; the draft (claims with their
+   * citations, and what was dropped and why) is an event like any other, so it is audited and never re-asked.
+   */
+  private track(work: Promise<void>): void {
+    this.drafting.add(work);
+    void work.finally(() => this.drafting.delete(work));
+  }
+
+  private async draftSummary(planner: Planner, id: string): Promise<void> {
+    const db = this.options.db;
+    try {
+      const view = loadView(db, id);
+      if (!view || (view.state !== 'COMPLETED' && view.state !== 'ESCALATED') || view.summaryDraft !== undefined) return;
+      const calls = listToolCalls(db, id).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
+      const events = eventsOf(db, id).map((e) => ({ type: e.type, at: Date.parse(e.at), actor: e.actor, data: (e.data ?? {}) as Record<string, unknown> }));
+      const { draft, tokens } = await planner.summarize!({ view, calls, events }, AbortSignal.timeout(SUMMARY_TIMEOUT_MS));
+      commit(db, { workflowId: id, now: Date.now() }, [{ type: 'summary_drafted', data: { draft, tokens } }]);
+    } catch (error) {
+      // Recorded, so the panel says why there is no draft; the composed summary stands on its own.
+      const message = (error as Error).message;
+      this.options.log?.(`summary draft for ${id}: ${message}`);
+      try {
+        commit(db, { workflowId: id, now: Date.now() }, [{ type: 'summary_drafted', data: { draft: { error: message } } }]);
+      } catch {
+        // The database went away (closing); the log line above is all there is.
+      }
+    }
   }
 
   /** Brings the index of the workspace up to date (only what changed); needs the model. */
@@ -92,6 +131,7 @@ export class Agent {
   async runUntilIdle(): Promise<void> {
     this.orchestrator.recover();
     await this.orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);
+    await Promise.all(this.drafting);
   }
 
   view(id: string): WorkflowView | null {
@@ -101,6 +141,7 @@ export class Agent {
   /** Stops the worker loops (if started); closes the retriever only when the agent made it. */
   async close(): Promise<void> {
     await this.orchestrator.stop();
+    await Promise.all(this.drafting);
     if (!this.options.retriever) await this.retriever.close();
   }
 }

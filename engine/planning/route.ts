@@ -1,4 +1,5 @@
 import type { DecideRequest, DecideResult } from '../workflow/decision';
+import type { SettledRecord } from '../workflow/planner';
 import type { SearchHit } from '../retrieval/search';
 import { ClassifiedError } from '../workflow/failures';
 import type { PlanRequest, PlanResult, Planner } from '../workflow/planner';
@@ -80,6 +81,13 @@ export class RoutingPlanner implements Planner {
       }
     }
     return this.o.runbook.decide!(input, signal);
+  }
+
+  /** The summary draft comes from the fast model (or the strong one); the runbook planner drafts none. */
+  async summarize(record: SettledRecord, signal: AbortSignal): Promise<{ draft: unknown; tokens: number }> {
+    const model = [this.o.fast, this.o.strong].find((p) => p?.summarize);
+    if (!model) throw new Error('no model to draft the summary');
+    return model.summarize!(record, signal);
   }
 
   async plan(input: PlanRequest, signal: AbortSignal): Promise<PlanResult> {

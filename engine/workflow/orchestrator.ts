@@ -61,6 +61,8 @@ export interface OrchestratorOptions {
   readonly checkpointer?: { maybeCheckpoint(): void };
   /** Called when a worker loop hits an error (e.g. the database is locked or full); the loop backs off and goes on. */
   readonly onError?: (error: unknown) => void;
+  /** Called (not awaited) after a workflow completed or escalated: e.g. a model drafts its summary. */
+  readonly onSettled?: (workflowId: string) => void;
 }
 
 /** One call as the policy gate sees it: the effective input and the engine's own risk assessment. */
@@ -264,6 +266,7 @@ export class Orchestrator {
 
   /** `lease` null: recovery at start-up, which owns every free task; the task is then made ready at once. */
   private commit(view: WorkflowView, lease: Lease | null, drafts: EventDraft[], next: Next, also?: () => void): Next {
+    if (drafts.some((d) => d.to === 'COMPLETED' || d.to === 'ESCALATED') && this.options.onSettled) queueMicrotask(() => this.options.onSettled?.(view.id));
     commit(
       this.db,
       {

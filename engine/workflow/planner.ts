@@ -45,6 +45,15 @@ export interface Planner {
   plan(input: PlanRequest, signal: AbortSignal): Promise<PlanResult>;
   /** At the end of a phase: what comes next, given what the steps returned (engine/workflow/decision.ts). */
   decide?(input: DecideRequest, signal: AbortSignal): Promise<DecideResult>;
+  /** A model's draft of the incident summary from the record, every claim citing an observation (planning/observe). */
+  summarize?(record: SettledRecord, signal: AbortSignal): Promise<{ readonly draft: unknown; readonly tokens: number }>;
+}
+
+/** A settled workflow as a summary draft reads it: the view, its tool calls and its events. */
+export interface SettledRecord {
+  readonly view: import('./view').WorkflowView;
+  readonly calls: readonly import('./decision').CallRecord[];
+  readonly events: ReadonlyArray<{ readonly type: string; readonly at: number; readonly actor: string; readonly data: Record<string, unknown> }>;
 }
 
 export type RunbookSteps = Record<string, ReadonlyArray<Omit<PlanStep, 'approval'> & { approval?: boolean }>>;

@@ -41,7 +41,8 @@ export type EventType =
   | 'cancelled'
   | 'retried'
   | 'archived'
-  | 'runbook_chosen';
+  | 'runbook_chosen'
+  | 'summary_drafted';
 
 export interface StoredEvent {
   readonly workflowId: string;
@@ -215,6 +216,9 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       break;
     case 'archived':
       next.archived = true;
+      break;
+    case 'summary_drafted':
+      next.summaryDraft = e.data.draft ?? null;
       break;
     case 'runbook_chosen':
       // The plan is made again from this runbook (FAILED -> PLANNED); answers stay, decisions start over.

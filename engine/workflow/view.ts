@@ -56,6 +56,8 @@ export interface WorkflowView {
   verification: VerificationOutcome[] | null;
   /** The runbook a person chose instead of the planner's (Use another runbook). */
   chosenRunbook?: string;
+  /** A model's draft of the incident summary (engine/planning/observe/draftSummary.ts), when one drafted it. */
+  summaryDraft?: unknown;
   /** When the workflow last entered VALIDATING (bounds the wait for a resolved notification). */
   validatingAt: number | null;
   /** When the monitoring system said the alert resolved (a resolved notification for the same alert). */

@@ -1,3 +1,5 @@
+import { draftFromRecord, type SummaryDraft } from '../observe/draftSummary';
+import type { SettledRecord } from '../../workflow/planner';
 import type { DecideRequest, DecideResult } from '../../workflow/decision';
 import type { PlanRequest, PlanResult, PlanTrace, Planner } from '../../workflow/planner';
 import { alertQuery, snapshotOf, type PlanningContext } from '../context';
@@ -73,6 +75,12 @@ export class LlmPlanner implements Planner {
       snapshot: snapshotOf(hits),
       trace: { model: answer.model, templateVersion: this.templateVersion, inputTokens, outputTokens },
     };
+  }
+
+  /** The incident summary, drafted by this model from the record only (claims without a citation are dropped). */
+  async summarize(record: SettledRecord, signal: AbortSignal): Promise<{ draft: SummaryDraft; tokens: number }> {
+    const draft = await draftFromRecord(record.view, record.calls, record.events, this.options.transport, { signal });
+    return { draft, tokens: draft.tokens };
   }
 
   /**
