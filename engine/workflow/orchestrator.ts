@@ -1,30 +1,23 @@
 import type { Db } from '../db/open';
 import { DEFAULT_BREAKER, Breakers, type BreakerConfig } from './breaker';
-import { budgetExceeded } from './budget';
-import { canonicalJson, sha256, toolCallKey } from './canonical';
-import type { Waiting } from '../../protocol/workflow';
-import { TOOL } from '../tools/names';
-import { answersUsed } from './answers';
-import { evaluateCheck, excerpt } from './checks';
-import { callStepId, checkDecision, decisionDue, type Decision } from './decision';
-import { assess, bindStep, effectiveInput, keyOf, rerunnable } from './stepRules';
+import { act, callFailed, callFinished, callRefused, callStarted, decided, interruptedCall, planFailed, planned, type CoreConfig, type DecideAnswer, type DecisionDue, type Facts, type Next, type Outcome, type PolicyCall, type PolicyDecision, type Write } from './core';
 import { withTimeout } from './timeout';
 import { systemClock, type Clock, type Random } from './clock';
 import { LeaseLost } from './errors';
 import { ClassifiedError, classify, messageOf, type FailureClass } from './failures';
 import { blockingSwitch } from './killSwitch';
-import { Plan, type Phase, type PlanStep } from './plan';
-import type { Planner } from './planner';
+import type { PlanRequest, Planner } from './planner';
 import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, releaseOwnerLeases, schedule, unschedule, type Lease } from './queue';
-import type { EventDraft } from './reducer';
-import { DEFAULT_RETRY_POLICIES, decideRetry, resolvePolicy, type RetryOverrides, type RetryPolicies } from './retry';
+import { DEFAULT_RETRY_POLICIES, type RetryOverrides, type RetryPolicies } from './retry';
 import { saveSnapshot } from './snapshot';
 import { isSettled, SETTLED_STATES } from './states';
 import { commit, loadView } from './store';
 import { ToolRegistry, type AnyTool } from './tool';
 import { getToolCall, listToolCalls, markFinished, markIntended } from './toolCalls';
-import type { VerificationOutcome, WorkflowView } from './view';
+import type { WorkflowView } from './view';
 import { sql } from './sql';
+
+export type { PolicyCall, PolicyDecision };
 
 export interface OrchestratorOptions {
   readonly db: Db;
@@ -65,25 +58,6 @@ export interface OrchestratorOptions {
   readonly onSettled?: (workflowId: string) => void;
 }
 
-/** One call as the policy gate sees it: the effective input and the engine's own risk assessment. */
-export interface PolicyCall {
-  readonly tool: AnyTool;
-  readonly step: PlanStep;
-  readonly input: unknown;
-  readonly risk: 'read' | 'write';
-  readonly reasons: readonly string[];
-  readonly view: WorkflowView;
-}
-
-export interface PolicyDecision {
-  readonly action: 'allow' | 'approve' | 'hold' | 'deny';
-  readonly reason: string;
-  readonly by: string;
-}
-
-/** How one action ends for the task: keep going, come back later, or leave the queue. */
-type Next = { readonly kind: 'continue' } | { readonly kind: 'later'; readonly at: number } | { readonly kind: 'settled' };
-
 const BREAKER_CLASSES: ReadonlySet<FailureClass> = new Set(['transient', 'tool_timeout', 'model_timeout']);
 const SETTLED_SQL = SETTLED_STATES.map((s) => `'${s}'`).join(', ');
 
@@ -98,6 +72,7 @@ export class Orchestrator {
   private readonly tools: ToolRegistry;
   private readonly clock: Clock;
   private readonly random: Random;
+  private readonly core: CoreConfig;
   private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'maxReplans' | 'resolveWaitMs' | 'retry' | 'pollMs' | 'actionsPerLease'>>;
   private loops: Promise<void>[] = [];
   private stopping = new AbortController();
@@ -118,6 +93,15 @@ export class Orchestrator {
       retry: options.retry ?? DEFAULT_RETRY_POLICIES,
       pollMs: options.pollMs ?? 250,
       actionsPerLease: options.actionsPerLease ?? 100,
+    };
+    this.core = {
+      plannerProvider: options.planner.provider,
+      plannerName: options.planner.name,
+      decides: options.planner.decide !== undefined,
+      maxReplans: this.o.maxReplans,
+      resolveWaitMs: this.o.resolveWaitMs,
+      retry: this.o.retry,
+      retryOverrides: options.retryOverrides,
     };
     this.breakers = new Breakers(this.db, this.clock, options.breaker ?? DEFAULT_BREAKER, options.breakerOverrides);
   }
@@ -143,7 +127,7 @@ export class Orchestrator {
         for (const { id } of interrupted) {
           const view = loadView(this.db, id);
           if (view?.state !== 'WAITING_FOR_TOOL') continue;
-          if (this.recoverInterruptedCall(view, null).kind === 'continue') rerun++;
+          if (this.apply(view, null, interruptedCall(view, this.facts())).kind === 'continue') rerun++;
         }
       })
       .immediate();
@@ -170,7 +154,7 @@ export class Orchestrator {
           sql(this.db, 'DELETE FROM tasks WHERE workflow_id = ? AND lease_token = ?').run(lease.workflowId, lease.token);
           return { workflowId: lease.workflowId, state: view?.state ?? 'missing' };
         }
-        const next = await this.act(view, lease);
+        const next = await this.advance(view, lease);
         if (next.kind !== 'continue' || i + 1 >= this.o.actionsPerLease) {
           if (next.kind === 'continue') this.release(lease, this.clock.now());
           return { workflowId: lease.workflowId, state: loadView(this.db, lease.workflowId)?.state ?? 'missing' };
@@ -244,372 +228,109 @@ export class Orchestrator {
     waking.abort();
   }
 
-  // ---- one durable action per call, chosen by the persisted state ----
+  // ---- one durable action per call: the core decides, this runtime performs effects and commits ----
 
-  private act(view: WorkflowView, lease: Lease): Promise<Next> | Next {
-    switch (view.state) {
-      case 'RECEIVED':
-      case 'FAILED':
-        return this.plan(view, lease);
-      case 'PLANNED':
-        return this.commit(view, lease, [{ type: 'executing', to: 'EXECUTING' }], { kind: 'continue' });
-      case 'EXECUTING':
-        return this.execute(view, lease);
-      case 'WAITING_FOR_TOOL':
-        return this.recoverInterruptedCall(view, lease);
-      case 'VALIDATING':
-        return this.validate(view, lease);
-      default:
-        return { kind: 'settled' };
+  private facts(): Facts {
+    return {
+      now: this.clock.now(),
+      random: this.random,
+      tools: this.tools,
+      toolCall: (key) => getToolCall(this.db, key),
+      policy: (call) => this.options.policy?.(call) ?? { action: 'allow', reason: 'no policy configured', by: 'none' },
+      untrusted: () => this.options.mayExecute?.() ?? null,
+      killSwitch: (tool, risk) => blockingSwitch(this.db, tool, risk),
+    };
+  }
+
+  private async advance(view: WorkflowView, lease: Lease): Promise<Next> {
+    const action = act(view, this.facts(), this.core);
+    if ('outcome' in action) return this.apply(view, lease, action.outcome);
+    const { effect } = action;
+    const admission = this.breakers.acquire(effect.breaker);
+    switch (effect.kind) {
+      case 'plan':
+        return this.apply(view, lease, admission.allowed ? await this.plan(view, effect.request, effect.breaker) : planFailed(view, this.facts(), this.core, 'breaker_open', `breaker ${effect.breaker} is open`, 0, admission.retryInMs));
+      case 'decide':
+        return this.apply(view, lease, decided(view, this.tools, effect.due, await this.decide(view, effect.due, effect.breaker, admission.allowed)));
+      case 'call': {
+        if (!admission.allowed) return this.apply(view, lease, callRefused(view, this.facts(), this.core, effect, admission.retryInMs));
+        this.apply(view, lease, callStarted(effect, admission.probe));
+        const started = loadView(this.db, view.id)!;
+        const { tool, input, key, step, risk } = effect;
+        try {
+          const output = await withTimeout(tool.timeoutMs ?? this.o.toolTimeoutMs, 'tool_timeout', `tool ${tool.name} timed out`, (signal) =>
+            tool.run(input, signal, { key, workflowId: view.id, stepId: step.id, readOnly: risk === 'read' }),
+          );
+          this.breakers.success(effect.breaker);
+          return this.apply(started, lease, callFinished(started, effect, output));
+        } catch (error) {
+          const cls = classify(error);
+          if (BREAKER_CLASSES.has(cls)) this.breakers.failure(effect.breaker);
+          return this.apply(started, lease, callFailed(started, this.facts(), this.core, effect, cls, error));
+        }
+      }
     }
   }
 
-  /** `lease` null: recovery at start-up, which owns every free task; the task is then made ready at once. */
-  private commit(view: WorkflowView, lease: Lease | null, drafts: EventDraft[], next: Next, also?: () => void): Next {
-    if (drafts.some((d) => d.to === 'COMPLETED' || d.to === 'ESCALATED') && this.options.onSettled) queueMicrotask(() => this.options.onSettled?.(view.id));
-    commit(
-      this.db,
-      {
-        workflowId: view.id,
-        now: this.clock.now(),
-        leaseToken: lease?.token,
-        also: () => {
-          also?.();
-          if (next.kind === 'settled') unschedule(this.db, view.id);
-          if (next.kind === 'later') schedule(this.db, view.id, next.at);
-          if (next.kind === 'continue' && !lease) schedule(this.db, view.id, this.clock.now());
-        },
-      },
-      drafts,
-    );
+  private async plan(view: WorkflowView, request: PlanRequest, breaker: string): Promise<Outcome> {
+    const planner = this.options.planner;
+    try {
+      const result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out`, (signal) => planner.plan(request, signal));
+      this.breakers.success(breaker);
+      return planned(view, this.facts(), this.core, result);
+    } catch (error) {
+      const cls = classify(error);
+      if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breaker);
+      return planFailed(view, this.facts(), this.core, cls, messageOf(error), 0, retryAfterOf(error));
+    }
+  }
+
+  /** The planner reads what the steps returned; its answer (or why there is none) is committed as `decided`. */
+  private async decide(view: WorkflowView, due: DecisionDue, breaker: string, admitted: boolean): Promise<DecideAnswer> {
+    const planner = this.options.planner;
+    if (!admitted) return { raw: null, tokens: 0, by: planner.name, notes: [`breaker ${breaker} is open; the plan goes on as it stands`] };
+    const calls = listToolCalls(this.db, view.id).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
+    try {
+      const result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out deciding`, (signal) =>
+        planner.decide!({ workflowId: view.id, request: view.request, plan: view.plan!, stepIndex: view.stepIndex, phase: due.phase, round: due.round, calls, skipped: view.skipped ?? {}, answers: view.answers }, signal),
+      );
+      this.breakers.success(breaker);
+      return { raw: result.decision, tokens: result.tokens ?? 0, by: result.by ?? planner.name, notes: [] };
+    } catch (error) {
+      if (BREAKER_CLASSES.has(classify(error))) this.breakers.failure(breaker);
+      return { raw: null, tokens: 0, by: planner.name, notes: [`the planner could not decide (${messageOf(error)}); the plan goes on as it stands`] };
+    }
+  }
+
+  /**
+   * Commits one outcome in one transaction: its events, its records and the task's next slot, fenced by the
+   * lease. `lease` null: recovery at start-up, which owns every free task; the task is then made ready at once.
+   */
+  private apply(view: WorkflowView, lease: Lease | null, outcome: Outcome): Next {
+    const { events, next, writes = [] } = outcome;
+    if (events.length === 0) {
+      if (next.kind === 'later' && lease) this.release(lease, next.at);
+      return next;
+    }
+    const now = this.clock.now();
+    commit(this.db, { workflowId: view.id, now, leaseToken: lease?.token, also: () => {
+      for (const w of writes) this.write(view.id, w, now);
+      if (next.kind === 'settled') unschedule(this.db, view.id);
+      if (next.kind === 'later') schedule(this.db, view.id, next.at);
+      if (next.kind === 'continue' && !lease) schedule(this.db, view.id, now);
+    } }, [...events]);
+    if (events.some((e) => e.to === 'COMPLETED' || e.to === 'ESCALATED') && this.options.onSettled) queueMicrotask(() => this.options.onSettled?.(view.id));
     return next;
+  }
+
+  private write(workflowId: string, w: Write, now: number): void {
+    if (w.kind === 'intended') markIntended(this.db, { key: w.key, workflowId, stepId: w.stepId, tool: w.tool, input: w.input, now });
+    else if (w.kind === 'finished') markFinished(this.db, w.key, w.status, now, w.result, w.error);
+    else saveSnapshot(this.db, workflowId, w.planVersion, w.hits);
   }
 
   private release(lease: Lease, at: number): void {
     sql(this.db, 'UPDATE tasks SET available_at = ?, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE workflow_id = ? AND lease_token = ?').run(at, lease.workflowId, lease.token);
-  }
-
-  private escalate(view: WorkflowView, lease: Lease | null, reason: string, data: Record<string, unknown> = {}, also?: () => void): Next {
-    return this.commit(view, lease, [{ type: 'escalated', to: 'ESCALATED', data: { ...data, reason } }], { kind: 'settled' }, also);
-  }
-
-  private async plan(view: WorkflowView, lease: Lease): Promise<Next> {
-    const over = budgetExceeded(view, this.clock.now());
-    if (over) return this.escalate(view, lease, over);
-    if (view.state === 'FAILED' && view.replans >= this.o.maxReplans) {
-      return this.escalate(view, lease, `gave up after ${view.replans} re-plan(s); last failure: ${view.reason ?? 'unknown'}`);
-    }
-    const planner = this.options.planner;
-    const breakerName = `model:${planner.provider}`;
-    const admission = this.breakers.acquire(breakerName);
-    if (!admission.allowed) return this.planFailed(view, lease, 'breaker_open', `breaker ${breakerName} is open`, 0, admission.retryInMs);
-    let result;
-    try {
-      result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out`, (signal) =>
-        planner.plan({ workflowId: view.id, request: view.request, replans: view.replans, feedback: view.reason, rejected: view.rejected, ...(view.chosenRunbook ? { runbook: view.chosenRunbook } : {}) }, signal),
-      );
-    } catch (error) {
-      const cls = classify(error);
-      if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breakerName);
-      return this.planFailed(view, lease, cls, messageOf(error), 0, retryAfterOf(error));
-    }
-    this.breakers.success(breakerName);
-    const tokens = result.tokens ?? 0;
-    const problem = this.checkPlan(result.plan);
-    if (problem) return this.planFailed(view, lease, 'validation', `invalid plan: ${problem}`, tokens);
-    const plan = Plan.parse(result.plan);
-    const planVersion = view.planVersion + 1;
-    return this.commit(view, lease, [{ type: 'planned', to: 'PLANNED', data: { plan, planVersion, tokens, planner: planner.name, trace: result.trace ?? null } }], { kind: 'continue' }, () =>
-      saveSnapshot(this.db, view.id, planVersion, result.snapshot ?? []),
-    );
-  }
-
-  private checkPlan(raw: unknown): string | null {
-    const parsed = Plan.safeParse(raw);
-    if (!parsed.success) return parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    const asked = new Set<string>();
-    for (const step of parsed.data.steps) {
-      const tool = this.tools.get(step.tool);
-      if (!tool) return `step ${step.id}: unknown tool ${step.tool} (known: ${this.tools.names().join(', ')})`;
-      const input = tool.input.safeParse(step.input);
-      if (!input.success) return `step ${step.id}: input rejected by ${step.tool}: ${input.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`;
-      const missing = answersUsed([step.input, step.check ?? null]).filter((name) => !asked.has(name));
-      if (missing.length > 0) return `step ${step.id}: uses {{answer:${missing[0]}}} but no earlier ${TOOL.ask} step asks for it`;
-      if (step.tool === TOOL.ask) asked.add((input.data as { name: string }).name);
-    }
-    return null;
-  }
-
-  private planFailed(view: WorkflowView, lease: Lease, cls: FailureClass, message: string, tokens: number, cooldownMs = 0): Next {
-    const policy = resolvePolicy(cls, this.o.retry, this.options.retryOverrides?.[`model:${this.options.planner.provider}`]);
-    const decision = decideRetry(policy, (view.failures[cls] ?? 0) + 1, this.random, cooldownMs);
-    const data = { class: cls, message, tokens };
-    if (decision.action === 'retry') {
-      const at = this.clock.now() + decision.delayMs;
-      return this.commit(view, lease, [{ type: 'plan_failed', data: { ...data, retryInMs: decision.delayMs } }], { kind: 'later', at });
-    }
-    if (decision.action === 'replan' && view.replans < this.o.maxReplans) {
-      return this.commit(view, lease, [{ type: 'plan_failed', data: { ...data, replan: true } }], { kind: 'later', at: this.clock.now() });
-    }
-    return this.commit(view, lease, [{ type: 'escalated', to: 'ESCALATED', data: { ...data, reason: `planning failed (${cls}): ${message}` } }], { kind: 'settled' });
-  }
-
-  private stepOf(view: WorkflowView): { step: PlanStep; tool: AnyTool | undefined } | null {
-    const step = view.plan?.steps[view.stepIndex];
-    return step ? { step, tool: this.tools.get(step.tool) } : null;
-  }
-
-  private async execute(view: WorkflowView, lease: Lease): Promise<Next> {
-    const due = this.options.planner.decide ? decisionDue(view) : null;
-    if (due) return this.decide(view, lease, due);
-    const current = this.stepOf(view);
-    if (!current) return this.commit(view, lease, [{ type: 'validating', to: 'VALIDATING' }], { kind: 'continue' });
-    const { step, tool } = current;
-    const skipped = view.skipped?.[step.id];
-    if (skipped) {
-      return this.commit(view, lease, [{ type: 'step_skipped', data: { stepIndex: view.stepIndex, stepId: step.id, reason: skipped.reason, evidence: skipped.evidence, by: skipped.by } }], { kind: 'continue' });
-    }
-    const over = budgetExceeded(view, this.clock.now(), { step: true, toolCall: true });
-    if (over) return this.escalate(view, lease, over);
-    if (!tool) return this.fail(view, lease, 'validation', `step ${step.id}: unknown tool ${step.tool}`);
-    let bound;
-    try {
-      bound = bindStep(view, step, tool);
-    } catch (error) {
-      return this.fail(view, lease, 'validation', `step ${step.id}: ${messageOf(error)}`);
-    }
-    const parsed = tool.input.safeParse(bound.input);
-    if (!parsed.success) return this.fail(view, lease, 'validation', `step ${step.id}: input rejected by ${tool.name}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    const input: unknown = parsed.data;
-    const key = toolCallKey(view.id, callStepId(view, step.id), tool.name, input);
-    const record = getToolCall(this.db, key);
-    const data = { stepIndex: view.stepIndex, stepId: step.id, tool: tool.name, key };
-    if (record?.status === 'done') {
-      // Same workflow, step and input ran before (e.g. before a re-plan): reuse the stored result, never act twice.
-      return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', data: { ...data, replayed: true, resultHash: sha256(canonicalJson(record.result)) } }], { kind: 'continue' });
-    }
-    if (tool.name === TOOL.ask || tool.name === TOOL.checklist) return this.ask(view, lease, step, tool.name, input as { name: string; question?: string; item?: string; expects?: 'number' }, key);
-    const assessment = assess(tool, step, input);
-    if ((record?.status === 'intended' || record?.status === 'unknown') && !rerunnable(tool, assessment.risk)) {
-      return this.outcomeUnknown(view, lease, tool, step, key);
-    }
-    const waitFor = (waiting: Waiting, reason: string, extra: Record<string, unknown> = {}): Next =>
-      this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, ...extra, waiting, reason } }], { kind: 'settled' });
-    const decision = this.options.policy?.({ tool, step, input, risk: assessment.risk, reasons: assessment.reasons, view }) ?? { action: 'allow', reason: 'no policy configured', by: 'none' };
-    if (decision.action === 'deny') {
-      return this.escalate(view, lease, `policy violation at step ${step.id} (${tool.name}): ${decision.reason}`, { ...data, class: 'policy', policy: decision });
-    }
-    const at = { stepId: step.id, stepIndex: view.stepIndex };
-    const untrusted = this.options.mayExecute?.() ?? null;
-    if (untrusted) return waitFor({ kind: 'trust', ...at, message: untrusted }, untrusted);
-    const inputHash = sha256(canonicalJson(input));
-    const approved = view.approval?.stepIndex === view.stepIndex && view.approval.planVersion === view.planVersion && view.approval.inputHash === inputHash;
-    const held = decision.action === 'hold';
-    // A person's answer that is not a plain word (bound.review) is shown before the step runs, like a write.
-    if (held || ((step.approval || decision.action === 'approve' || bound.review.length > 0) && !approved)) {
-      const describe = tool.describe?.(input) ?? canonicalJson(input);
-      const why = decision.action !== 'allow' ? decision.reason : bound.review[0] ?? 'the plan asks for it';
-      return waitFor(
-        { kind: 'approval', ...at, tool: tool.name, input, inputHash, describe, risk: assessment.risk, reasons: [...bound.review, ...assessment.reasons], policy: decision.reason, held, rationale: step.rationale, source: step.source },
-        `step ${step.id} (${tool.name}) ${held ? 'is held' : "needs a person's approval"}: ${why}`,
-      );
-    }
-    const killed = blockingSwitch(this.db, tool, assessment.risk);
-    if (killed) {
-      return waitFor({ kind: 'kill_switch', ...at, switch: killed }, `kill switch '${killed}' is on: step ${step.id} (${tool.name}) was not started`, { killSwitch: killed });
-    }
-    const breakerName = `tool:${tool.name}`;
-    const admission = this.breakers.acquire(breakerName);
-    if (!admission.allowed) return this.stepFailed(view, lease, tool, key, 'breaker_open', `breaker ${breakerName} is open`, admission.retryInMs, false);
-
-    const now = this.clock.now();
-    this.commit(view, lease, [{ type: 'step_started', to: 'WAITING_FOR_TOOL', actor: 'engine', data: { ...data, risk: assessment.risk, policy: decision, probe: admission.probe } }], { kind: 'continue' }, () =>
-      markIntended(this.db, { key, workflowId: view.id, stepId: step.id, tool: tool.name, input, now }),
-    );
-    const started = { ...view, state: 'WAITING_FOR_TOOL' as const, usage: { ...view.usage, toolCalls: view.usage.toolCalls + 1 } };
-    let output;
-    try {
-      output = await withTimeout(tool.timeoutMs ?? this.o.toolTimeoutMs, 'tool_timeout', `tool ${tool.name} timed out`, (signal) => tool.run(input, signal, { key, workflowId: view.id, stepId: step.id, readOnly: assessment.risk === 'read' }));
-    } catch (error) {
-      const cls = classify(error);
-      if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breakerName);
-      if (cls === 'tool_timeout' && !rerunnable(tool, assessment.risk)) return this.outcomeUnknown(started, lease, tool, step, key, 'it timed out');
-      return this.stepFailed(started, lease, tool, key, cls, messageOf(error), retryAfterOf(error), true);
-    }
-    this.breakers.success(breakerName);
-    return this.commit(
-      started,
-      lease,
-      [{ type: 'step_done', to: 'EXECUTING', actor: 'tool', data: { ...data, tokens: output.tokens ?? 0, resultHash: sha256(canonicalJson(output.output ?? null)) } }],
-      { kind: 'continue' },
-      () => markFinished(this.db, key, 'done', this.clock.now(), output.output ?? null, null),
-    );
-  }
-
-  /**
-   * ask_person and checklist: a person's answer (or "done"/"skipped") is the step's result; until they give it,
-   * the workflow waits for them.
-   */
-  private ask(view: WorkflowView, lease: Lease, step: PlanStep, toolName: string, input: { name: string; question?: string; item?: string; expects?: 'number' }, key: string): Next {
-    const answer = view.answers[input.name];
-    const data = { stepIndex: view.stepIndex, stepId: step.id, tool: toolName, key };
-    if (answer === undefined) {
-      const at = { stepId: step.id, stepIndex: view.stepIndex, name: input.name };
-      const waiting: Waiting =
-        toolName === TOOL.checklist
-          ? { kind: 'checklist', ...at, item: input.item ?? '' }
-          : { kind: 'question', ...at, question: input.question ?? '', ...(input.expects ? { expects: input.expects } : {}) };
-      const reason = toolName === TOOL.checklist ? `a person does this runbook instruction: ${input.item}` : `question for a person: ${input.question}`;
-      return this.commit(view, lease, [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { ...data, waiting, reason } }], { kind: 'settled' });
-    }
-    const now = this.clock.now();
-    const result = toolName === TOOL.checklist ? { name: input.name, outcome: answer } : { name: input.name, answer };
-    return this.commit(view, lease, [{ type: 'step_done', to: 'EXECUTING', actor: 'person', data: { ...data, resultHash: sha256(canonicalJson(result)) } }], { kind: 'continue' }, () => {
-      markIntended(this.db, { key, workflowId: view.id, stepId: step.id, tool: toolName, input, now });
-      markFinished(this.db, key, 'done', now, result, null);
-    });
-  }
-
-  /**
-   * The end of a phase: the planner reads what the steps returned and says what comes next (skip, add, escalate).
-   * One durable action: the answer is committed as `decided`, so a crash before the commit asks again and one
-   * after never does. A planner that fails or answers nonsense changes nothing: the plan goes on, and the
-   * decision says why.
-   */
-  private async decide(view: WorkflowView, lease: Lease, due: { phase: Phase; stepIndex: number; round: number }): Promise<Next> {
-    const planner = this.options.planner;
-    const breakerName = `model:${planner.provider}`;
-    const calls = listToolCalls(this.db, view.id).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
-    let raw: unknown = null;
-    let tokens = 0;
-    let by = planner.name;
-    const notes: string[] = [];
-    const admission = this.breakers.acquire(breakerName);
-    if (!admission.allowed) notes.push(`breaker ${breakerName} is open; the plan goes on as it stands`);
-    else {
-      try {
-        const result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out deciding`, (signal) =>
-          planner.decide!({ workflowId: view.id, request: view.request, plan: view.plan!, stepIndex: view.stepIndex, phase: due.phase, round: due.round, calls, skipped: view.skipped ?? {}, answers: view.answers }, signal),
-        );
-        this.breakers.success(breakerName);
-        raw = result.decision;
-        tokens = result.tokens ?? 0;
-        by = result.by ?? by;
-      } catch (error) {
-        if (BREAKER_CLASSES.has(classify(error))) this.breakers.failure(breakerName);
-        notes.push(`the planner could not decide (${messageOf(error)}); the plan goes on as it stands`);
-      }
-    }
-    let decision: Decision = { skip: [], add: [], notes: [] };
-    if (raw !== null) {
-      const checked = checkDecision(raw, view);
-      if ('problem' in checked) notes.push(`decision refused (${checked.problem}); the plan goes on as it stands`);
-      else decision = checked.decision;
-    }
-    // Added steps must fit a tool, like a plan's.
-    const add = decision.add.filter((s) => {
-      const tool = this.tools.get(s.tool);
-      const ok = tool !== undefined && tool.input.safeParse(s.input).success;
-      if (!ok) notes.push(`left out added step ${s.id}: its tool or input does not fit`);
-      return ok;
-    });
-    const data = { stepIndex: due.stepIndex, phase: due.phase, round: due.round, by, skip: decision.skip, add, notes: [...decision.notes, ...notes], tokens };
-    if (decision.escalate) {
-      return this.commit(view, lease, [{ type: 'decided', data }, { type: 'escalated', to: 'ESCALATED', data: { reason: decision.escalate, class: 'decision' } }], { kind: 'settled' });
-    }
-    return this.commit(view, lease, [{ type: 'decided', data }], { kind: 'continue' });
-  }
-
-  /** A failed call whose outcome is known (the tool reported it): retry, re-plan or escalate per policy. */
-  private stepFailed(view: WorkflowView, lease: Lease, tool: AnyTool, key: string, cls: FailureClass, message: string, cooldownMs: number, called: boolean): Next {
-    const policy = resolvePolicy(cls, this.o.retry, this.options.retryOverrides?.[tool.name], tool.retry);
-    const failures = (view.failures[cls] ?? 0) + 1;
-    const decision = decideRetry(policy, failures, this.random, cooldownMs);
-    const also = called ? () => markFinished(this.db, key, 'failed', this.clock.now(), undefined, `${cls}: ${message}`) : undefined;
-    const data = { stepIndex: view.stepIndex, tool: tool.name, key, class: cls, message };
-    if (decision.action === 'retry') {
-      return this.commit(view, lease, [{ type: 'step_failed', to: 'EXECUTING', actor: called ? 'tool' : 'engine', data: { ...data, retryInMs: decision.delayMs } }], { kind: 'later', at: this.clock.now() + decision.delayMs }, also);
-    }
-    const reason = `step ${view.plan?.steps[view.stepIndex]?.id} (${tool.name}) failed: ${cls}: ${message}` + (failures > 1 ? ` (after ${failures - 1} retries)` : '');
-    if (decision.action === 'replan') return this.fail(view, lease, cls, reason, also);
-    return this.escalate(view, lease, reason, data, also);
-  }
-
-  private fail(view: WorkflowView, lease: Lease, cls: FailureClass, reason: string, also?: () => void): Next {
-    if (view.replans >= this.o.maxReplans) return this.escalate(view, lease, `gave up after ${view.replans} re-plan(s): ${reason}`, { class: cls }, also);
-    return this.commit(view, lease, [{ type: 'failed', to: 'FAILED', data: { class: cls, reason } }], { kind: 'later', at: this.clock.now() }, also);
-  }
-
-  private outcomeUnknown(view: WorkflowView, lease: Lease | null, tool: AnyTool, step: PlanStep, key: string, why = 'the engine stopped before it was recorded done'): Next {
-    const reason = `outcome unknown: write step ${step.id} (${tool.name}) was started but ${why}; check whether it took effect, then resolve`;
-    return this.escalate(view, lease, reason, { stepIndex: view.stepIndex, tool: tool.name, key, class: 'outcome_unknown' }, () =>
-      markFinished(this.db, key, 'unknown', this.clock.now(), undefined, reason),
-    );
-  }
-
-  /** Leased in WAITING_FOR_TOOL: the worker that started the call died or lost its lease mid-call. */
-  private recoverInterruptedCall(view: WorkflowView, lease: Lease | null): Next {
-    const current = this.stepOf(view);
-    if (!current?.tool) return this.escalate(view, lease, `outcome unknown: step ${current?.step.id ?? view.stepIndex} uses a tool this engine does not have`);
-    const { step, tool } = current;
-    const key = keyOf(view, step, tool);
-    if (key === null) return this.escalate(view, lease, `outcome unknown: step ${step.id} input no longer fits tool ${tool.name}`);
-    const { risk } = assess(tool, step, effectiveInput(view, step, tool));
-    if (!rerunnable(tool, risk)) return this.outcomeUnknown(view, lease, tool, step, key);
-    return this.commit(view, lease, [{ type: 'step_rerun', to: 'EXECUTING', data: { stepIndex: view.stepIndex, tool: tool.name, key, reason: `re-running ${risk === 'read' ? 'read-only' : 'idempotent'} step ${step.id} interrupted by an engine stop` } }], { kind: 'continue' });
-  }
-
-  /**
-   * Verified -> COMPLETED. An `expect` miss re-plans; a failed verification check escalates with the evidence.
-   * A plan with nothing to check waits (bounded) for the alert's resolved notification instead, when it is an
-   * alert from monitoring (it has a fingerprint); a person's request has nothing to wait for.
-   */
-  private validate(view: WorkflowView, lease: Lease): Next {
-    const evidence: Array<{ stepId: string; problems: string[]; output: string }> = [];
-    const verification: VerificationOutcome[] = [];
-    // A check on a step that was declined or skipped says nothing either way: it is left out.
-    const checked = (view.plan?.steps ?? []).filter((s) => (s.expect !== undefined || s.check !== undefined) && !view.skipped?.[s.id]);
-    if (checked.length === 0 && view.request.fingerprint !== undefined) return this.awaitResolution(view, lease);
-    for (const step of checked) {
-      const tool = this.tools.get(step.tool);
-      const key = tool ? keyOf(view, step, tool) : null;
-      const record = key === null ? null : getToolCall(this.db, key);
-      const ran = record?.status === 'done';
-      if (step.expect !== undefined && !(ran && canonicalJson(record.result).includes(step.expect))) {
-        return this.fail(view, lease, 'validation', `validation: output of step ${step.id} does not contain ${JSON.stringify(step.expect)}`);
-      }
-      if (step.check === undefined) continue;
-      const result = ran ? evaluateCheck(step.check, record.result, view.answers) : { passed: false, text: 'the step did not run ✗', problems: ['the step did not run'] };
-      const what = (tool && describeBound(view, step, tool)) ?? step.id;
-      verification.push({ stepId: step.id, passed: result.passed, text: `${what}: ${result.text}`, toolCallId: ran ? key : null });
-      if (!result.passed) evidence.push({ stepId: step.id, problems: result.problems, output: ran ? excerpt(record.result) : '' });
-    }
-    if (evidence.length > 0) {
-      const summary = evidence.map((e) => `${e.stepId}: ${e.problems.join(', ')}`).join('; ');
-      return this.escalate(view, lease, `not verified: ${summary}`, { class: 'validation', evidence, verification });
-    }
-    return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED', data: { verification } }], { kind: 'settled' });
-  }
-
-  private awaitResolution(view: WorkflowView, lease: Lease): Next {
-    if (view.alertResolvedAt !== null) return this.commit(view, lease, [{ type: 'completed', to: 'COMPLETED', data: { verifiedBy: 'the alert resolved' } }], { kind: 'settled' });
-    const deadline = (view.validatingAt ?? this.clock.now()) + this.o.resolveWaitMs;
-    if (this.clock.now() < deadline) {
-      // Said once, so the panel and `show` can tell what it waits for and until when.
-      if (!view.awaitingResolution) return this.commit(view, lease, [{ type: 'awaiting_resolution', data: { until: deadline } }], { kind: 'later', at: deadline });
-      this.release(lease, deadline);
-      return { kind: 'settled' };
-    }
-    return this.escalate(view, lease, `not verified: the plan has no verification step and the alert did not resolve within ${Math.round(this.o.resolveWaitMs / 60_000)} min`, { class: 'validation' });
-  }
-}
-
-/** What a step ran, in a person's words, with answers filled in (undefined when they cannot be). */
-function describeBound(view: WorkflowView, step: PlanStep, tool: AnyTool): string | undefined {
-  try {
-    return tool.describe?.(effectiveInput(view, step, tool));
-  } catch {
-    return undefined;
   }
 }
 
