@@ -8,6 +8,7 @@ import { traceCommand } from './trace';
 import { serveCommand } from './serve';
 import { mcpCommand } from './mcp';
 import { lintCommand } from './lint';
+import { evalCommand } from '../../eval/command';
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, lintCommand, classify, traceCommand, serveCommand, mcpCommand];
+export const commands: readonly CliCommand[] = [doctor, ...workflowCommands, ...retrievalCommands, parseCommand, lintCommand, classify, traceCommand, serveCommand, mcpCommand, evalCommand];
