@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { registerPanelSerializer } from './panelSerializer';
 import { health, type Health } from '../protocol/engine';
 import { lmChat } from '../protocol/lm';
-import { watchApprovals } from './approvalNotifier';
+import { watchPerson } from './approvalNotifier';
 import { registerCommands } from './commands/register';
 import { registerRunbookEditor } from './editor/register';
 import { EngineClient } from './engineClient';
@@ -51,11 +51,17 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
     vscode.commands.registerCommand('runbookAgent.showLog', () => log.show()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.notifyTrust()),
     store.onDidChange(() => {
-      status.setPending(store.pendingApprovals);
-      void vscode.commands.executeCommand('setContext', 'runbookAgent.hasPendingApprovals', store.pendingApprovals > 0);
-      void vscode.commands.executeCommand('setContext', 'runbookAgent.hasQuestions', store.workflows.some((w) => w.needsAnswer));
+      const count = (kind: string) => store.workflows.filter((w) => w.attention === kind).length;
+      const first = store.workflows.find((w) => w.attention !== null && w.attention !== 'resolution');
+      status.setWaits({ approvals: store.pendingApprovals, questions: count('question'), checklist: count('checklist'), escalated: count('escalated'), first: first?.id });
+      const has = (key: string, value: boolean) => void vscode.commands.executeCommand('setContext', `runbookAgent.${key}`, value);
+      has('hasPendingApprovals', store.pendingApprovals > 0);
+      has('hasQuestions', store.workflows.some((w) => w.needsAnswer));
+      has('hasChecklist', count('checklist') > 0);
+      has('hasResolutionWaits', count('resolution') > 0);
+      has('hasWorkflows', store.workflows.length > 0);
     }),
-    watchApprovals(store, open),
+    watchPerson(store, open),
   );
   client.onRequest(lmChat, handleLmChat);
   settings.register(context, client, log);

@@ -1,7 +1,23 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { approveStep, answerQuestion, editStep, listWorkflows, rejectStep, setTier, workflowsChanged, workflowView, type WorkflowPanelView } from '../protocol/agent';
+import {
+  approveStep,
+  answerQuestion,
+  archiveWorkflow,
+  cancelWorkflow,
+  editStep,
+  escalateNow,
+  listWorkflows,
+  markResolved,
+  rejectStep,
+  retryStep,
+  setTier,
+  tickChecklist,
+  workflowsChanged,
+  workflowView,
+  type WorkflowPanelView,
+} from '../protocol/agent';
 import { describeIssues } from '../protocol/define';
 import { checkIn, health } from '../protocol/engine';
 import { FromWebview, ToWebview } from '../protocol/webview';
@@ -27,6 +43,8 @@ export class PanelController implements vscode.Disposable {
   private requestedId: string | null = null;
   private refreshTimer: NodeJS.Timeout | undefined;
   private viewDirty = false;
+  /** The list shows archived workflows too (the panel's "Show archived"). */
+  private showArchived = false;
 
   static show(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
     if (PanelController.current) {
@@ -118,6 +136,24 @@ export class PanelController implements vscode.Disposable {
           return await this.act(m.id, () => this.engine.request(editStep, { id: m.id, stepId: m.stepId, command: m.command }));
         case 'answer':
           return await this.act(m.id, () => this.engine.request(answerQuestion, { id: m.id, value: m.value }));
+        case 'tick':
+          return await this.act(m.id, () => this.engine.request(tickChecklist, { id: m.id, stepId: m.stepId, outcome: m.outcome, note: m.note }));
+        case 'markResolved':
+          return await this.act(m.id, () => this.engine.request(markResolved, { id: m.id, note: m.note }));
+        case 'escalateNow':
+          return await this.act(m.id, () => this.engine.request(escalateNow, { id: m.id, note: m.note }));
+        case 'cancel':
+          return await this.act(m.id, () => this.engine.request(cancelWorkflow, { id: m.id, note: m.note }));
+        case 'retry':
+          return await this.act(m.id, () => this.engine.request(retryStep, { id: m.id, stepId: m.stepId }));
+        case 'archive':
+          return await this.act(m.id, () => this.engine.request(archiveWorkflow, { id: m.id }));
+        case 'exportReport':
+          await vscode.commands.executeCommand('runbookAgent.exportIncidentReport', m.id);
+          return;
+        case 'showArchived':
+          this.showArchived = m.show;
+          return await this.sendList();
         case 'setTier':
           return await this.act(m.id, async () => {
             // The workspace comes from the engine's own record of the workflow, never from the webview.
@@ -183,8 +219,8 @@ export class PanelController implements vscode.Disposable {
 
   private async sendList(): Promise<void> {
     try {
-      const { workflows, pendingApprovals } = await this.engine.request(listWorkflows, {});
-      await this.post({ type: 'workflows', workflows, pendingApprovals });
+      const { workflows, pendingApprovals, needsPerson } = await this.engine.request(listWorkflows, { archived: this.showArchived });
+      await this.post({ type: 'workflows', workflows, pendingApprovals, needsPerson });
     } catch (error) {
       await this.post({ type: 'listFailed', message: (error as Error).message });
     }

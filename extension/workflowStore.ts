@@ -10,6 +10,9 @@ import type { EngineClient } from './engineClient';
 export class WorkflowStore implements vscode.Disposable {
   private list: WorkflowItem[] = [];
   private pendingCount = 0;
+  private personCount = 0;
+  /** Workflows this window started (triage, Run This Runbook): their completion is announced. */
+  private readonly startedHere = new Set<string>();
   private loaded = false;
   private fetching: Promise<void> | undefined;
   private again = false;
@@ -36,6 +39,20 @@ export class WorkflowStore implements vscode.Disposable {
 
   get pendingApprovals(): number {
     return this.pendingCount;
+  }
+
+  /** Workflows that wait for a person in any way (approval, question, checklist item, escalation). */
+  get needsPerson(): number {
+    return this.personCount;
+  }
+
+  /** Remembers workflows this window started, so the person hears when they complete. */
+  markStarted(ids: readonly string[]): void {
+    for (const id of ids) this.startedHere.add(id);
+  }
+
+  wasStartedHere(id: string): boolean {
+    return this.startedHere.has(id);
   }
 
   /** False until the first list arrived: callers skip "new" notifications for what was already waiting. */
@@ -69,6 +86,7 @@ export class WorkflowStore implements vscode.Disposable {
       this.list = result.workflows;
       if (result.pendingApprovals !== this.pendingCount || !this.loaded) this.log.info(`${result.workflows.length} workflow(s), ${result.pendingApprovals} waiting for approval`);
       this.pendingCount = result.pendingApprovals;
+      this.personCount = result.needsPerson;
       this.loaded = true;
       this.reportedFailure = false;
       this.emitter.fire();

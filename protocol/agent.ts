@@ -13,6 +13,14 @@ const Root = z.string().min(1).max(4096);
 export const Tier = z.enum(['read-only', 'approved-writes', 'auto-approve']);
 export type Tier = z.infer<typeof Tier>;
 
+/**
+ * What a person must do about a workflow: approve (or reject) a step, answer a question, tick a checklist item,
+ * take over an escalation, or (`resolution`) say whether the alert resolved while the workflow waits for it.
+ * Every kind but `resolution` counts in the badges and the status bar.
+ */
+export const Attention = z.enum(['approval', 'question', 'checklist', 'escalated', 'resolution']);
+export type Attention = z.infer<typeof Attention>;
+
 /** A workflow in lists (panel, tree view): the summary plus what a person must do. */
 export const WorkflowItem = WorkflowSummary.extend({
   workspace: z.string(),
@@ -20,6 +28,12 @@ export const WorkflowItem = WorkflowSummary.extend({
   needsApproval: z.boolean(),
   /** The workflow waits for an answer to a question. */
   needsAnswer: z.boolean(),
+  /** What a person must do about it, if anything. */
+  attention: Attention.nullable().default(null),
+  /** Hidden from the default lists (a settled workflow a person archived). */
+  archived: z.boolean().default(false),
+  /** While it waits in VALIDATING for the alert to resolve: until when (ISO time). */
+  waitsUntil: z.string().nullable().default(null),
 });
 export type WorkflowItem = z.infer<typeof WorkflowItem>;
 
@@ -44,8 +58,59 @@ export const StepView = z.object({
   output: z.string().nullable(),
   exitCode: z.number().int().nullable(),
   error: z.string().nullable(),
+  /**
+   * How the step came out, never a plain ✓ for a command that failed or complained: ok, flagged (exit 0 but wrote
+   * to stderr), failed (non-zero exit, or the tool failed), not-run (started, no result), skipped (a decision
+   * skipped it, with evidence) or declined (a person rejected it). null while it has not run.
+   */
+  flag: z.enum(['ok', 'flagged', 'failed', 'not-run', 'skipped', 'declined']).nullable().default(null),
+  /** Why it is flagged, failed, skipped or declined ("exit 2", "declined by ana: not now"). */
+  flagReason: z.string().nullable().default(null),
+  /** Citations (`tc:` + 12 hex of a tool-call key) of the outputs a skip rests on. */
+  evidence: z.array(z.string()).default([]),
+  /** This step's own citation (its latest tool call), which the summary points at. */
+  citation: z.string().nullable().default(null),
+  /** A verification step's outcome in words: "du -sm logs/ | cut -f1: 1 < 10 ✓". */
+  verification: z.object({ text: z.string(), passed: z.boolean() }).nullable().default(null),
 });
 export type StepView = z.infer<typeof StepView>;
+
+/**
+ * The incident summary (engine/planning/observe/summary.ts), composed from the record at every settled state:
+ * what fired; what was checked, each finding citing its tool call; likely causes with the evidence for and
+ * against; what was done, declined or skipped and by whom; verification; a timeline; the next action. Times
+ * are ms since the epoch.
+ */
+export const IncidentSummary = z.object({
+  fired: z.object({ title: z.string(), severity: z.string(), labels: z.record(z.string(), z.string()), at: z.number() }),
+  state: z.string(),
+  reason: z.string().nullable(),
+  checked: z.array(
+    z.object({
+      stepId: z.string(),
+      what: z.string(),
+      status: z.enum(['ok', 'flagged', 'failed', 'not-run']),
+      finding: z.string(),
+      citation: z.string(),
+      origin: z.string().optional(),
+    }),
+  ),
+  causes: z.array(z.object({ cause: z.string(), for: z.array(z.string()), against: z.array(z.string()) })),
+  done: z.array(
+    z.object({
+      stepId: z.string(),
+      what: z.string(),
+      outcome: z.enum(['done', 'failed', 'declined', 'skipped', 'waiting', 'not run']),
+      by: z.string().nullable(),
+      why: z.string().nullable(),
+      citation: z.string().nullable(),
+    }),
+  ),
+  verification: z.object({ status: z.enum(['passed', 'failed', 'not verified yet', 'resolved']), items: z.array(z.string()), by: z.string().nullable() }),
+  timings: z.array(z.object({ stage: z.string(), at: z.number(), afterMs: z.number() })),
+  next: z.string().nullable(),
+});
+export type IncidentSummary = z.infer<typeof IncidentSummary>;
 
 export const SourceView = z.object({
   root: z.string(),
@@ -78,11 +143,16 @@ export const WorkflowPanelView = z.object({
   /** The design's states in order, and where this workflow is. */
   states: z.array(WorkflowState),
   alert: z.object({ title: z.string(), severity: z.string(), source: z.string(), labels: z.record(z.string(), z.string()), annotations: z.record(z.string(), z.string()) }),
-  summary: z.string().nullable(),
+  /** The incident summary, kept current at every settled state: the top of the panel. */
+  summary: IncidentSummary,
+  /** The planner's one-line account of the plan. */
+  planSummary: z.string().nullable(),
   planner: z.object({ name: z.string(), route: z.string().nullable(), model: z.string().nullable(), tokens: z.number().int() }).nullable(),
   planVersion: z.number().int().nonnegative(),
   steps: z.array(StepView),
   waiting: Waiting.nullable(),
+  /** Waiting in VALIDATING for the alert to resolve, until this ISO time: Mark resolved / Escalate now. */
+  awaitingResolution: z.object({ until: z.string() }).nullable().default(null),
   sources: z.array(SourceView),
   spans: z.array(SpanView),
   tier: Tier,
@@ -105,8 +175,14 @@ export const runRunbook = defineRequest(
 );
 export const listWorkflows = defineRequest(
   'runbookAgent/workflows',
-  z.object({ limit: z.number().int().positive().max(1000).default(200) }).strict(),
-  z.object({ workflows: z.array(WorkflowItem), pendingApprovals: z.number().int().nonnegative() }),
+  /** Archived workflows are left out unless `archived` is true. */
+  z.object({ limit: z.number().int().positive().max(1000).default(200), archived: z.boolean().default(false) }).strict(),
+  z.object({
+    workflows: z.array(WorkflowItem),
+    pendingApprovals: z.number().int().nonnegative(),
+    /** Workflows that wait for a person in any way (approval, question, checklist, escalation): the badge. */
+    needsPerson: z.number().int().nonnegative().default(0),
+  }),
 );
 export const workflowView = defineRequest('runbookAgent/workflow', z.object({ id: Id }).strict(), WorkflowPanelView);
 export const approveStep = defineRequest(
@@ -120,6 +196,30 @@ export const rejectStep = defineRequest(
   WorkflowPanelView,
 );
 export const answerQuestion = defineRequest('runbookAgent/answer', z.object({ id: Id, value: z.string().max(2000) }).strict(), WorkflowPanelView);
+/** A person did (or skipped) the runbook instruction the workflow waits on; the note goes into the log. */
+export const tickChecklist = defineRequest(
+  'runbookAgent/tick',
+  z.object({ id: Id, stepId: z.string().max(200).optional(), outcome: z.enum(['done', 'skipped']), note: z.string().max(2000).default('') }).strict(),
+  WorkflowPanelView,
+);
+const Note = z.string().max(2000).default('');
+/** While the workflow waits for its alert to resolve: a person says it did. */
+export const markResolved = defineRequest('runbookAgent/markResolved', z.object({ id: Id, note: Note }).strict(), WorkflowPanelView);
+/** Escalate now instead of waiting (for the alert, or for a person's decision). */
+export const escalateNow = defineRequest('runbookAgent/escalateNow', z.object({ id: Id, note: Note }).strict(), WorkflowPanelView);
+/** Stop a workflow that waits, failed or was escalated: nothing more runs (CANCELLED). */
+export const cancelWorkflow = defineRequest('runbookAgent/cancel', z.object({ id: Id, note: Note }).strict(), WorkflowPanelView);
+/** Run again from one step (a settled or waiting workflow); writes still wait for approval. */
+export const retryStep = defineRequest('runbookAgent/retry', z.object({ id: Id, stepId: z.string().min(1).max(200) }).strict(), WorkflowPanelView);
+/** Hide a settled workflow from the default lists; its events stay in the log. */
+export const archiveWorkflow = defineRequest('runbookAgent/archive', z.object({ id: Id }).strict(), WorkflowPanelView);
+/** The incident summary as data and as Markdown (a postmortem draft), with a file name for it. */
+export const incidentReport = defineRequest(
+  'runbookAgent/incidentReport',
+  z.object({ id: Id }).strict(),
+  z.object({ summary: IncidentSummary, markdown: z.string(), fileName: z.string() }),
+);
+
 /** Replace the waiting step's command; nothing is approved, the engine classifies and checks policy again. */
 export const editStep = defineRequest(
   'runbookAgent/edit',

@@ -34,6 +34,18 @@ export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reject'), id: Id, stepId: z.string().min(1).max(200), reason: z.string().trim().min(1).max(2000) }).strict(),
   z.object({ type: z.literal('edit'), id: Id, stepId: z.string().min(1).max(200), command: z.string().min(1).max(20_000) }).strict(),
   z.object({ type: z.literal('answer'), id: Id, value: z.string().max(2000) }).strict(),
+  /** The checklist item the workflow waits on: done or skipped, with an optional note. */
+  z.object({ type: z.literal('tick'), id: Id, stepId: z.string().min(1).max(200), outcome: z.enum(['done', 'skipped']), note: z.string().max(2000) }).strict(),
+  /** While the workflow waits for its alert to resolve. */
+  z.object({ type: z.literal('markResolved'), id: Id, note: z.string().max(2000) }).strict(),
+  z.object({ type: z.literal('escalateNow'), id: Id, note: z.string().max(2000) }).strict(),
+  z.object({ type: z.literal('cancel'), id: Id, note: z.string().max(2000) }).strict(),
+  z.object({ type: z.literal('retry'), id: Id, stepId: z.string().min(1).max(200) }).strict(),
+  z.object({ type: z.literal('archive'), id: Id }).strict(),
+  /** Export Incident Report for this workflow (the extension asks for the folder). */
+  z.object({ type: z.literal('exportReport'), id: Id }).strict(),
+  /** List archived workflows too (or not). */
+  z.object({ type: z.literal('showArchived'), show: z.boolean() }).strict(),
   /**
    * The tier of the workflow's own workspace (the extension looks it up, the webview never names a folder).
    * Auto-approve is left to settings and the CLI: one click in a panel should not widen what runs unseen.
@@ -49,13 +61,13 @@ export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('health'), health: Health }).strict(),
   z.object({ type: z.literal('checkIn'), result: CheckIn }).strict(),
   z.object({ type: z.literal('error'), message: z.string() }).strict(),
-  z.object({ type: z.literal('workflows'), workflows: z.array(WorkflowItem), pendingApprovals: z.number().int().nonnegative() }).strict(),
+  z.object({ type: z.literal('workflows'), workflows: z.array(WorkflowItem), pendingApprovals: z.number().int().nonnegative(), needsPerson: z.number().int().nonnegative().optional() }).strict(),
   z.object({ type: z.literal('listFailed'), message: z.string() }).strict(),
   /** The extension chose what to show (the webview's saved choice, or a "Show Workflow" command). */
   z.object({ type: z.literal('selected'), id: Id.nullable() }).strict(),
   z.object({ type: z.literal('view'), view: WorkflowPanelView }).strict(),
   z.object({ type: z.literal('viewFailed'), id: Id, message: z.string() }).strict(),
-  /** An approve, reject, edit, answer or tier change the engine refused; shown on the workflow it concerns. */
+  /** A person's action (approve, reject, edit, answer, tick, tier, cancel, retry, …) the engine refused; shown on the workflow it concerns. */
   z.object({ type: z.literal('actionFailed'), id: Id, message: z.string() }).strict(),
 ]);
 export type ToWebview = z.infer<typeof ToWebview>;

@@ -53,3 +53,14 @@ export function details(
   node.addEventListener('toggle', () => remember(node.open));
   return node;
 }
+
+/** Ctrl+Enter (Cmd+Enter on a Mac) in a field submits: the same key in every reason, note and answer. */
+export function submitOnCtrlEnter(field: HTMLTextAreaElement | HTMLInputElement, submit: () => void): void {
+  field.addEventListener('keydown', (e) => {
+    const event = e as KeyboardEvent;
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey) && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+}

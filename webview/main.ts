@@ -10,7 +10,7 @@ import { APPROVAL_TITLE_ID } from './views/approval';
 import { engineSection } from './views/engine';
 import { banners, header } from './views/header';
 import { workflowList } from './views/list';
-import { ANSWER_ID } from './views/waiting';
+import { ANSWER_ID, CHECKLIST_NOTE_ID } from './views/waiting';
 import { TITLE_ID, workflowPane } from './views/workflow';
 
 declare function acquireVsCodeApi(): { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void };
@@ -59,7 +59,7 @@ function render(): void {
 }
 
 function focusWork(): void {
-  (document.getElementById(ANSWER_ID) ?? document.getElementById(APPROVAL_TITLE_ID) ?? document.getElementById(TITLE_ID))?.focus();
+  (document.getElementById(ANSWER_ID) ?? document.getElementById(CHECKLIST_NOTE_ID) ?? document.getElementById(APPROVAL_TITLE_ID) ?? document.getElementById(TITLE_ID))?.focus();
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

@@ -20,7 +20,10 @@ export function receive(state: PanelState, message: ToWebview): FromWebview | un
     case 'workflows': {
       state.workflows = message.workflows;
       state.pendingApprovals = message.pendingApprovals;
+      state.needsPerson = message.needsPerson ?? message.pendingApprovals;
       state.listError = undefined;
+      // An empty list right after a reload may only mean the engine is still starting: the restored view decides.
+      if (message.workflows.length > 0 || state.selectedId === null) state.restoring = false;
       // With nothing chosen yet, the newest workflow is the one a person most likely came for.
       const newest = newestFirst(message.workflows)[0];
       if (state.selectedId !== null || !newest) return;
@@ -29,9 +32,11 @@ export function receive(state: PanelState, message: ToWebview): FromWebview | un
     }
     case 'listFailed':
       state.listError = message.message;
+      state.restoring = false;
       return;
     case 'selected':
       select(state, message.id);
+      if (message.id !== null && !state.workflows?.length) state.restoring = true;
       return;
     case 'view':
       // An answer for a workflow the person has since left would show the wrong one.
@@ -39,9 +44,13 @@ export function receive(state: PanelState, message: ToWebview): FromWebview | un
       state.view = message.view;
       state.viewError = undefined;
       state.busy = false;
+      state.restoring = false;
       return;
     case 'viewFailed':
-      if (message.id === state.selectedId) state.viewError = message.message;
+      if (message.id === state.selectedId) {
+        state.viewError = message.message;
+        state.restoring = false;
+      }
       return;
     case 'actionFailed':
       state.busy = false;
@@ -58,5 +67,6 @@ export function select(state: PanelState, id: string | null): void {
   state.view = undefined;
   state.viewError = undefined;
   state.actionError = undefined;
+  state.confirm = undefined;
   state.busy = false;
 }

@@ -15,6 +15,7 @@ const TONES: Partial<Record<WorkflowState, StripTone>> = {
   ESCALATED: 'attention',
   WAITING_FOR_PERSON: 'attention',
   FAILED: 'failure',
+  CANCELLED: 'neutral',
 };
 
 export function toneOf(state: WorkflowState): StripTone {
@@ -31,8 +32,5 @@ export function stripOf(states: readonly WorkflowState[], current: WorkflowState
   return unique.map((state) => ({ state, current: state === current, tone: toneOf(state) }));
 }
 
-/** "WAITING_FOR_PERSON" reads as "Waiting for person". */
-export function stateLabel(state: WorkflowState): string {
-  const words = state.toLowerCase().split('_').join(' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+/** "WAITING_FOR_PERSON" reads as "Waiting for you": one label map for the panel, the tree and the quick picks. */
+export { stateLabel } from '../protocol/stateLabels';

@@ -13,12 +13,32 @@ export interface CardDraft {
   invalid: boolean;
 }
 
+/** A note typed on a card (checklist, resolution wait) or in a confirm (cancel), kept across live re-renders. */
+export interface NoteDraft {
+  key: string;
+  note: string;
+}
+
+/** An action that asks "are you sure?" inline first: cancel the workflow, or retry it from a step. */
+export interface Confirm {
+  key: string;
+  kind: 'cancel' | 'retry';
+  stepId?: string;
+  note: string;
+}
+
 export interface PanelState {
   health?: Health;
   checkIn?: CheckIn;
   error?: string;
   workflows?: WorkflowItem[];
   pendingApprovals: number;
+  /** Workflows that wait for a person in any way (approvals, questions, checklist items, escalations). */
+  needsPerson: number;
+  /** The panel came back after a reload and has not heard from the engine yet: "Restoring…", not "No workflows". */
+  restoring: boolean;
+  /** The list shows archived workflows too. */
+  showArchived: boolean;
   listError?: string;
   selectedId: string | null;
   /** The row the arrow keys are on; Enter opens it. */
@@ -29,16 +49,33 @@ export interface PanelState {
   busy: boolean;
   actionError?: string;
   card?: CardDraft;
-  answer: { key: string; value: string } | undefined;
+  answer: { key: string; value: string; invalid?: string } | undefined;
+  /** The note on the checklist card or the resolution card. */
+  cardNote?: NoteDraft;
+  confirm?: Confirm;
   engineOpen: boolean;
   /** The check-in note as typed; kept so a live refresh does not reset it. */
   note: string;
   /** Steps whose output is expanded, by workflow and step id. */
   openOutputs: Set<string>;
+  /** The incident summary is unfolded; undefined: automatic (folded while a card waits, so the card stays in view). */
+  summaryOpen?: boolean;
 }
 
 export function initialState(selectedId: string | null): PanelState {
-  return { pendingApprovals: 0, selectedId, cursorId: selectedId, busy: false, answer: undefined, engineOpen: false, note: 'hello from the panel', openOutputs: new Set() };
+  return {
+    pendingApprovals: 0,
+    needsPerson: 0,
+    restoring: selectedId !== null,
+    showArchived: false,
+    selectedId,
+    cursorId: selectedId,
+    busy: false,
+    answer: undefined,
+    engineOpen: false,
+    note: 'hello from the panel',
+    openOutputs: new Set(),
+  };
 }
 
 /** What a view module may do: read the state, change it (then the panel re-renders), message the extension. */

@@ -33,8 +33,17 @@ export function moveCursor(index: number, key: string, length: number): number |
 }
 
 /** What a person must do about a workflow, if anything: the marker beside its title. */
-export function attentionOf(item: WorkflowItem): 'approval' | 'question' | null {
+export function attentionOf(item: WorkflowItem): NonNullable<WorkflowItem['attention']> | null {
   if (item.needsApproval) return 'approval';
   if (item.needsAnswer) return 'question';
-  return null;
+  return item.attention ?? null;
 }
+
+/** The marker's words. */
+export const ATTENTION_LABEL: Readonly<Record<NonNullable<WorkflowItem['attention']>, string>> = {
+  approval: 'needs approval',
+  question: 'question',
+  checklist: 'to do',
+  escalated: 'escalated',
+  resolution: 'waits for the alert',
+};

@@ -1,7 +1,9 @@
-import type { SourceView, StepView, WorkflowItem, WorkflowPanelView } from '../../protocol/agent';
+import type { Attention, IncidentSummary, SourceView, StepView, WorkflowItem, WorkflowPanelView } from '../../protocol/agent';
 import type { ToolCallRecord, WorkflowEvent } from '../../protocol/workflow';
 import { WorkflowState } from '../../protocol/workflow';
 import type { Db } from '../db/open';
+import { observe, type Observation } from '../planning/observe/observations';
+import { composeSummary, summaryMarkdown, type SummaryEvent } from '../planning/observe/summary';
 import { effectiveTier } from '../policy/gate';
 import { loadWorkspacePolicy } from '../policy/load';
 import { redactText, redactValue } from '../redact';
@@ -14,9 +16,27 @@ import { loadSnapshot } from '../workflow/snapshot';
 import { spansOf } from '../workflow/spans';
 import { requireView } from '../workflow/store';
 import { listToolCalls } from '../workflow/toolCalls';
+import type { CallRecord } from '../workflow/decision';
 import type { WorkflowView } from '../workflow/view';
 
 const OUTPUT_CHARS = 16_000;
+
+/**
+ * SQL over `workflows`: not hidden by an archive. Only a settled workflow stays hidden: one retried after it was
+ * archived runs again, and shows until it settles.
+ */
+export const NOT_ARCHIVED = "NOT (coalesce(json_extract(view, '$.archived'), 0) = 1 AND state IN ('COMPLETED', 'ESCALATED', 'CANCELLED'))";
+
+/** What a person must do about the workflow, if anything (the kind behind every badge and notification). */
+export function attentionOf(view: WorkflowView): Attention | null {
+  if (view.state === 'WAITING_FOR_PERSON') {
+    const kind = view.waiting?.kind;
+    return kind === 'approval' || kind === 'question' || kind === 'checklist' ? kind : null;
+  }
+  if (view.state === 'ESCALATED') return 'escalated';
+  if (view.state === 'VALIDATING' && view.awaitingResolution) return 'resolution';
+  return null;
+}
 
 export function workflowItem(view: WorkflowView): WorkflowItem {
   const summary = summarize(view);
@@ -28,13 +48,16 @@ export function workflowItem(view: WorkflowView): WorkflowItem {
     workspace: view.workspace,
     needsApproval: view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'approval',
     needsAnswer: view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'question',
+    attention: attentionOf(view),
+    archived: view.archived ?? false,
+    waitsUntil: view.state === 'VALIDATING' && view.awaitingResolution ? new Date(view.awaitingResolution.until).toISOString() : null,
   };
 }
 
-/** What a person reads for a step's input: the command, query, question, URL or path. */
+/** What a person reads for a step's input: the command, query, question, checklist item, URL or path. */
 export function describeInput(input: unknown): string {
   const i = (input ?? {}) as Record<string, unknown>;
-  const text = [i.command, i.query, i.question, i.url, i.path].find((v) => typeof v === 'string');
+  const text = [i.command, i.query, i.question, i.item, i.url, i.path].find((v) => typeof v === 'string');
   return typeof text === 'string' ? (typeof i.method === 'string' && typeof i.url === 'string' ? `${i.method} ${i.url}` : text) : JSON.stringify(input);
 }
 
@@ -45,24 +68,88 @@ function outputText(result: unknown): string | null {
   let text: string;
   if (typeof r.stdout === 'string') text = r.stdout + (typeof r.stderr === 'string' && r.stderr !== '' ? `\n--- stderr ---\n${r.stderr}` : '');
   else if (typeof r.answer === 'string') text = r.answer;
+  else if (typeof r.outcome === 'string') text = r.outcome;
   else if (typeof r.text === 'string') text = r.text;
   else if (typeof r.body === 'string') text = `HTTP ${String(r.status)}\n${r.body}`;
   else text = JSON.stringify(result, null, 2);
   return text.length > OUTPUT_CHARS ? `${text.slice(0, OUTPUT_CHARS)}\n… (${text.length - OUTPUT_CHARS} more characters)` : text;
 }
 
-function stepStatus(view: WorkflowView, index: number, call: ToolCallRecord | undefined): StepView['status'] {
-  if (view.state === 'COMPLETED' || index < view.stepIndex) return 'done';
-  if (index > view.stepIndex) return view.state === 'ESCALATED' ? 'skipped' : 'pending';
+/** When a person last retried the workflow from a step (ms), or null. */
+export function lastRetryAt(events: readonly Pick<WorkflowEvent, 'type' | 'at'>[]): number | null {
+  const e = [...events].reverse().find((x) => x.type === 'retried');
+  return e ? Date.parse(e.at) : null;
+}
+
+/**
+ * The calls that speak for the plan as it stands: without the calls a retry made stale (those, made before the
+ * retry, of steps the current run has not reached again yet).
+ */
+export function currentCalls(view: WorkflowView, calls: readonly ToolCallRecord[], retriedAt: number | null): ToolCallRecord[] {
+  if (retriedAt === null || view.state === 'COMPLETED') return [...calls];
+  const indexOf = new Map((view.plan?.steps ?? []).map((s, i) => [s.id, i]));
+  return calls.filter((c) => {
+    const index = indexOf.get(c.stepId);
+    return index === undefined || index < view.stepIndex || Date.parse(c.intendedAt) >= retriedAt;
+  });
+}
+
+const asCallRecords = (calls: readonly ToolCallRecord[]): CallRecord[] =>
+  calls.map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
+
+const settledEnd = (state: WorkflowView['state']) => state === 'ESCALATED' || state === 'CANCELLED';
+
+function stepStatus(view: WorkflowView, index: number, call: ToolCallRecord | undefined, observation: Observation | undefined): StepView['status'] {
+  if (view.skipped?.[view.plan?.steps[index]?.id ?? '']) return 'skipped';
+  if (view.state === 'COMPLETED' || index < view.stepIndex) {
+    if (observation?.status === 'failed') return 'failed';
+    // A checklist item ticked "skipped" did not happen: it reads as skipped, not done.
+    return (call?.result as { outcome?: unknown } | null)?.outcome === 'skipped' ? 'skipped' : 'done';
+  }
+  if (index > view.stepIndex) return settledEnd(view.state) ? 'skipped' : 'pending';
   if (view.state === 'WAITING_FOR_PERSON') return 'waiting';
   if (view.state === 'WAITING_FOR_TOOL') return 'running';
   if (call?.status === 'failed' || call?.status === 'unknown') return 'failed';
-  return view.state === 'ESCALATED' ? 'skipped' : 'pending';
+  return settledEnd(view.state) ? 'skipped' : 'pending';
 }
 
-function stepView(view: WorkflowView, step: PlanStep, index: number, calls: readonly ToolCallRecord[]): StepView {
+/** A person's tick of a checklist step: done or skipped, by whom, with their note. */
+export interface Tick {
+  readonly outcome: string;
+  readonly by: string;
+  readonly note: string;
+}
+
+/** Who ticked each checklist step last, how, and with what note (from the `ticked` events). */
+export function ticksOf(events: readonly WorkflowEvent[]): Map<string, Tick> {
+  const ticks = new Map<string, Tick>();
+  for (const e of events) {
+    const d = (e.data ?? {}) as Record<string, unknown>;
+    if (e.type === 'ticked' && typeof d.stepId === 'string') ticks.set(d.stepId, { outcome: String(d.outcome ?? 'done'), by: String(d.by ?? 'a person'), note: typeof d.note === 'string' ? d.note : '' });
+  }
+  return ticks;
+}
+
+/** "skipped by ana: no access to the dashboard". */
+export const tickWords = (t: Tick) => `${t.outcome} by ${t.by}${t.note ? `: ${t.note}` : ''}`;
+
+function flagOf(view: WorkflowView, step: PlanStep, status: StepView['status'], o: Observation | undefined, tick: Tick | undefined): Pick<StepView, 'flag' | 'flagReason' | 'evidence' | 'citation'> {
+  const skipped = view.skipped?.[step.id];
+  const citation = o?.id ?? null;
+  if (skipped) return { flag: skipped.reason.startsWith('declined') ? 'declined' : 'skipped', flagReason: skipped.reason, evidence: [...skipped.evidence], citation };
+  // A checklist item a person ticked: their word, and their note.
+  if (tick && status === 'skipped') return { flag: 'skipped', flagReason: tickWords(tick), evidence: [], citation };
+  if (tick && status === 'done') return { flag: 'ok', flagReason: tickWords(tick), evidence: [], citation };
+  // A call still under way, or one not reached, says nothing yet.
+  if (!o || status === 'pending' || status === 'running' || status === 'waiting') return { flag: null, flagReason: null, evidence: [], citation };
+  return { flag: o.status, flagReason: o.why, evidence: [], citation };
+}
+
+function stepView(view: WorkflowView, step: PlanStep, index: number, calls: readonly ToolCallRecord[], observations: ReadonlyMap<string, Observation>, ticks: ReadonlyMap<string, Tick>): StepView {
   const call = calls.filter((c) => c.stepId === step.id).at(-1);
-  const status = stepStatus(view, index, call);
+  const observation = observations.get(step.id);
+  const status = stepStatus(view, index, call, observation);
+  const checked = view.verification?.find((v) => v.stepId === step.id);
   const waiting = view.waiting?.kind === 'approval' && view.waiting.stepId === step.id ? view.waiting : null;
   const result = call?.status === 'done' ? call.result : null;
   const exit = (result as { exitCode?: unknown } | null)?.exitCode;
@@ -84,6 +171,8 @@ function stepView(view: WorkflowView, step: PlanStep, index: number, calls: read
     output: outputText(result),
     exitCode: typeof exit === 'number' ? exit : null,
     error: call?.error ?? null,
+    ...flagOf(view, step, status, observation, step.tool === 'checklist' ? ticks.get(step.id) : undefined),
+    verification: checked ? { text: checked.text, passed: checked.passed } : null,
   };
 }
 
@@ -100,11 +189,79 @@ function sourcesOf(db: Db, view: WorkflowView): SourceView[] {
     .map((h) => ({ root: h.root ?? view.workspace, path: h.docId, startLine: h.startLine ?? 1, endLine: h.endLine ?? 1, heading: h.heading ?? '', score: h.score, docVersion: h.docVersion, stale: h.stale }));
 }
 
+const ENDS = new Set(['completed', 'escalated', 'cancelled', 'resolved']);
+
+/** The events as the summary reads them; an end a retry undid (completed, escalated, cancelled before it) is left out. */
+const summaryEvents = (events: readonly WorkflowEvent[]): SummaryEvent[] => {
+  const retriedAt = lastRetryAt(events);
+  return events
+    .filter((e) => retriedAt === null || !ENDS.has(e.type) || Date.parse(e.at) > retriedAt)
+    .map((e) => ({ type: e.type, at: Date.parse(e.at), actor: e.actor, data: (e.data ?? {}) as Record<string, unknown> }));
+};
+
+/**
+ * The incident summary from the record (unredacted: callers redact what leaves). A question a person answered
+ * is not something done about the incident (and was not done "by the engine"): it stays out of "what was done".
+ */
+function summaryOf(view: WorkflowView, calls: readonly ToolCallRecord[], events: readonly WorkflowEvent[]): IncidentSummary {
+  const summary = composeSummary(view, asCallRecords(calls), summaryEvents(events));
+  const questions = new Set((view.plan?.steps ?? []).filter((s) => s.tool === 'ask_person').map((s) => s.id));
+  return { ...summary, done: summary.done.filter((d) => !questions.has(d.stepId)) };
+}
+
+/** One line per item in Markdown: a multi-line command inside backticks would break its list item. */
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, ' ⏎ ');
+
+/** "2026-11-24-demo-log-volume-filling-up.md": the day the alert fired and its name, safe as a file name anywhere. */
+export function reportFileName(summary: Pick<IncidentSummary, 'fired'>): string {
+  const day = Number.isFinite(summary.fired.at) ? new Date(summary.fired.at).toISOString().slice(0, 10) : 'undated';
+  const name = summary.fired.labels.alertname ?? summary.fired.title;
+  const slug = name
+    .normalize('NFKD')
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return `${day}-${slug || 'incident'}.md`;
+}
+
+/**
+ * The incident summary of one workflow as data and as a Markdown postmortem draft (for `report` and Export
+ * Incident Report), redacted and printable like everything that leaves the engine.
+ */
+export function incidentReport(db: Db, id: string): { summary: IncidentSummary; markdown: string; fileName: string } {
+  const view = requireView(db, id);
+  const events = eventsOf(db, id);
+  const summary = printableValue(redactValue(summaryOf(view, currentCalls(view, listToolCalls(db, id), lastRetryAt(events)), events))) as IncidentSummary;
+  const flat: IncidentSummary = { ...summary, checked: summary.checked.map((c) => ({ ...c, what: oneLine(c.what) })), done: summary.done.map((d) => ({ ...d, what: oneLine(d.what) })) };
+  const draft = [
+    summaryMarkdown(flat, 'Postmortem draft').trimEnd(),
+    '',
+    '## Impact',
+    '',
+    '_Who or what was affected, and for how long._',
+    '',
+    '## Follow-ups',
+    '',
+    '- [ ] ',
+    '',
+    '---',
+    '',
+    `_Drafted by Runbook Agent from workflow \`${view.id}\` (its event log and tool calls); secrets are redacted. Edit before sharing._`,
+    '',
+  ].join('\n');
+  return { summary, markdown: printable(draft), fileName: reportFileName(summary) };
+}
+
 /** Everything the panel shows about one workflow, read in one go from the database. */
 export function panelView(db: Db, id: string, executionBlocked: string | null): WorkflowPanelView {
   const view = requireView(db, id);
-  const calls = listToolCalls(db, id);
   const events = eventsOf(db, id);
+  const calls = currentCalls(view, listToolCalls(db, id), lastRetryAt(events));
+  const observations = new Map(observe(view.plan ?? { summary: '', steps: [] }, asCallRecords(calls)).map((o) => [o.stepId, o]));
+  const ticks = ticksOf(events);
   let tier = getTier(db, view.workspace);
   try {
     tier = effectiveTier({ tier, workspace: view.workspace ? loadWorkspacePolicy(view.workspace) : undefined });
@@ -117,11 +274,13 @@ export function panelView(db: Db, id: string, executionBlocked: string | null): 
     workflow: workflowItem(view),
     states: WorkflowState.options,
     alert: { title: view.request.title, severity: view.request.severity, source: view.request.source, labels: view.request.labels, annotations: view.request.annotations ?? {} },
-    summary: view.plan?.summary ?? null,
+    summary: summaryOf(view, calls, events),
+    planSummary: view.plan?.summary ?? null,
     planner: plannerOf(events),
     planVersion: view.planVersion,
-    steps: (view.plan?.steps ?? []).map((s, i) => stepView(view, s, i, calls)),
+    steps: (view.plan?.steps ?? []).map((s, i) => stepView(view, s, i, calls, observations, ticks)),
     waiting: view.state === 'WAITING_FOR_PERSON' ? view.waiting : null,
+    awaitingResolution: view.state === 'VALIDATING' && view.awaitingResolution ? { until: new Date(view.awaitingResolution.until).toISOString() } : null,
     sources: sourcesOf(db, view),
     spans: spansOf(events),
     tier,

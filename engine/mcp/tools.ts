@@ -158,7 +158,7 @@ export function digest(host: ToolHost, id: string): ToolWorkflow {
     reason: panel.workflow.reason,
     workspace: view.workspace,
     alert: { title: panel.alert.title, severity: panel.alert.severity, source: panel.alert.source },
-    summary: panel.summary,
+    summary: panel.planSummary,
     steps: panel.steps.map(step),
     waiting: panel.waiting,
     waitsForPerson,

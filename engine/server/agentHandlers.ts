@@ -4,29 +4,36 @@ import type { Connection } from 'vscode-languageserver/node';
 import {
   answerQuestion,
   approveStep,
+  archiveWorkflow,
+  cancelWorkflow,
   editStep,
+  escalateNow,
   eventLog,
   exportTrace,
   getTier,
+  incidentReport,
   listWorkflows,
+  markResolved,
   rejectStep,
+  retryStep,
   runbookSteps,
   runRunbook,
   setKillSwitch,
   setTier,
+  tickChecklist,
   triageAlert,
   workflowView,
 } from '../../protocol/agent';
 import { normalizeAlertText } from '../alert';
 import { otlpJson } from '../otel/export';
-import { panelView, workflowItem } from '../agent/panelView';
+import { incidentReport as reportOf, NOT_ARCHIVED, panelView, workflowItem } from '../agent/panelView';
 import { runbookSteps as stepsOf } from '../agent/runbookSteps';
 import type { Engine } from '../engine';
 import { effectiveTier, ignoredWorkspaceRules } from '../policy/gate';
 import { loadWorkspacePolicy } from '../policy/load';
 import { getTier as readTier, setTier as writeTier } from '../policy/tiers';
 import { engagedSwitches, setKillSwitch as writeKillSwitch } from '../workflow/killSwitch';
-import { answer, approve, edit, reject } from '../workflow/person';
+import { answer, approve, archive, cancel, edit, escalateNow as escalate, markResolved as resolved, reject, retry, tick } from '../workflow/person';
 import { eventsOf } from '../workflow/eventLog';
 import { loadView, requireView } from '../workflow/store';
 import { redactValue } from '../redact';
@@ -68,14 +75,16 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
     return after({ workflow: workflowItem(workflow!) });
   });
 
-  handleRequest(connection, listWorkflows, ({ limit }) => {
-    const rows = db().prepare('SELECT id FROM workflows ORDER BY created_at DESC LIMIT ?').all(limit * 4) as Array<{ id: string }>;
+  handleRequest(connection, listWorkflows, ({ limit, archived }) => {
+    const rows = db()
+      .prepare(`SELECT id FROM workflows ${archived ? '' : `WHERE ${NOT_ARCHIVED} `}ORDER BY created_at DESC LIMIT ?`)
+      .all(limit * 4) as Array<{ id: string }>;
     const items = rows.flatMap(({ id }) => {
       const v = loadView(db(), id);
       return v && (v.workspace === '' || inWindow(v.workspace)) ? [workflowItem(v)] : [];
     });
     const workflows = items.slice(0, limit);
-    return { workflows, pendingApprovals: items.filter((w) => w.needsApproval).length };
+    return { workflows, pendingApprovals: items.filter((w) => w.needsApproval).length, needsPerson: items.filter((w) => countsForPerson(w.attention)).length };
   });
 
   handleRequest(connection, workflowView, ({ id }) => view(id));
@@ -96,6 +105,40 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
     answer(db(), id, value, by());
     return after(view(id));
   });
+
+  handleRequest(connection, tickChecklist, ({ id, stepId, outcome, note }) => {
+    mayAct(); // a tick hands the workflow back to run steps
+    tick(db(), id, outcome, by(), note.trim(), undefined, { stepId });
+    return after(view(id));
+  });
+
+  handleRequest(connection, markResolved, ({ id, note }) => {
+    resolved(db(), id, by(), note.trim());
+    return after(view(id));
+  });
+
+  handleRequest(connection, escalateNow, ({ id, note }) => {
+    escalate(db(), id, by(), note.trim() || 'no note given');
+    return after(view(id));
+  });
+
+  handleRequest(connection, cancelWorkflow, ({ id, note }) => {
+    cancel(db(), id, by(), note.trim() || 'no note given');
+    return after(view(id));
+  });
+
+  handleRequest(connection, retryStep, ({ id, stepId }) => {
+    mayAct(); // steps run again from there
+    retry(db(), id, stepId, by());
+    return after(view(id));
+  });
+
+  handleRequest(connection, archiveWorkflow, ({ id }) => {
+    archive(db(), id, by());
+    return after(view(id));
+  });
+
+  handleRequest(connection, incidentReport, ({ id }) => reportOf(db(), id));
 
   handleRequest(connection, editStep, ({ id, stepId, command }) => {
     mayAct();
@@ -137,6 +180,11 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
   });
 
   handleRequest(connection, runbookSteps, ({ workspace, path: rel }) => ({ steps: stepsOf(db(), services().folder(workspace), rel, { allowedHosts: services().allowedHosts() }) }));
+}
+
+/** What counts in the badges and the status bar: every wait on a person's decision (not the wait for an alert). */
+export function countsForPerson(attention: string | null): boolean {
+  return attention === 'approval' || attention === 'question' || attention === 'checklist' || attention === 'escalated';
 }
 
 /** Workflows waiting for an approval in this window's folders: the badge count. */

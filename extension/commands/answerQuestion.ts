@@ -15,13 +15,17 @@ export async function answerQuestionCommand(deps: CommandDeps, arg?: unknown): P
       void vscode.window.showInformationMessage('Runbook Agent: that workflow no longer waits for an answer.');
       return;
     }
+    const number = view.waiting.expects === 'number';
     const value = await vscode.window.showInputBox({
-      title: `${view.workflow.title}: ${view.waiting.name}`,
+      title: `${view.workflow.title}: ${view.waiting.name}${number ? ' (a number)' : ''}`,
       prompt: view.waiting.question,
+      placeHolder: number ? 'A number: digits, an optional minus sign and decimals' : undefined,
       ignoreFocusOut: true,
+      // Checked here as the engine checks it, so a word never reaches a number's place.
+      validateInput: (v) => (number && !/^-?[0-9]+(\.[0-9]+)?$/.test(v.trim()) ? 'This answer must be a number (e.g. 7 or 0.5).' : undefined),
     });
     if (value === undefined) return;
-    await deps.engine.request(answerQuestion, { id, value });
+    await deps.engine.request(answerQuestion, { id, value: number ? value.trim() : value });
     deps.log.info(`answered ${view.waiting.name} for ${id}`);
     void deps.store.refresh();
   } catch (error) {

@@ -26,13 +26,37 @@ export async function exportTraceCommand(deps: CommandDeps, arg?: unknown): Prom
   }
 }
 
-/** "Open Event Log": the workflow's hash-chained events in an untitled JSON editor, nothing written to disk. */
+/** The scheme of the read-only event log documents: a content provider's documents cannot be edited or saved dirty. */
+export const EVENT_LOG_SCHEME = 'runbook-agent-log';
+
+/**
+ * Serves `runbook-agent-log:/<file>.json?<id>` from the engine: the workflow's hash-chained events, redacted, as a
+ * read-only JSON document (no dirty Untitled buffer to close). Reopening it fetches the log again.
+ */
+export function registerEventLogProvider(deps: CommandDeps): vscode.Disposable {
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  const provider: vscode.TextDocumentContentProvider = {
+    onDidChange: changed.event,
+    async provideTextDocumentContent(uri) {
+      const id = decodeURIComponent(uri.query);
+      try {
+        return (await deps.engine.request(eventLog, { id })).json;
+      } catch (error) {
+        return JSON.stringify({ error: `cannot read the event log of ${id}: ${(error as Error).message}` }, null, 2);
+      }
+    },
+  };
+  return vscode.Disposable.from(changed, vscode.workspace.registerTextDocumentContentProvider(EVENT_LOG_SCHEME, provider));
+}
+
+/** "Open Event Log": the workflow's hash-chained events in a read-only JSON editor, nothing written to disk. */
 export async function openEventLogCommand(deps: CommandDeps, arg?: unknown): Promise<void> {
   try {
     const id = await chooseWorkflow(deps, arg, 'event log do you open');
     if (!id) return;
-    const log = await deps.engine.request(eventLog, { id });
-    const doc = await vscode.workspace.openTextDocument({ language: 'json', content: log.json });
+    const uri = vscode.Uri.from({ scheme: EVENT_LOG_SCHEME, path: `/runbook-agent-${id.slice(0, 8)}-events.json`, query: encodeURIComponent(id) });
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== 'json') await vscode.languages.setTextDocumentLanguage(doc, 'json');
     await vscode.window.showTextDocument(doc, { preview: false });
   } catch (error) {
     deps.log.error(`open event log failed: ${(error as Error).message}`);

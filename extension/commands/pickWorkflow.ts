@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { workflowView, type WorkflowItem, type WorkflowPanelView } from '../../protocol/agent';
+import { stateLabel } from '../../protocol/stateLabels';
 import type { CommandDeps } from './deps';
 
 interface Item extends vscode.QuickPickItem {
@@ -16,8 +17,8 @@ export async function pickWorkflow(deps: CommandDeps, filter: (w: WorkflowItem) 
   }
   const items: Item[] = workflows.map((w) => ({
     label: w.title,
-    description: `${w.state.toLowerCase().replace(/_/g, ' ')} · step ${Math.min(w.stepIndex + 1, w.stepCount)}/${w.stepCount}`,
-    detail: `${w.id} · updated ${w.updatedAt}`,
+    description: `${stateLabel(w.state)} · step ${Math.min(w.stepIndex + 1, w.stepCount)}/${w.stepCount}`,
+    detail: `${w.id} · updated ${new Date(w.updatedAt).toLocaleString()}`,
     workflow: w,
   }));
   return (await vscode.window.showQuickPick(items, { placeHolder, matchOnDetail: true }))?.workflow;

@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { answerQuestionCommand } from './answerQuestion';
 import { approvePendingCommand } from './approvePending';
 import { workflowIdOf, type CommandDeps } from './deps';
-import { exportTraceCommand, openEventLogCommand } from './exportTrace';
+import { exportIncidentReportCommand } from './exportReport';
+import { exportTraceCommand, openEventLogCommand, registerEventLogProvider } from './exportTrace';
 import { restoreWritesState, setWritesCommand } from './killSwitch';
+import { archiveWorkflowCommand, cancelWorkflowCommand, escalateNowCommand, markResolvedCommand, retryFromStepCommand, tickChecklistCommand } from './personActions';
 import { rejectPendingCommand } from './rejectPending';
 import { runRunbookCommand } from './runRunbook';
 import { setLlmApiKeyCommand } from './setLlmApiKey';
@@ -19,6 +21,13 @@ export function registerCommands(deps: CommandDeps): void {
     'runbookAgent.approvePending': (arg) => approvePendingCommand(deps, arg),
     'runbookAgent.rejectPending': (arg) => rejectPendingCommand(deps, arg),
     'runbookAgent.answerQuestion': (arg) => answerQuestionCommand(deps, arg),
+    'runbookAgent.tickChecklist': (arg) => tickChecklistCommand(deps, arg),
+    'runbookAgent.markResolved': (arg) => markResolvedCommand(deps, arg),
+    'runbookAgent.escalateNow': (arg) => escalateNowCommand(deps, arg),
+    'runbookAgent.cancelWorkflow': (arg) => cancelWorkflowCommand(deps, arg),
+    'runbookAgent.retryFromStep': (arg) => retryFromStepCommand(deps, arg),
+    'runbookAgent.archiveWorkflow': (arg) => archiveWorkflowCommand(deps, arg),
+    'runbookAgent.exportIncidentReport': (arg) => exportIncidentReportCommand(deps, arg),
     'runbookAgent.disableWrites': () => setWritesCommand(deps, false),
     'runbookAgent.enableWrites': () => setWritesCommand(deps, true),
     'runbookAgent.exportTrace': (arg) => exportTraceCommand(deps, arg),
@@ -35,5 +44,6 @@ export function registerCommands(deps: CommandDeps): void {
     },
   };
   for (const [id, run] of Object.entries(commands)) deps.context.subscriptions.push(vscode.commands.registerCommand(id, run));
+  deps.context.subscriptions.push(registerEventLogProvider(deps));
   restoreWritesState(deps);
 }

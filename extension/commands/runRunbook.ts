@@ -26,6 +26,7 @@ export async function runRunbookCommand(deps: CommandDeps, arg?: unknown): Promi
       () => deps.engine.request(runRunbook, { workspace: where.folder.uri.fsPath, path: where.path }),
     );
     deps.log.info(`runbook ${where.path} started workflow ${workflow.id}`);
+    deps.store.markStarted([workflow.id]);
     void deps.store.refresh();
     await deps.open(workflow.id);
   } catch (error) {

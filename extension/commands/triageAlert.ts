@@ -34,6 +34,7 @@ export async function triageAlertCommand(deps: CommandDeps): Promise<void> {
       () => deps.engine.request(triageAlert, { workspace: folder.uri.fsPath, text }),
     );
     await remember(deps.context, text);
+    deps.store.markStarted(workflows.map((w) => w.id));
     void deps.store.refresh();
     if (!workflows.length) {
       void vscode.window.showInformationMessage('Runbook Agent: the alert held nothing to triage (resolved alerts start no workflow).');

@@ -6,7 +6,7 @@
 import type { WorkflowPanelView } from '../../protocol/agent';
 import type { Waiting } from '../../protocol/workflow';
 import { SourceRef } from '../../protocol/webview';
-import { button, el } from '../dom';
+import { button, el, submitOnCtrlEnter } from '../dom';
 import type { CardDraft, Context } from '../store';
 import { sourceLink } from './plan';
 
@@ -90,12 +90,13 @@ function rejectForm(ctx: Context, view: WorkflowPanelView, w: Approval, draft: C
   const reason = el('textarea', { id: REASON_ID, rows: '2', maxlength: '2000', 'aria-required': 'true', 'aria-invalid': String(draft.invalid), 'aria-describedby': draft.invalid ? 'reason-error' : undefined });
   reason.value = draft.reason;
   reason.addEventListener('input', () => (draft.reason = reason.value));
+  submitOnCtrlEnter(reason, () => form.requestSubmit());
   const form = el('form', { class: 'inline-form', 'aria-label': 'Reject this step' }, [
-    el('label', { for: REASON_ID }, ['Why reject this step? (required; the engine re-plans without it or escalates)']),
+    el('label', { for: REASON_ID }, ['Why reject this step? (required; it will not run, and the workflow goes on from the next step)']),
     reason,
     draft.invalid ? el('p', { id: 'reason-error', class: 'field-error', role: 'alert' }, ['A reason is required.']) : null,
     el('div', { class: 'actions' }, [
-      el('button', { type: 'submit', disabled: ctx.state.busy ? '' : undefined }, ['Reject step']),
+      el('button', { type: 'submit', disabled: ctx.state.busy ? '' : undefined, title: 'Reject step (Ctrl+Enter)' }, ['Reject step']),
       button('Cancel', () => mode(ctx, draft, 'idle', REJECT_ID), { class: 'secondary' }),
     ]),
   ]);
@@ -116,6 +117,7 @@ function editForm(ctx: Context, view: WorkflowPanelView, w: Approval, draft: Car
   const command = el('textarea', { id: COMMAND_ID, rows: '4', maxlength: '20000', spellcheck: 'false', class: 'code' });
   command.value = draft.command;
   command.addEventListener('input', () => (draft.command = command.value));
+  submitOnCtrlEnter(command, () => form.requestSubmit());
   const form = el('form', { class: 'inline-form', 'aria-label': 'Edit the command' }, [
     el('label', { for: COMMAND_ID }, ['Command']),
     command,
@@ -148,6 +150,7 @@ export function act(ctx: Context, message: Parameters<Context['send']>[0]): void
   ctx.update((state) => {
     state.busy = true;
     state.actionError = undefined;
+    state.confirm = undefined;
   });
   ctx.send(message);
 }

@@ -2,13 +2,20 @@
 import { button, el } from '../dom';
 import type { Context } from '../store';
 
+/** "2 approvals waiting · 1 more needs you": approvals first, then every other wait on a person. */
+export function pendingText(approvals: number, needsPerson: number): string {
+  const others = Math.max(0, needsPerson - approvals);
+  if (approvals === 0 && others === 0) return 'No approvals waiting';
+  const parts = [approvals > 0 ? `${approvals} ${approvals === 1 ? 'approval' : 'approvals'} waiting` : '', others > 0 ? `${others} ${approvals > 0 ? 'more ' : ''}${others === 1 ? 'needs' : 'need'} you` : ''];
+  return parts.filter(Boolean).join(' · ');
+}
+
 export function header(ctx: Context): HTMLElement {
   const n = ctx.state.pendingApprovals;
+  const all = Math.max(n, ctx.state.needsPerson);
   return el('header', { class: 'panel-header' }, [
     el('h1', {}, ['Runbook Agent']),
-    el('p', { class: `pending${n > 0 ? ' has-pending' : ''}`, role: 'status', 'data-testid': 'pending-approvals' }, [
-      n === 0 ? 'No approvals waiting' : `${n} ${n === 1 ? 'approval' : 'approvals'} waiting`,
-    ]),
+    el('p', { class: `pending${all > 0 ? ' has-pending' : ''}`, role: 'status', 'data-testid': 'pending-approvals' }, [pendingText(n, all)]),
     button('Refresh', () => {
       ctx.send({ type: 'refresh' });
       ctx.send({ type: 'refreshHealth' });

@@ -5,27 +5,40 @@ import { formatAge } from '../format';
 import { stateLabel, toneOf } from '../stateStrip';
 import { select } from '../receive';
 import type { Context } from '../store';
-import { attentionOf, moveCursor, newestFirst } from '../workflowList';
+import { ATTENTION_LABEL, attentionOf, moveCursor, newestFirst } from '../workflowList';
 
 const rowId = (id: string) => `wf-${id}`;
 
 export function workflowList(ctx: Context): HTMLElement {
-  const { workflows, listError } = ctx.state;
+  const { workflows, listError, restoring } = ctx.state;
   const body = listError
     ? el('div', { class: 'banner error', role: 'alert' }, [`Could not load workflows: ${listError} `, button('Retry', () => ctx.send({ type: 'refresh' }), { class: 'secondary' })])
-    : !workflows
-      ? el('p', { class: 'muted' }, ['Loading workflows…'])
-      : workflows.length === 0
-        ? emptyList(ctx)
-        : listbox(ctx, newestFirst(workflows));
-  return el('nav', { class: 'workflows', 'aria-labelledby': 'list-title' }, [el('h2', { id: 'list-title' }, ['Workflows']), body]);
+    : restoring && !workflows?.length
+      ? el('p', { class: 'muted', role: 'status', 'data-testid': 'restoring' }, ['Restoring…'])
+      : !workflows
+        ? el('p', { class: 'muted' }, ['Loading workflows…'])
+        : workflows.length === 0
+          ? emptyList(ctx)
+          : listbox(ctx, newestFirst(workflows));
+  return el('nav', { class: 'workflows', 'aria-labelledby': 'list-title' }, [el('h2', { id: 'list-title' }, ['Workflows']), body, archivedToggle(ctx)]);
 }
 
 function emptyList(ctx: Context): HTMLElement {
   return el('div', { class: 'empty' }, [
-    el('p', {}, ['No workflows yet. Triage an alert, and its plan, approvals and trace appear here.']),
+    el('p', {}, [ctx.state.showArchived ? 'No workflows.' : 'No workflows yet. Triage an alert, and its plan, approvals and trace appear here.']),
     button('Triage an Alert…', () => ctx.send({ type: 'runCommand', command: 'runbookAgent.triageAlert' })),
   ]);
+}
+
+/** Archived workflows are hidden until asked for. */
+function archivedToggle(ctx: Context): HTMLElement {
+  const box = el('input', { type: 'checkbox', id: 'show-archived' });
+  box.checked = ctx.state.showArchived;
+  box.addEventListener('change', () => {
+    ctx.update((state) => (state.showArchived = box.checked));
+    ctx.send({ type: 'showArchived', show: box.checked });
+  });
+  return el('p', { class: 'muted list-options' }, [box, ' ', el('label', { for: 'show-archived' }, ['Show archived'])]);
 }
 
 function listbox(ctx: Context, items: WorkflowItem[]): HTMLElement {
@@ -70,11 +83,8 @@ function rowContent(ctx: Context, item: WorkflowItem): Array<Node | string | nul
     el('span', { class: 'row-title' }, [item.title]),
     el('span', { class: 'row-meta' }, [
       el('span', { class: `badge state tone-${toneOf(item.state)}` }, [stateLabel(item.state)]),
-      attention === 'approval'
-        ? el('span', { class: 'badge marker approval' }, ['needs approval'])
-        : attention === 'question'
-          ? el('span', { class: 'badge marker question' }, ['question'])
-          : null,
+      attention ? el('span', { class: `badge marker ${attention}` }, [ATTENTION_LABEL[attention]]) : null,
+      item.archived ? el('span', { class: 'badge phase' }, ['archived']) : null,
       el('span', { class: 'muted' }, [`${item.stepIndex}/${item.stepCount} steps`]),
       el('span', { class: 'muted' }, [srOnly('created '), formatAge(item.createdAt, ctx.now)]),
     ]),

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { openDatabase, type Db } from '../../db/open';
 import { defaultDatabasePath } from '../../paths';
-import { answer, approve, reject, resolve, type StepRef } from '../../workflow/person';
+import { answer, approve, archive, cancel, escalateNow, markResolved, reject, resolve, retry, tick, type StepRef } from '../../workflow/person';
 import { requireView } from '../../workflow/store';
 import { AGENT_OPTIONS, AGENT_USAGE, openAgent } from '../agent/options';
 import { renderReport, workflowReport } from '../agent/report';
@@ -54,7 +54,7 @@ export const approveCommand: CliCommand = {
 
 export const rejectCommand: CliCommand = {
   name: 'reject',
-  summary: 'reject the step a workflow waits on, with a reason: it re-plans without it or escalates',
+  summary: 'reject (decline) the step a workflow waits on, with a reason: it will not run, and the workflow goes on from the next step',
   usage: `ID STEP --reason TEXT [--by NAME] [--no-run] ${AGENT_USAGE}`,
   options: { ...PERSON_OPTIONS, reason: { type: 'string' } },
   positionals: { min: 2, max: 2 },
@@ -93,5 +93,92 @@ export const resolveCommand: CliCommand = {
     } finally {
       db.close();
     }
+  },
+};
+
+const note = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+
+/** Records a person's decision that needs no steps run, and prints where the workflow now stands. */
+function record(args: ParsedArgs, io: Io, act: (db: Db, id: string) => void): number {
+  const id = args.positionals[0] ?? '';
+  const db = openDatabase(typeof args.values.db === 'string' ? args.values.db : defaultDatabasePath());
+  try {
+    act(db, id);
+    const report = workflowReport(db, id);
+    io.out(args.values.json ? JSON.stringify(report, null, 2) : renderReport(report));
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+const RECORD_OPTIONS = { db: { type: 'string' }, by: { type: 'string' }, note: { type: 'string' }, json: { type: 'boolean' } } as const;
+
+/** Issue #11: a runbook instruction that is not a command; a person does it and ticks it, recorded like any step. */
+export const tickCommand: CliCommand = {
+  name: 'tick',
+  summary: 'tick the checklist item a workflow waits on (done or skipped, with an optional note); then carry on',
+  usage: `ID done|skipped [--note TEXT] [--by NAME] [--no-run] ${AGENT_USAGE}`,
+  options: { ...PERSON_OPTIONS, note: { type: 'string' } },
+  positionals: { min: 2, max: 2 },
+  run(args, io) {
+    const outcome = args.positionals[1];
+    if (outcome !== 'done' && outcome !== 'skipped') throw new UsageError(`the outcome is 'done' or 'skipped', not '${outcome}'`);
+    return decideAndContinue(args, io, (db, id) => tick(db, id, outcome, by(args.values.by), note(args.values.note)));
+  },
+};
+
+export const markResolvedCommand: CliCommand = {
+  name: 'mark-resolved',
+  summary: 'say the alert resolved, for a workflow that waits for it (VALIDATING -> COMPLETED)',
+  usage: 'ID [--note TEXT] [--by NAME] [--db FILE] [--json]',
+  options: RECORD_OPTIONS,
+  positionals: { min: 1, max: 1 },
+  run(args, io) {
+    return record(args, io, (db, id) => markResolved(db, id, by(args.values.by), note(args.values.note)));
+  },
+};
+
+export const escalateCommand: CliCommand = {
+  name: 'escalate',
+  summary: 'escalate now instead of waiting (for the alert to resolve, or for a decision)',
+  usage: 'ID [--note TEXT] [--by NAME] [--db FILE] [--json]',
+  options: RECORD_OPTIONS,
+  positionals: { min: 1, max: 1 },
+  run(args, io) {
+    return record(args, io, (db, id) => escalateNow(db, id, by(args.values.by), note(args.values.note) || 'no note given'));
+  },
+};
+
+export const cancelCommand: CliCommand = {
+  name: 'cancel',
+  summary: 'cancel a workflow that waits, failed or was escalated: nothing more runs (CANCELLED)',
+  usage: 'ID [--note TEXT] [--by NAME] [--db FILE] [--json]',
+  options: RECORD_OPTIONS,
+  positionals: { min: 1, max: 1 },
+  run(args, io) {
+    return record(args, io, (db, id) => cancel(db, id, by(args.values.by), note(args.values.note) || 'no note given'));
+  },
+};
+
+export const retryCommand: CliCommand = {
+  name: 'retry',
+  summary: 'run a workflow again from one of its steps (writes still wait for approval); then carry on',
+  usage: `ID STEP [--by NAME] [--no-run] ${AGENT_USAGE}`,
+  options: PERSON_OPTIONS,
+  positionals: { min: 2, max: 2 },
+  run(args, io) {
+    return decideAndContinue(args, io, (db, id) => retry(db, id, args.positionals[1] ?? '', by(args.values.by)));
+  },
+};
+
+export const archiveCommand: CliCommand = {
+  name: 'archive',
+  summary: "hide a settled workflow from 'workflows' (its events stay in the log; --archived lists it)",
+  usage: 'ID [--by NAME] [--db FILE] [--json]',
+  options: { db: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: { min: 1, max: 1 },
+  run(args, io) {
+    return record(args, io, (db, id) => archive(db, id, by(args.values.by)));
   },
 };

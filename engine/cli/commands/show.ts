@@ -1,24 +1,28 @@
+import { incidentReport } from '../../agent/panelView';
 import { openExisting } from '../../workflow/openForCli';
 import { showWorkflow } from '../../workflow/query';
 import { defaultDatabasePath } from '../../paths';
+import { summaryText } from '../agent/summaryText';
 import type { CliCommand } from '../command';
 
 export const showCommand: CliCommand = {
   name: 'show',
-  summary: "show one workflow: its state, plan, tool calls, retrieval snapshot and events",
+  summary: 'show one workflow: the incident summary first, then its state, plan, tool calls, retrieval snapshot and events',
   usage: 'ID [--db FILE] [--json]',
   options: { db: { type: 'string' }, json: { type: 'boolean' } },
   positionals: { min: 1, max: 1 },
   run({ values, positionals }, io) {
     const db = openExisting(typeof values.db === 'string' ? values.db : defaultDatabasePath());
     try {
-      const detail = showWorkflow(db, positionals[0] ?? '');
+      const id = positionals[0] ?? '';
+      const detail = showWorkflow(db, id);
+      const { summary } = incidentReport(db, id);
       if (values.json) {
-        io.out(JSON.stringify(detail, null, 2));
+        io.out(JSON.stringify({ summary, ...detail }, null, 2));
         return 0;
       }
       const w = detail.workflow;
-      const lines = [`${w.id}  ${w.state}${w.reason ? `  (${w.reason})` : ''}`, `title: ${w.title}`, `steps: ${w.stepIndex}/${w.stepCount}`, 'tool calls:'];
+      const lines = [summaryText(summary), '', `${w.id}  ${w.state}${w.reason ? `  (${w.reason})` : ''}`, `title: ${w.title}`, `steps: ${w.stepIndex}/${w.stepCount}`, 'tool calls:'];
       for (const c of detail.toolCalls) lines.push(`  ${c.stepId} ${c.tool} ${c.status} x${c.attempts}${c.error ? ` (${c.error})` : ''}`);
       lines.push('events:');
       for (const e of detail.events) lines.push(`  #${e.seq} ${e.at} ${e.actor} ${e.type}${e.to && e.to !== e.from ? ` ${e.from ?? ''} -> ${e.to}` : ''} (attempt ${e.attempt})`);

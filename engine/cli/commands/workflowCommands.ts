@@ -1,10 +1,29 @@
 import { killSwitchCommand } from './killSwitch';
 import { logCommand } from './log';
-import { answerCommand, approveCommand, rejectCommand, resolveCommand } from './person';
+import { answerCommand, approveCommand, archiveCommand, cancelCommand, escalateCommand, markResolvedCommand, rejectCommand, resolveCommand, retryCommand, tickCommand } from './person';
+import { reportCommand } from './report';
 import { tierCommand } from '../agent/tier';
 import { triageCommand } from '../agent/triage';
 import { showCommand } from './show';
 import { workflowsCommand } from './workflows';
 
 /** The workflow engine's subcommands (registered in index.ts). */
-export const workflowCommands = [triageCommand, workflowsCommand, showCommand, approveCommand, rejectCommand, answerCommand, resolveCommand, tierCommand, logCommand, killSwitchCommand] as const;
+export const workflowCommands = [
+  triageCommand,
+  workflowsCommand,
+  showCommand,
+  reportCommand,
+  approveCommand,
+  rejectCommand,
+  answerCommand,
+  tickCommand,
+  markResolvedCommand,
+  escalateCommand,
+  cancelCommand,
+  retryCommand,
+  archiveCommand,
+  resolveCommand,
+  tierCommand,
+  logCommand,
+  killSwitchCommand,
+] as const;

@@ -36,6 +36,7 @@ describe('Runbook Agent in the editor', () => {
     const ids = [
       'triageAlert', 'runRunbook', 'searchRunbooks', 'reindexRunbooks', 'openPanel', 'approvePending', 'rejectPending', 'answerQuestion',
       'disableWrites', 'enableWrites', 'exportTrace', 'openEventLog', 'showWorkflow', 'setLlmApiKey', 'setTier',
+      'tickChecklist', 'markResolved', 'escalateNow', 'cancelWorkflow', 'retryFromStep', 'archiveWorkflow', 'exportIncidentReport',
     ].map((c) => `runbookAgent.${c}`);
     const contributed = new Map(manifest().contributes.commands.map((c) => [c.command, c]));
     for (const id of ids) {
@@ -44,6 +45,8 @@ describe('Runbook Agent in the editor', () => {
     }
     assert.equal(contributed.get('runbookAgent.reindexRunbooks')?.title, 'Reindex Workspace');
     assert.equal(contributed.get('runbookAgent.openPanel')?.title, 'Show Panel');
+    assert.equal(contributed.get('runbookAgent.exportIncidentReport')?.title, 'Export Incident Report');
+    assert.equal(contributed.get('runbookAgent.tickChecklist')?.title, 'Tick Checklist Item');
   });
 
   it('keeps settings that widen what runs out of a workspace\'s reach (application scope)', () => {

@@ -13,6 +13,15 @@ describe('panel messages from the webview', () => {
       { type: 'setTier', id: 'wf-1', tier: 'approved-writes' },
       { type: 'openSource', root: '/ws', path: 'runbooks/a.md', startLine: 3, endLine: 9 },
       { type: 'runCommand', command: 'runbookAgent.triageAlert' },
+      { type: 'tick', id: 'wf-1', stepId: 'check-dashboard', outcome: 'done', note: '' },
+      { type: 'tick', id: 'wf-1', stepId: 'check-dashboard', outcome: 'skipped', note: 'no access' },
+      { type: 'markResolved', id: 'wf-1', note: 'graph is flat' },
+      { type: 'escalateNow', id: 'wf-1', note: '' },
+      { type: 'cancel', id: 'wf-1', note: 'false alarm' },
+      { type: 'retry', id: 'wf-1', stepId: 'log-usage' },
+      { type: 'archive', id: 'wf-1' },
+      { type: 'exportReport', id: 'wf-1' },
+      { type: 'showArchived', show: true },
     ]) {
       expect(FromWebview.safeParse(message).success, message.type).toBe(true);
     }
@@ -30,6 +39,11 @@ describe('panel messages from the webview', () => {
   it('never let the panel switch a workspace to auto-approve or name the workspace itself', () => {
     expect(FromWebview.safeParse({ type: 'setTier', id: 'wf-1', tier: 'auto-approve' }).success).toBe(false);
     expect(FromWebview.safeParse({ type: 'setTier', id: 'wf-1', tier: 'approved-writes', workspace: '/' }).success).toBe(false);
+  });
+
+  it('tick a checklist item only as done or skipped', () => {
+    expect(FromWebview.safeParse({ type: 'tick', id: 'wf-1', stepId: 's', outcome: 'maybe', note: '' }).success).toBe(false);
+    expect(FromWebview.safeParse({ type: 'retry', id: 'wf-1' }).success).toBe(false);
   });
 
   it('run only the commands the panel has buttons for', () => {

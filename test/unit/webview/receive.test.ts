@@ -7,13 +7,18 @@ function item(id: string, createdAt: string): WorkflowItem {
   return {
     id, intakeKey: null, title: id, state: 'EXECUTING', reason: null, stepIndex: 0, stepCount: 1,
     usage: { steps: 0, toolCalls: 0, tokens: 0 }, createdAt, updatedAt: createdAt, workspace: '/ws', needsApproval: false, needsAnswer: false,
+    attention: null, archived: false, waitsUntil: null,
   };
 }
 
 function view(id: string): WorkflowPanelView {
   return {
     workflow: item(id, '2026-11-24T05:00:00Z'), states: ['RECEIVED'], alert: { title: 't', severity: 'info', source: 's', labels: {}, annotations: {} },
-    summary: null, planner: null, planVersion: 1, steps: [], waiting: null, sources: [], spans: [], tier: 'read-only', executionBlocked: null,
+    summary: {
+      fired: { title: 't', severity: 'info', labels: {}, at: 0 }, state: 'EXECUTING', reason: null, checked: [], causes: [], done: [],
+      verification: { status: 'not verified yet', items: [], by: null }, timings: [], next: null,
+    },
+    planSummary: null, planner: null, planVersion: 1, steps: [], waiting: null, awaitingResolution: null, sources: [], spans: [], tier: 'read-only', executionBlocked: null,
   };
 }
 

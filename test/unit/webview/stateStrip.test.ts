@@ -26,7 +26,8 @@ describe('stripOf', () => {
 
 describe('stateLabel', () => {
   it('reads like words', () => {
-    expect(stateLabel('WAITING_FOR_PERSON')).toBe('Waiting for person');
+    expect(stateLabel('WAITING_FOR_PERSON')).toBe('Waiting for you');
+    expect(stateLabel('CANCELLED')).toBe('Cancelled');
     expect(stateLabel('COMPLETED')).toBe('Completed');
   });
 });

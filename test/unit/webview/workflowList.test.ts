@@ -17,6 +17,9 @@ function item(id: string, createdAt: string, extra: Partial<WorkflowItem> = {}):
     workspace: '/ws',
     needsApproval: false,
     needsAnswer: false,
+    attention: null,
+    archived: false,
+    waitsUntil: null,
     ...extra,
   };
 }
@@ -62,5 +65,11 @@ describe('attentionOf', () => {
     expect(attentionOf(item('a', '', { needsApproval: true, needsAnswer: true }))).toBe('approval');
     expect(attentionOf(item('a', '', { needsAnswer: true }))).toBe('question');
     expect(attentionOf(item('a', ''))).toBeNull();
+  });
+
+  it('marks a checklist item, an escalation and a wait for the alert too', () => {
+    expect(attentionOf(item('a', '', { attention: 'checklist' }))).toBe('checklist');
+    expect(attentionOf(item('a', '', { state: 'ESCALATED', attention: 'escalated' }))).toBe('escalated');
+    expect(attentionOf(item('a', '', { state: 'VALIDATING', attention: 'resolution' }))).toBe('resolution');
   });
 });
