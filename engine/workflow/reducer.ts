@@ -213,6 +213,13 @@ export function applyEvent(view: WorkflowView | null, e: StoredEvent): WorkflowV
       next.verification = null;
       // Steps from the retried one on run again, whatever was decided or declined about them before.
       next.skipped = Object.fromEntries(Object.entries(next.skipped).filter(([id]) => (next.plan?.steps.findIndex((s) => s.id === id) ?? -1) < next.stepIndex));
+      // A checklist item is an action, not a value: from the retried step on, a person does it (and ticks it) again.
+      for (const s of next.plan?.steps.slice(next.stepIndex) ?? []) {
+        const name = s.tool === 'checklist' ? (s.input as { name?: unknown }).name : undefined;
+        if (typeof name === 'string' && name in next.answers) next.answers = Object.fromEntries(Object.entries(next.answers).filter(([k]) => k !== name));
+      }
+      // Running again is not archived: it shows in the list until it settles and is archived again.
+      next.archived = false;
       break;
     case 'archived':
       next.archived = true;

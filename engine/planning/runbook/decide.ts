@@ -2,6 +2,7 @@
 // what ran. A step whose runbook condition the outputs show false is skipped, citing those outputs; the findings
 // (failed commands, known failure signatures) are noted; and when a person declined every mitigation the runbook
 // names, the workflow escalates with their reasons instead of verifying a fix nobody made.
+import { TOOL } from '../../tools/names';
 import type { DecideRequest, DecisionInput } from '../../workflow/decision';
 import { evaluateCondition } from '../observe/conditions';
 import { observe } from '../observe/observations';
@@ -21,7 +22,8 @@ export function runbookDecision(input: DecideRequest): DecisionInput {
     else if (verdict.holds === true) notes.push(`${step.id} applies: ${verdict.why}`);
   }
   if (input.phase === 'mitigate') {
-    const mitigations = input.plan.steps.filter((s) => s.phase === 'mitigate' && s.origin !== 'builtin');
+    // What a person answers or ticks is not a mitigation the runbook names; only what would change something is.
+    const mitigations = input.plan.steps.filter((s) => s.phase === 'mitigate' && s.origin !== 'builtin' && s.tool !== TOOL.ask && s.tool !== TOOL.checklist);
     const declined = mitigations.filter((s) => input.skipped[s.id]?.reason.startsWith('declined'));
     if (mitigations.length > 0 && declined.length === mitigations.length) {
       const why = declined.map((s) => `${s.id} (${input.skipped[s.id]!.reason})`).join(', ');

@@ -62,10 +62,14 @@ function everyWriteDeclined(view: WorkflowView, facts: Facts): string | null {
   });
   const declined = writes.map((w) => w.step).filter((s) => view.skipped?.[s.id]?.reason.startsWith('declined'));
   if (declined.length === 0) return null;
-  const wroteSomething = writes.some(({ step, tool }) => {
-    const key = keyOf(view, step, tool);
-    return key !== null && facts.toolCall(key)?.status === 'done';
-  });
+  // A retry starts a new generation of calls: a write done in an earlier one still did something.
+  const generations = Array.from({ length: (view.generation ?? 0) + 1 }, (_, g) => ({ ...view, generation: g }));
+  const wroteSomething = writes.some(({ step, tool }) =>
+    generations.some((g) => {
+      const key = keyOf(g, step, tool);
+      return key !== null && facts.toolCall(key)?.status === 'done';
+    }),
+  );
   if (wroteSomething) return null;
   return `nothing left to try: every write was declined: ${declined.map((s) => `${s.id} (${view.skipped![s.id]!.reason})`).join(', ')}`.slice(0, 1000);
 }

@@ -12,6 +12,7 @@ import { DEFAULT_RETRY_POLICIES } from '../../../engine/workflow/retry';
 import { ToolRegistry } from '../../../engine/workflow/tool';
 import type { ToolCallRow } from '../../../engine/workflow/toolCalls';
 import type { WorkflowView } from '../../../engine/workflow/view';
+import { checklistTool } from '../../../engine/tools/checklist';
 import { TOOL } from '../../../engine/tools/names';
 import { askTool } from '../planning/llm/setup';
 import { scriptedTool } from './fixtures';
@@ -21,7 +22,7 @@ const allow: PolicyDecision = { action: 'allow', reason: 'read', by: 'test' };
 
 const check = scriptedTool('check');
 const restart = scriptedTool('restart', { risk: 'write' });
-const tools = new ToolRegistry([check, restart, askTool()]);
+const tools = new ToolRegistry([check, restart, askTool(), checklistTool()]);
 
 /** A world as plain data: the view, the records, what the gate and the switches say. */
 function world(request: Partial<AlertRequest> = {}, facts: Partial<Omit<Facts, 'tools'>> = {}) {
@@ -225,5 +226,29 @@ describe('the decision core, driven with plain data', () => {
     expect(due).toEqual({ effect: { kind: 'decide', breaker: 'model:runbook', due: { phase: 'diagnose', stepIndex: 1, round: 0 } } });
     const o = decided(w.view, tools, { phase: 'diagnose', stepIndex: 1, round: 0 }, { raw: { skip: [{ stepId: 'df', reason: 'done already' }] }, tokens: 0, by: 'model', notes: [] });
     expect(o.events[0]).toMatchObject({ type: 'decided', data: { skip: [], notes: ['decision refused (skip df: not a step still to run); the plan goes on as it stands'] } });
+  });
+
+  it('a retry starts a new generation: a write done before it still counts, a checklist item is done again, the workflow is no longer archived', () => {
+    const w = world({}, { policy: () => allow });
+    w.plan([step('restart', 'restart'), step('purge', 'restart'), { id: 'tell', tool: TOOL.checklist, input: { name: 'tell', item: 'Tell the team' } } as PlanStep]);
+    const a = w.act();
+    if (!('effect' in a) || a.effect.kind !== 'call') throw new Error('expected a call');
+    w.apply(callStarted(a.effect, false));
+    w.apply(callFinished(w.view, a.effect, { output: 'restarted' }));
+    w.apply({ events: [{ type: 'rejected', to: 'EXECUTING', actor: 'person', data: { stepIndex: 1, stepId: 'purge', note: 'keep it', by: 'ana' } }], next: { kind: 'continue' } });
+    w.apply(outcomeOf(w.act())); // purge skipped
+    w.apply(outcomeOf(w.act())); // checklist waits
+    w.apply({ events: [{ type: 'ticked', to: 'EXECUTING', actor: 'person', data: { name: 'tell', outcome: 'done', stepId: 'tell', by: 'ana' } }], next: { kind: 'continue' } });
+    w.apply(outcomeOf(w.act())); // ticked item done
+    w.apply({ events: [{ type: 'archived', actor: 'person', data: { by: 'ana' } }], next: { kind: 'continue' } });
+    w.apply({ events: [{ type: 'retried', to: 'EXECUTING', actor: 'person', data: { stepIndex: 2, stepId: 'tell', by: 'ana' } }], next: { kind: 'continue' } });
+    expect(w.view).toMatchObject({ generation: 1, archived: false });
+    expect(w.view.answers).not.toHaveProperty('tell');
+    w.apply(outcomeOf(w.act()));
+    expect(w.view.waiting).toMatchObject({ kind: 'checklist', item: 'Tell the team' });
+    w.apply({ events: [{ type: 'ticked', to: 'EXECUTING', actor: 'person', data: { name: 'tell', outcome: 'done', stepId: 'tell', by: 'ana' } }], next: { kind: 'continue' } });
+    w.apply(outcomeOf(w.act())); // done
+    w.apply(outcomeOf(w.act())); // validating
+    expect(types(w.apply(outcomeOf(w.act())))).toEqual(['completed->COMPLETED']);
   });
 });
