@@ -12,9 +12,9 @@ function input(skipped: DecideRequest['skipped']): DecideRequest {
     plan: {
       summary: 'logs',
       steps: [
-        { id: 'how-old', tool: 'ask_person', input: { name: 'days', question: 'Older than how many days?' }, phase: 'mitigate' },
-        { id: 'compress', tool: 'shell', input: { command: 'gzip logs/*.log' }, phase: 'mitigate' },
-        { id: 'tell', tool: 'checklist', input: { name: 'tell', item: 'Tell the team' }, phase: 'mitigate' },
+        { id: 'how-old', tool: 'ask_person', input: { name: 'days', question: 'Older than how many days?' }, phase: 'mitigate', approval: false },
+        { id: 'compress', tool: 'shell', input: { command: 'gzip logs/*.log' }, phase: 'mitigate', approval: false },
+        { id: 'tell', tool: 'checklist', input: { name: 'tell', item: 'Tell the team' }, phase: 'mitigate', approval: false },
       ],
     },
     stepIndex: 3,
