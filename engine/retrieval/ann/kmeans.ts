@@ -4,7 +4,8 @@
 import { CentroidSearch, PROJECTION_RANK, type CentroidMetric } from './centroid-search';
 import { Projection } from './projection';
 import { sampleIndices, type Rng } from './prng';
-import { dot, halfNorms } from './vector-math';
+import { Arena } from './kernels';
+import { halfNorms } from './vector-math';
 
 /** Centroids remembered per point between full assignment passes. */
 const SHORTLIST = 8;
@@ -20,6 +21,12 @@ export interface KMeansOptions {
   init?: 'kmeans++' | 'random';
   /** Assignment rule (default 'l2'); 'ip' assigns to the largest inner product (FAISS IndexIVF with METRIC_INNER_PRODUCT). */
   metric?: CentroidMetric;
+  /**
+   * Spherical k-means: centroids are L2-normalised after every update (FAISS sets this for IndexIVF with
+   * METRIC_INNER_PRODUCT). With inner-product assignment and plain means, a centroid's norm decides how
+   * many points it attracts; on the overlapping anchor set that gave an imbalance factor of 5.0.
+   */
+  spherical?: boolean;
 }
 
 export interface KMeansResult {
@@ -31,6 +38,9 @@ export interface KMeansResult {
   trainedOn: number;
   /** Projection used for assignment (null: exact), reusable for later searches over these centroids. */
   projection: Projection | null;
+  /** The trainedOn points' assignments and their score <x, c> - |c|^2/2 ('l2') or <x, c> ('ip') in the last pass. */
+  assign: Int32Array;
+  score: Float64Array;
 }
 
 /** Copies the chosen rows (or all rows, when no subsample is needed) into a fresh array. */
@@ -43,21 +53,26 @@ export function subsampleRows(data: Float32Array, n: number, d: number, max: num
   return { rows, n: max };
 }
 
-/** k-means++ seeding: each next centroid drawn with probability proportional to D(x)^2. */
+/** k-means++ seeding: each next centroid drawn with probability proportional to D(x)^2 (dots by the dot_rows kernel). */
 function seedPlusPlus(x: Float32Array, n: number, d: number, k: number, rng: Rng): Int32Array {
   const chosen = new Int32Array(k);
-  const c = new Float32Array(k * d);
   const minD = new Float64Array(n).fill(Infinity);
   const xHalf = halfNorms(x, n, d);
+  const arena = new Arena(4 * (n * d + n + d) + 64);
+  const px = arena.alloc(4 * n * d);
+  arena.putF32(px, x.subarray(0, n * d));
+  const pout = arena.alloc(4 * n);
   let pick = rng.int(n);
   for (let ci = 0; ci < k; ci++) {
     chosen[ci] = pick;
-    c.set(x.subarray(pick * d, pick * d + d), ci * d);
     if (ci === k - 1) break;
-    const cHalf = 0.5 * dot(c, ci * d, c, ci * d, d);
+    const cHalf = xHalf[pick]!;
+    arena.k.dot_rows(px + 4 * pick * d, px, n, d, pout);
+    const dots = arena.f32;
+    const oo = pout >> 2;
     let total = 0;
     for (let i = 0; i < n; i++) {
-      const dist = 2 * (xHalf[i]! + cHalf - dot(x, i * d, c, ci * d, d));
+      const dist = 2 * (xHalf[i]! + cHalf - dots[oo + i]!);
       const v = dist > 0 ? dist : 0;
       if (v < minD[i]!) minD[i] = v;
       total += minD[i]!;
@@ -99,33 +114,35 @@ export function kmeans(data: Float32Array, n: number, d: number, opts: KMeansOpt
   const cand = new Int32Array(nt * S);
   const candIps = new Float32Array(S);
   let meanError = 0;
+  const bestOut = new Float64Array(1);
+  const allIdx = projection ? null : new Int32Array(nt);
+  const allScore = projection ? null : new Float32Array(nt);
   for (let it = 0; it <= opts.iterations; it++) {
     const search = new CentroidSearch(c, k, d, projection, opts.metric ?? 'l2');
     const cHalf = search.half;
-    // Full passes refresh every point's shortlist of S nearest centroids; the passes in between only
-    // re-score that shortlist (centroids move little once the first iterations are done).
-    const full = it < 2 || it % 4 === 0 || it === opts.iterations;
+    // With a projection, full passes refresh every point's shortlist of S nearest centroids and the passes
+    // in between only re-score that shortlist (centroids move little once the first iterations are done).
+    // Without one, every pass is an exact scan (one matrix-vector product and an argmax per point).
+    const full = !projection || it < 2 || it % 4 === 0 || it === opts.iterations;
     let changed = 0;
     let err = 0;
+    if (allIdx && allScore) search.assignAll(x, nt, allIdx, allScore);
     for (let i = 0; i < nt; i++) {
       const xo = i * d;
       let bi = 0;
       let bs = -Infinity;
       const co = i * S;
-      if (full) {
+      if (allIdx && allScore) {
+        bi = allIdx[i]!;
+        bs = allScore[i]!;
+      } else if (full) {
         const got = search.nearest(x, xo, S, cand.subarray(co, co + S), candIps, xp ?? undefined, i * r);
         for (let j = got; j < S; j++) cand[co + j] = cand[co]!;
         bi = cand[co]!;
         bs = candIps[0]! - cHalf[bi]!;
       } else {
-        for (let j = 0; j < S; j++) {
-          const cj = cand[co + j]!;
-          const s = dot(x, xo, c, cj * d, d) - cHalf[cj]!;
-          if (s > bs) {
-            bs = s;
-            bi = cj;
-          }
-        }
+        bi = search.bestOf(x, xo, cand, co, S, bestOut);
+        bs = bestOut[0]!;
       }
       if (assign[i] !== bi) changed++;
       assign[i] = bi;
@@ -148,7 +165,12 @@ export function kmeans(data: Float32Array, n: number, d: number, opts: KMeansOpt
     for (let a = 0; a < k; a++) {
       const cnt = counts[a]!;
       if (cnt === 0) continue;
-      const inv = 1 / cnt;
+      let inv = 1 / cnt;
+      if (opts.spherical) {
+        let nrm = 0;
+        for (let j = 0; j < d; j++) nrm += sums[a * d + j]! * sums[a * d + j]!;
+        inv = nrm > 0 ? 1 / Math.sqrt(nrm) : inv;
+      }
       for (let j = 0; j < d; j++) c[a * d + j] = sums[a * d + j]! * inv;
     }
     // Empty clusters take the points farthest from their centroid (one each).
@@ -169,5 +191,5 @@ export function kmeans(data: Float32Array, n: number, d: number, opts: KMeansOpt
       }
     }
   }
-  return { centroids: c, k, meanError, trainedOn: nt, projection };
+  return { centroids: c, k, meanError, trainedOn: nt, projection, assign, score: bestScore };
 }

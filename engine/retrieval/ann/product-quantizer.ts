@@ -1,6 +1,7 @@
 // Product quantizer: the vector is cut into m sub-vectors of dsub = dim/m dimensions, each encoded by
 // the index (one byte) of its nearest of 256 sub-centroids. Used on residuals (vector - coarse centroid).
 
+import { Arena, panelIndex } from './kernels';
 import { kmeans } from './kmeans';
 import type { Rng } from './prng';
 
@@ -17,6 +18,20 @@ export class ProductQuantizer {
   readonly dsub: number;
   /** |c|^2 / 2 per sub-centroid, m x 256. */
   readonly half: Float32Array;
+  /** Kernel memory: codebooks (panel-major per sub-quantizer), half norms, the query's lookup tables. */
+  readonly arena: Arena;
+  /** Arena offsets (bytes). */
+  readonly pMat: number;
+  readonly pHalf: number;
+  readonly pR: number;
+  readonly pScratch: number;
+  readonly pCodes: number;
+  readonly pLutF: number;
+  readonly pLut16: number;
+  readonly pMeta: number;
+  /** After prepareQuery(): a code's table score is lutBias + lutStep * (sum of its u16 entries). */
+  lutBias = 0;
+  lutStep = 0;
 
   constructor(
     readonly dim: number,
@@ -33,6 +48,22 @@ export class ProductQuantizer {
       for (let j = 0; j < ds; j++) s += centroids[i * ds + j]! * centroids[i * ds + j]!;
       this.half[i] = 0.5 * s;
     }
+    const A = new Arena(4 * (m * KSUB * ds + m * KSUB + dim + 272 + m + 2 * m * KSUB + m + 2) + 1024 + 65536);
+    this.arena = A;
+    this.pMat = A.alloc(4 * m * KSUB * ds);
+    const F = A.f32;
+    const mo = this.pMat >> 2;
+    for (let q = 0; q < m; q++) {
+      for (let c = 0; c < KSUB; c++) for (let j = 0; j < ds; j++) F[mo + q * ds * KSUB + panelIndex(c, j, ds)] = centroids[(q * KSUB + c) * ds + j]!;
+    }
+    this.pHalf = A.alloc(4 * m * KSUB);
+    A.putF32(this.pHalf, this.half);
+    this.pR = A.alloc(4 * dim);
+    this.pScratch = A.alloc(4 * 272);
+    this.pCodes = A.alloc(m);
+    this.pLutF = A.alloc(4 * m * KSUB);
+    this.pLut16 = A.alloc(2 * m * KSUB);
+    this.pMeta = A.alloc(4 * (m + 2));
   }
 
   static train(x: Float32Array, n: number, dim: number, opts: PqTrainOptions): ProductQuantizer {
@@ -51,36 +82,27 @@ export class ProductQuantizer {
     return new ProductQuantizer(dim, m, centroids);
   }
 
+  private encodeLoaded(codes: Uint8Array, co: number): number {
+    const A = this.arena;
+    const err = A.k.pq_encode(this.pR, this.pMat, this.pHalf, this.dsub, this.m, this.pScratch, this.pCodes);
+    codes.set(A.u8.subarray(this.pCodes, this.pCodes + this.m), co);
+    return err;
+  }
+
   /**
    * Encodes r[ro .. ro+dim) into codes[co .. co+m) and returns the squared reconstruction error.
    */
   encode(r: Float32Array, ro: number, codes: Uint8Array, co: number): number {
-    const ds = this.dsub;
-    const C = this.centroids;
-    const H = this.half;
-    let err = 0;
-    for (let q = 0; q < this.m; q++) {
-      const so = ro + q * ds;
-      let rn = 0;
-      for (let j = 0; j < ds; j++) rn += r[so + j]! * r[so + j]!;
-      let bi = 0;
-      let bs = -Infinity;
-      const cbase = q * KSUB;
-      for (let c = 0; c < KSUB; c++) {
-        const co2 = (cbase + c) * ds;
-        let s = 0;
-        for (let j = 0; j < ds; j++) s += r[so + j]! * C[co2 + j]!;
-        s -= H[cbase + c]!;
-        if (s > bs) {
-          bs = s;
-          bi = c;
-        }
-      }
-      codes[co + q] = bi;
-      const e = rn - 2 * bs;
-      err += e > 0 ? e : 0;
-    }
-    return err;
+    this.arena.f32.set(r.subarray(ro, ro + this.dim), this.pR >> 2);
+    return this.encodeLoaded(codes, co);
+  }
+
+  /** Encodes the residual x[xo ..] - scale * base[bo ..] (each component rounded to float32 once). */
+  encodeResidual(x: Float32Array, xo: number, base: Float32Array, bo: number, scale: number, codes: Uint8Array, co: number): number {
+    const F = this.arena.f32;
+    const ro = this.pR >> 2;
+    for (let j = 0; j < this.dim; j++) F[ro + j] = x[xo + j]! - scale * base[bo + j]!;
+    return this.encodeLoaded(codes, co);
   }
 
   /** Writes the reconstruction of codes[co .. co+m) into out[oo .. oo+dim). */
@@ -92,30 +114,22 @@ export class ProductQuantizer {
     }
   }
 
+  /**
+   * Lookup tables for query x: the float table <x_q, centroid_{q,c}> (m x 256, at pLutF) and its u16
+   * quantization (at pLut16; see lut_quantize in kernels.ts). Sets lutBias and lutStep.
+   */
+  prepareQuery(x: Float32Array, xo: number): void {
+    const A = this.arena;
+    A.f32.set(x.subarray(xo, xo + this.dim), this.pR >> 2);
+    A.k.gemv_dm_multi(this.pR, this.pMat, this.dsub, KSUB, this.m, this.pLutF);
+    A.k.lut_quantize(this.pLutF, this.m, this.pLut16, this.pMeta);
+    this.lutBias = A.f32[this.pMeta >> 2]!;
+    this.lutStep = A.f32[(this.pMeta >> 2) + 1]!;
+  }
+
   /** Inner-product lookup table for query x: lut[q*256 + c] = <x_q, centroid_{q,c}>. m x 256 entries. */
   innerProductTable(x: Float32Array, xo: number, lut: Float32Array): void {
-    const ds = this.dsub;
-    const C = this.centroids;
-    for (let q = 0; q < this.m; q++) {
-      const so = xo + q * ds;
-      const cbase = q * KSUB;
-      if (ds === 8) {
-        const x0 = x[so]!, x1 = x[so + 1]!, x2 = x[so + 2]!, x3 = x[so + 3]!;
-        const x4 = x[so + 4]!, x5 = x[so + 5]!, x6 = x[so + 6]!, x7 = x[so + 7]!;
-        for (let c = 0; c < KSUB; c++) {
-          const o = (cbase + c) * 8;
-          lut[cbase + c] =
-            x0 * C[o]! + x1 * C[o + 1]! + x2 * C[o + 2]! + x3 * C[o + 3]! +
-            x4 * C[o + 4]! + x5 * C[o + 5]! + x6 * C[o + 6]! + x7 * C[o + 7]!;
-        }
-      } else {
-        for (let c = 0; c < KSUB; c++) {
-          const o = (cbase + c) * ds;
-          let s = 0;
-          for (let j = 0; j < ds; j++) s += x[so + j]! * C[o + j]!;
-          lut[cbase + c] = s;
-        }
-      }
-    }
+    this.prepareQuery(x, xo);
+    lut.set(this.arena.f32.subarray(this.pLutF >> 2, (this.pLutF >> 2) + this.m * KSUB));
   }
 }

@@ -1,4 +1,4 @@
-// File format (version 1):
+// File format (version 2; version 1, before the coarse lists' residual scales, is refused: rebuild):
 //   0  4 bytes  magic "RBVI"
 //   4  u32      format version
 //   8  u32      byte-order marker 0x01020304 written in host order (typed arrays are raw host-order bytes)
@@ -16,7 +16,7 @@ import { IvfPqIndex } from './ivfpq-index';
 import { KSUB, ProductQuantizer } from './product-quantizer';
 import { Projection } from './projection';
 
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 const MAGIC = [0x52, 0x42, 0x56, 0x49]; // "RBVI"
 const HEADER = 16;
 
@@ -87,6 +87,7 @@ export function serializeIndex(options: StoredOptions, inner: FlatIndex | IvfPqI
       drift: { trainError: dr.trainError, trainedOn: dr.trainedOn, recentCount: dr.recentCount, recentNext: dr.recentNext },
     } satisfies Meta);
     w.typed(c.centroids);
+    w.typed(c.scales);
     if (c.projection) w.typed(c.projection.rows);
     w.typed(inner.pq.centroids);
     w.typed(dr.recent);
@@ -128,12 +129,13 @@ export function deserializeIndex(bytes: Uint8Array): { options: StoredOptions; i
     inner = flat;
   } else if (meta.kind === 'ivfpq' && meta.nlist && meta.m && meta.drift) {
     const centroids = r.f32(meta.nlist * d);
+    const scales = r.f32(meta.nlist);
     const rank = meta.projectionRank ?? 0;
     const projection = rank > 0 ? new Projection(d, rank, r.f32(rank * d)) : null;
     const pqc = r.f32(meta.m * KSUB * (d / meta.m));
     const recent = r.f32(DRIFT_WINDOW);
     const drift: DriftState = { ...meta.drift, recent };
-    const ivf = new IvfPqIndex(d, new CoarseQuantizer(d, meta.nlist, centroids, projection, meta.coarseMetric === 'ip' ? 'ip' : 'l2'), new ProductQuantizer(d, meta.m, pqc), drift);
+    const ivf = new IvfPqIndex(d, new CoarseQuantizer(d, meta.nlist, centroids, projection, meta.coarseMetric === 'ip' ? 'ip' : 'l2', scales), new ProductQuantizer(d, meta.m, pqc), drift);
     readLists(r, ivf.lists);
     inner = ivf;
   } else {
