@@ -21,7 +21,7 @@ function userValue<T>(key: string, fallback: T): T {
 
 export async function readSettings(secrets: vscode.SecretStorage): Promise<AgentSettings> {
   return AgentSettings.parse({
-    policy: { rules: userValue('policy.rules', []), approveReads: userValue('policy.approveReads', false) },
+    policy: { rules: userValue('policy.rules', []), approveReads: userValue('policy.approveReads', false), allowModelWrites: userValue('policy.allowModelWrites', false) },
     allowedHosts: userValue('tools.allowedHosts', []),
     sandbox: { requireForReads: userValue('sandbox.requireForReads', false) },
     // Where auto-run PromQL queries go: a repository's .vscode/settings.json must not choose it.

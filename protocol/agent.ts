@@ -296,6 +296,11 @@ export const UserPolicy = z
     rules: z.array(PolicyRule).max(500).default([]),
     /** Ask before reads too. */
     approveReads: z.boolean().default(false),
+    /**
+     * A model may propose writes no runbook step names (they still wait for approval). Off: such writes are dropped
+     * and noted. Only the user's own policy can turn it on, never a workspace's.
+     */
+    allowModelWrites: z.boolean().default(false),
   })
   .strict();
 export type UserPolicy = z.infer<typeof UserPolicy>;

@@ -58,7 +58,7 @@ export class Agent {
     const { db, workspace } = options;
     this.retriever = options.retriever ?? new Retriever({ db, modelDir: options.modelDir ?? '', log: options.log });
     const tools = createTools({ workspace, prometheusUrl: options.prometheusUrl, allowedHosts: [...(options.allowedHosts ?? [])] });
-    this.context = { workspace, tools, allowedHosts: options.allowedHosts ?? [], search: (query, k) => this.search(query, k) };
+    this.context = { workspace, tools, allowedHosts: options.allowedHosts ?? [], allowModelWrites: options.user?.allowModelWrites ?? false, search: (query, k) => this.search(query, k) };
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};
     const planner: Planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;

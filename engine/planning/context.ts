@@ -13,6 +13,8 @@ export interface PlanningContext {
   readonly tools: readonly AnyTool[];
   /** runbookAgent.tools.allowedHosts: health URLs a built-in diagnostic may GET. */
   readonly allowedHosts?: readonly string[];
+  /** The user's policy lets a model propose writes no runbook step names (they still wait for approval). */
+  readonly allowModelWrites?: boolean;
 }
 
 /** The retrieval query for an alert: its name, title and human-written annotations, never raw label dumps. */

@@ -28,11 +28,6 @@ export interface LlmPlannerOptions {
   readonly k?: number;
   /** Where the versioned templates live; tests may point elsewhere. */
   readonly templateRoot?: string;
-  /**
-   * The user's own policy lets a model add writes that no runbook step names (they still wait for a person's
-   * approval). Off by default: a model's decision may then add only reads and copies of runbook steps.
-   */
-  readonly allowModelWrites?: boolean;
 }
 
 /** A decision with what went into it, for the trace (the orchestrator records decision, tokens and by). */
@@ -112,7 +107,7 @@ export class LlmPlanner implements Planner {
       const note = `model ${truncate(answer.model, 100)} answered no usable decision (${truncate((error as Error).message, 300)}); the plan goes on as it stands`;
       return result({ ...engine, notes: [note, ...(engine.notes ?? [])].slice(0, 20) });
     }
-    const decision = cleanDecision(model, { request: input, observations, tools: context.tools, runbookSteps: named.steps, allowModelWrites: this.options.allowModelWrites ?? false, engine });
+    const decision = cleanDecision(model, { request: input, observations, tools: context.tools, runbookSteps: named.steps, allowModelWrites: context.allowModelWrites ?? false, engine });
     if (named.notes.length > 0 && (decision.notes?.length ?? 0) < 20) decision.notes = [...(decision.notes ?? []), ...named.notes.map((n) => truncate(n, 500))].slice(0, 20);
     return result(decision);
   }

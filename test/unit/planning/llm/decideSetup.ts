@@ -82,9 +82,9 @@ export function workspace(tools: AnyTool[]): PlanningContext & { dir: string } {
   return { dir, workspace: dir, tools, search: async () => [hit] };
 }
 
-export function planner(server: ScriptedLlm, ctx: PlanningContext, allowModelWrites = false): LlmPlanner {
+export function planner(server: ScriptedLlm, ctx: PlanningContext): LlmPlanner {
   const transport = new OpenAiTransport({ baseUrl: server.baseUrl, model: 'scripted-7b' });
-  return new LlmPlanner({ name: 'llm:scripted', provider: 'openai:scripted', transport, context: ctx, allowModelWrites });
+  return new LlmPlanner({ name: 'llm:scripted', provider: 'openai:scripted', transport, context: ctx });
 }
 
 /** Writes wait for a person, as the real gate does; reads run. */
@@ -114,8 +114,9 @@ export interface Run {
 export function setUp(server: ScriptedLlm, options: { planTimeoutMs?: number; allowModelWrites?: boolean; actionsPerLease?: number } = {}): Run {
   const shell = shellTool();
   const tools = [shell, askTool()];
-  const ctx = workspace(tools);
-  const f = fixture(tools, planner(server, ctx, options.allowModelWrites), { planTimeoutMs: options.planTimeoutMs ?? 10_000, policy: writesNeedApproval, actionsPerLease: options.actionsPerLease });
+  // The user's policy reaches the planner through the planning context, as Agent builds it from settings.
+  const ctx = { ...workspace(tools), allowModelWrites: options.allowModelWrites ?? false };
+  const f = fixture(tools, planner(server, ctx), { planTimeoutMs: options.planTimeoutMs ?? 10_000, policy: writesNeedApproval, actionsPerLease: options.actionsPerLease });
   const { source, title, labels, annotations } = ALERT;
   const id = f.start(labels, { source, title, annotations });
   return { f, id, shell, tools, ctx };
