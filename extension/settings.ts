@@ -26,6 +26,8 @@ export async function readSettings(secrets: vscode.SecretStorage): Promise<Agent
     sandbox: { requireForReads: userValue('sandbox.requireForReads', false) },
     // Where auto-run PromQL queries go: a repository's .vscode/settings.json must not choose it.
     prometheusUrl: userValue('prometheus.url', '').trim(),
+    // Which cluster the built-in kubectl diagnostics read: a repository must not point them elsewhere.
+    kubernetes: { context: userValue('kubernetes.context', '').trim(), kubeconfig: userValue('kubernetes.kubeconfig', '').trim() },
     llm: {
       provider: userValue('llm.provider', 'none'),
       baseUrl: userValue('llm.baseUrl', '').trim(),

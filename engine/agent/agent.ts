@@ -29,6 +29,8 @@ export interface AgentOptions {
   readonly retriever?: Retriever;
   readonly prometheusUrl?: string;
   readonly allowedHosts?: readonly string[];
+  /** kubectl's --context and --kubeconfig for the built-in Kubernetes diagnostics (user settings or CLI flags only). */
+  readonly kube?: { readonly context?: string; readonly kubeconfig?: string };
   readonly user?: UserPolicy;
   /** runbookAgent.sandbox.requireForReads / --require-sandbox: without the sandbox, shell reads wait for a person. */
   readonly requireSandboxForReads?: boolean;
@@ -57,7 +59,13 @@ export class Agent {
   constructor(private readonly options: AgentOptions) {
     const { db, workspace } = options;
     this.retriever = options.retriever ?? new Retriever({ db, modelDir: options.modelDir ?? '', log: options.log });
-    const tools = createTools({ workspace, prometheusUrl: options.prometheusUrl, allowedHosts: [...(options.allowedHosts ?? [])] });
+    const tools = createTools({
+      workspace,
+      prometheusUrl: options.prometheusUrl,
+      allowedHosts: [...(options.allowedHosts ?? [])],
+      kubeContext: options.kube?.context,
+      kubeconfig: options.kube?.kubeconfig,
+    });
     this.context = { workspace, tools, allowedHosts: options.allowedHosts ?? [], allowModelWrites: options.user?.allowModelWrites ?? false, search: (query, k) => this.search(query, k) };
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};

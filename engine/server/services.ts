@@ -129,6 +129,7 @@ export class EngineServices {
       retriever,
       prometheusUrl: s?.prometheusUrl || undefined,
       allowedHosts: s?.allowedHosts ?? [],
+      kube: { context: s?.kubernetes.context || undefined, kubeconfig: s?.kubernetes.kubeconfig || undefined },
       user: UserPolicy.parse(s?.policy ?? {}),
       requireSandboxForReads: s?.sandbox.requireForReads ?? false,
       models: s ? this.models(s) : undefined,

@@ -16,6 +16,8 @@ export const AGENT_OPTIONS: OptionSpec = {
   model: { type: 'string' },
   prometheus: { type: 'string' },
   'allow-host': { type: 'string', multiple: true },
+  'kube-context': { type: 'string' },
+  kubeconfig: { type: 'string' },
   'user-policy': { type: 'string' },
   'llm-url': { type: 'string' },
   'llm-model': { type: 'string' },
@@ -26,7 +28,7 @@ export const AGENT_OPTIONS: OptionSpec = {
 };
 
 export const AGENT_USAGE =
-  '[--db FILE] [--model DIR] [--prometheus URL] [--allow-host HOST]... [--user-policy FILE] [--llm-url URL --llm-model NAME [--llm-strong-model NAME]] [--require-sandbox] [--json]';
+  '[--db FILE] [--model DIR] [--prometheus URL] [--allow-host HOST]... [--kube-context NAME] [--kubeconfig FILE] [--user-policy FILE] [--llm-url URL --llm-model NAME [--llm-strong-model NAME]] [--require-sandbox] [--json]';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -67,6 +69,12 @@ function llmPlanners(values: ParsedArgs['values']): AgentOptions['models'] {
   };
 }
 
+/** --kubeconfig as an absolute path (kubectl gets it as given; a relative one would depend on the step's folder). */
+function kubeconfigPath(values: ParsedArgs['values']): string | undefined {
+  const given = str(values.kubeconfig);
+  return given === undefined ? undefined : path.resolve(given);
+}
+
 export function openAgent(db: Db, workspace: string, values: ParsedArgs['values'], io: Io, extra: Partial<AgentOptions> = {}): Agent {
   const lookup = findModel(packageRoot(), str(values.model));
   if (!lookup.model && !values.json) io.err(`${lookup.problem}; searching runbooks with bm25 only`);
@@ -76,6 +84,7 @@ export function openAgent(db: Db, workspace: string, values: ParsedArgs['values'
     modelDir: lookup.model?.path ?? null,
     prometheusUrl: str(values.prometheus),
     allowedHosts: (values['allow-host'] as string[] | undefined) ?? [],
+    kube: { context: str(values['kube-context']), kubeconfig: kubeconfigPath(values) },
     user: loadUserPolicy(userPolicyFile(values)),
     models: llmPlanners(values),
     requireSandboxForReads: values['require-sandbox'] === true,
