@@ -41,7 +41,7 @@ describe('Runbook Agent in the editor (code-server + chromium)', () => {
   it('puts each step\'s last result in the CodeLens once it ran', async () => {
     await openFile(page, 'log-volume-filling-up.md');
     // VS Code refreshes CodeLens of a focused editor only (the panel took the focus): click into the runbook.
-    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').click();
     await codeLenses(page).filter({ hasText: '✓ exit 0' }).first().waitFor({ timeout: 60_000 });
     await screenshot(page, 'editor-codelens-results');
     // Lenses render for lines on screen only: go to the Mitigation section.

@@ -9,12 +9,13 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await input.fill(name);
   await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
   await page.keyboard.press('Enter');
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
+  // With the panel open beside, the file may be the active tab of two editor groups.
+  await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
 
-/** The CodeLens texts VS Code rendered in the active editor. */
+/** The CodeLens texts VS Code rendered in the active editor (of the focused group). */
 export function codeLenses(page: Page): Locator {
-  return page.locator('.editor-instance .monaco-editor .codelens-decoration');
+  return page.locator('.editor-group-container.active .editor-instance .monaco-editor .codelens-decoration');
 }
 
 /** A notification toast whose text matches. */
