@@ -12,7 +12,7 @@ import type { BuiltinRunOptions } from './run';
 export { aboutThisMachine, alertExpression, builtinDiagnostics, HOST_SYSTEMD, type BuiltinDiagnostic, type FitOptions, type Toolset } from './fit';
 export { hostArgv, HostInput, hostTool, systemdRunning, type HostOutput } from './host';
 export { describeK8s, K8sInput, k8sArgv, k8sTool, kubernetesStatus, resetKubernetesStatus, type K8sOutput, type KubernetesStatus } from './k8s';
-export { PrometheusAlertInput, prometheusAlertTool, type PrometheusAlertOutput } from './prometheus';
+export { PrometheusAlertInput, prometheusAlertTool, type PrometheusAlertOutput, type QueryView, type SeriesView } from './prometheus';
 export { promqlSelectors, tokenize, type Matcher, type Selector } from './selectors';
 
 export interface BuiltinOptions extends BuiltinRunOptions {

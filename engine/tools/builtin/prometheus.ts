@@ -109,6 +109,15 @@ function stepFor(seconds: number): number {
   return Math.max(1, Math.ceil(seconds / 120));
 }
 
+/**
+ * A range that ends now, on its step grid. Prometheus evaluates start, start + step, ... up to end, so a window that
+ * is not a whole number of steps (15m every 8s) would end up to a step before now, and miss an alert that began
+ * in that last step; the start moves back instead (by less than one step).
+ */
+function rangeEndingAt(end: number, seconds: number, step: number): Range {
+  return { start: end - Math.ceil(seconds / step) * step, end, step };
+}
+
 export function historyQuery(alertname: string): string {
   return `ALERTS{alertname="${promqlQuote(alertname)}"}`;
 }
@@ -160,13 +169,13 @@ async function runView(api: Api, input: PrometheusAlertInput, signal: AbortSigna
     }
     case 'window': {
       const seconds = durationSeconds(windowOf(input));
-      const range = { start: nowSeconds - seconds, end: nowSeconds, step: stepFor(seconds) };
+      const range = rangeEndingAt(nowSeconds, seconds, stepFor(seconds));
       const answer = await call(api, 'query_range', rangeParams(input.expr!, range), signal);
       return { view: 'window', ...summarise(input.expr!, answer, labels, range) };
     }
     case 'selectors': {
       const seconds = durationSeconds(windowOf(input));
-      const range = { start: nowSeconds - seconds, end: nowSeconds, step: 60 };
+      const range = rangeEndingAt(nowSeconds, seconds, 60);
       const selectors = promqlSelectors(input.expr!).slice(0, MAX_SELECTORS);
       const views: QueryView[] = [];
       for (const s of selectors) views.push(await selectorView(api, s, range, labels, signal));
@@ -175,7 +184,7 @@ async function runView(api: Api, input: PrometheusAlertInput, signal: AbortSigna
     }
     case 'history': {
       const query = historyQuery(input.alertname!);
-      const range = { start: nowSeconds - HISTORY_SECONDS, end: nowSeconds, step: HISTORY_STEP_SECONDS };
+      const range = rangeEndingAt(nowSeconds, HISTORY_SECONDS, HISTORY_STEP_SECONDS);
       const answer = await call(api, 'query_range', rangeParams(query, range), signal);
       return { view: 'history', ...summarise(query, answer, labels, range, true) };
     }

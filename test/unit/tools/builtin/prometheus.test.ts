@@ -68,6 +68,19 @@ describe('prometheus_alert', () => {
     expect(out.shown[1]).toMatchObject({ value: 'NaN', min: 0.01, max: 0.5, points: 3 });
   });
 
+  it('a range ends now, on its step grid: a window that is not whole steps starts earlier instead of ending early', async () => {
+    // Prometheus evaluates start, start + step, ... while <= end: 15m every 8s from now - 900 would end at now - 4,
+    // and an alert that began in those 4 seconds would show no series (found against a real Prometheus).
+    const srv = await serve(api);
+    const window = await run(srv.base, { view: 'window', expr: 'disk_free{job="node"} < 0.05' });
+    const asked = Object.fromEntries(new URLSearchParams(srv.seen[0]!.body));
+    expect(asked).toEqual({ query: 'disk_free{job="node"} < 0.05', start: String(NOW - 904), end: String(NOW), step: '8' });
+    expect((Number(asked.end) - Number(asked.start)) % Number(asked.step)).toBe(0);
+    expect(window.range).toEqual({ start: new Date((NOW - 904) * 1000).toISOString(), end: '2025-11-30T10:00:00.000Z', step: '8s' });
+    await run(srv.base, { view: 'selectors', expr: 'disk_free{job="node"}', window: '90s' });
+    expect(Object.fromEntries(new URLSearchParams(srv.seen[1]!.body))).toMatchObject({ start: String(NOW - 120), end: String(NOW), step: '60' });
+  });
+
   it('selectors: each over the last hour; one Prometheus refuses does not hide the others', async () => {
     const srv = await serve(api);
     const out = await run(srv.base, { view: 'selectors', expr: 'disk_free{job="node"} / ignoring(x) other{a=~"("} > 0', labels: { mountpoint: '/' } });
