@@ -1,0 +1,17 @@
+// What engine/workflow/person.ts recheck() commits, as a DurableAction: a step the tier held goes back to the
+// engine, which classifies it and asks the policy again (used by setTier in every adapter).
+import type { DurableAction, WorkflowView } from './types';
+
+/** Workflows waiting on a step the tier holds: what setTier hands back to the engine. */
+export function isHeld(view: WorkflowView): boolean {
+  return view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'approval' && view.waiting.held === true;
+}
+
+export function recheckAction(view: WorkflowView, why: string, now: number): DurableAction {
+  return {
+    workflowId: view.id,
+    now,
+    events: [{ type: 'rechecked', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: view.waiting?.stepId ?? null, why } }],
+    next: { kind: 'continue' },
+  };
+}
