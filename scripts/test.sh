@@ -21,6 +21,8 @@ rm -f .work/vitest.json .work/vitest-store.json .work/vitest-e2e.json .work/exth
 status=0
 echo "== typecheck" >&2
 npx tsc -p . --noEmit || status=1
+# Each part against only the types it runs with: the engine without vscode or DOM, the webview without Node.
+for part in engine extension webview; do npx tsc -p "tsconfig.$part.json" --noEmit || status=1; done
 echo "== unit and integration tests" >&2
 npx vitest run || status=1
 echo "== control-store tests (SQLite and PostgreSQL)" >&2

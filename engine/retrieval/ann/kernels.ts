@@ -30,13 +30,28 @@ export type KernelBackend = 'wasm-simd' | 'typescript';
 
 const PAGE = 65536;
 
-let wasmModule: WebAssembly.Module | null | undefined;
+// The WebAssembly API the kernels use. Node has it at run time; TypeScript declares it only in the DOM library,
+// which the engine does not compile against (tsconfig.engine.json), so it is typed here, as narrowly as used.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Instance: new (module: WasmModule, imports: { env: { mem: WasmMemory } }) => { readonly exports: object };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-function loadModule(): WebAssembly.Module | null {
+let wasmModule: WasmModule | null | undefined;
+
+function loadModule(): WasmModule | null {
   if (wasmModule !== undefined) return wasmModule;
   try {
     const bytes = Uint8Array.from(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
-    wasmModule = WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    wasmModule = wasm.validate(bytes) ? new wasm.Module(bytes) : null;
   } catch {
     wasmModule = null;
   }
@@ -64,7 +79,7 @@ export function setKernelBackend(b: KernelBackend | null): void {
 export class Arena {
   readonly backend: KernelBackend;
   readonly k: KernelFns;
-  private mem: WebAssembly.Memory | null;
+  private mem: WasmMemory | null;
   private buf: ArrayBuffer;
   f32!: Float32Array;
   u8!: Uint8Array;
@@ -79,8 +94,8 @@ export class Arena {
     if (backend === 'wasm-simd') {
       const mod = loadModule();
       if (!mod) throw new Error('WebAssembly SIMD is not available in this runtime');
-      this.mem = new WebAssembly.Memory({ initial: pages });
-      const inst = new WebAssembly.Instance(mod, { env: { mem: this.mem } });
+      this.mem = new wasm.Memory({ initial: pages });
+      const inst = new wasm.Instance(mod, { env: { mem: this.mem } });
       this.k = inst.exports as unknown as KernelFns;
       this.buf = this.mem.buffer;
     } else {
