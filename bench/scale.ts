@@ -1,7 +1,7 @@
 // `npm run bench -- scale [--quick]`: index all of ../shared/corpus/scale (58 MB of Markdown; --quick: 600
-// files) from scratch with the engine's own pipeline: wall time, chunks, chunks/s, peak RSS, database size,
-// including the vector index build (IVF+PQ training once past the flat threshold), then its reload time and search
-// latency.
+// files) from scratch with the engine's own pipeline: wall time, chunks, chunks/s, peak RSS, database size; the
+// run returns once the flat index serves, and the IVF+PQ training (past the flat threshold) goes on in a build
+// worker, timed separately; then the trained index's reload time and search latency.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,9 +61,14 @@ async function main() {
         }
       },
     });
-    const end = performance.now();
+    const runEnd = performance.now();
     phases[lastPhase] = Math.round(embedDoneAt - phaseAt);
-    // After the last embedding the run builds (trains, past the flat threshold) and saves the vector index.
+    // After the last embedding the run loads the flat index in its worker and returns; training runs in a build
+    // worker meanwhile (searches are answered by the flat index), so it is waited for here and timed on its own.
+    phases.vectorIndexInRun = Math.round(runEnd - embedDoneAt);
+    await retriever.vectorIndexSettled();
+    const end = performance.now();
+    phases.backgroundTraining = Math.round(end - runEnd);
     phases.vectorIndex = Math.round(end - embedDoneAt);
     const indexMs = end - t0;
     const chunks = retriever.status().chunks;
@@ -106,7 +111,8 @@ async function main() {
       phaseMs: phases,
       chunksPerSecond: +(chunks / (indexMs / 1000)).toFixed(1),
       chunksPerSecondWithoutVectorIndex: +(chunks / ((indexMs - vectorMs) / 1000)).toFixed(1),
-      vectorIndex: { kind, vectors: dense.size, buildAndSaveSeconds: +(vectorMs / 1000).toFixed(2), reloadSeconds: +(reloadMs / 1000).toFixed(2) },
+      indexRunReturnedAfterSeconds: +((runEnd - t0) / 1000).toFixed(2),
+      vectorIndex: { kind, vectors: dense.size, buildAndSaveSeconds: +(vectorMs / 1000).toFixed(2), backgroundTrainingSeconds: +(phases.backgroundTraining! / 1000).toFixed(2), reloadSeconds: +(reloadMs / 1000).toFixed(2) },
       searchMedianMs: lat,
       peakRssMB: +(process.resourceUsage().maxRSS / 1024).toFixed(0),
       databaseMB: +(dirBytes(dbFile) / 1e6).toFixed(1),

@@ -42,6 +42,8 @@ const builds = [
   embedWorker,
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { engine: 'engine/server/main.ts', cli: 'engine/cli/main.ts', 'crash-child': 'engine/workflow/harness/child.ts' }, outdir: 'dist', external: natives },
+  // The engine's worker threads: the vector index (train, rebuild, serve), the integrity check, the HTTP intake.
+  { ...node, entryPoints: { indexWorker: 'engine/retrieval/indexWorker.ts', integrityWorker: 'engine/db/integrityWorker.ts', intakeWorker: 'engine/intake/worker.ts' }, outdir: 'dist', external: natives },
   {
     bundle: true,
     platform: 'browser',

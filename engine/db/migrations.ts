@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
-import { createRetrievalTables } from '../retrieval/schema';
+import { createFieldWeightedFts, createRetrievalTables } from '../retrieval/schema';
+import { indexAllChunksForSearch } from '../retrieval/store';
 import { createWorkflowTables } from '../workflow/schema';
 import { createTierTable } from '../policy/tiers';
 
@@ -31,6 +32,7 @@ export const migrations: readonly Migration[] = [
   { version: 2, name: 'durable workflows', up: createWorkflowTables },
   { version: 3, name: 'retrieval index', up: createRetrievalTables },
   { version: 4, name: 'capability tier and queue per workspace', up: createTierTable },
+  { version: 5, name: 'field-weighted lexical search', up: (db) => createFieldWeightedFts(db, indexAllChunksForSearch) },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

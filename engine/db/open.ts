@@ -14,6 +14,14 @@ export interface OpenOptions {
   readonly readonly?: boolean;
   /** How long to wait for another process's lock before reporting it (default 5 s). */
   readonly busyTimeoutMs?: number;
+  /**
+   * When `quick_check` runs. 'before-open' (the default): here, before anything else, as the CLI's one-shot
+   * commands want. 'after-open': skipped here when opening will write nothing to the file (it is already in WAL
+   * mode at the latest schema), so the caller runs it off its thread afterwards (`checkIntegrityOffThread` in
+   * integrity.ts) and reports what it finds; a file that needs the WAL switch or a migration is still checked
+   * here first, because those write to a file that might be refused.
+   */
+  readonly integrity?: 'before-open' | 'after-open';
 }
 
 /**
@@ -36,8 +44,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   try {
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
     // Checks come before anything that writes: switching to WAL rewrites the header of a file we may refuse.
-    verifyIntegrity(db, file);
     const current = refuseNewer(db, file, list.length);
+    const writesNothing = options.readonly || (current === list.length && db.pragma('journal_mode', { simple: true }) === 'wal');
+    if (options.integrity !== 'after-open' || !writesNothing) verifyIntegrity(db, file);
     if (!options.readonly) {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a commit survives a process crash (SIGKILL); only an OS crash or power loss
@@ -77,15 +86,24 @@ function checkHeader(file: string): void {
   }
 }
 
-function verifyIntegrity(db: Db, file: string): void {
+/** SQLite's quick_check; a damaged file is a DatabaseProblem whose message is the one a person sees. */
+export function verifyIntegrity(db: Db, file: string): void {
+  const problem = integrityProblem(file, quickCheck(db));
+  if (problem) throw problem;
+}
+
+/** The rows of `PRAGMA quick_check` that are not 'ok' (none for a sound file). */
+export function quickCheck(db: Db): string[] {
   const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
-  const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
-  if (problems.length > 0) {
-    throw new DatabaseProblem(
-      'corrupt',
-      `database ${file} is damaged (${problems.slice(0, 3).join('; ')}). It was left as it is; restore a backup or move it away.`,
-    );
-  }
+  return rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
+}
+
+export function integrityProblem(file: string, problems: readonly string[]): DatabaseProblem | null {
+  if (problems.length === 0) return null;
+  return new DatabaseProblem(
+    'corrupt',
+    `database ${file} is damaged (${problems.slice(0, 3).join('; ')}). It was left as it is; restore a backup or move it away.`,
+  );
 }
 
 function refuseNewer(db: Db, file: string, latest: number): number {
@@ -109,7 +127,7 @@ function migrate(db: Db, current: number, list: readonly Migration[]): void {
   }
 }
 
-function classify(error: unknown, file: string): DatabaseProblem {
+export function classify(error: unknown, file: string): DatabaseProblem {
   const code = (error as { code?: string }).code ?? '';
   const message = (error as Error).message;
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
@@ -126,3 +144,26 @@ export function schemaVersion(db: Db): number {
 }
 
 export { LATEST_SCHEMA_VERSION };
+
+/**
+ * Another connection to a database that `openDatabase` has already opened, checked and migrated: for worker
+ * threads (the index worker, the intake thread, the integrity check), each with its own connection, which WAL
+ * lets read beside the engine's and write in turn. Nothing here checks, migrates or switches the journal mode.
+ */
+export function openConnection(file: string, options: { readonly readonly?: boolean; readonly busyTimeoutMs?: number } = {}): Db {
+  let db: Db;
+  try {
+    db = new Database(file, { readonly: options.readonly ?? false, fileMustExist: true });
+  } catch (error) {
+    throw classify(error, file);
+  }
+  try {
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+    if (!options.readonly) db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    return db;
+  } catch (error) {
+    db.close();
+    throw classify(error, file);
+  }
+}

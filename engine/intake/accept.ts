@@ -1,7 +1,10 @@
 import type { Db } from '../db/open';
 import { normalizeAlerts, InvalidAlert } from '../alert';
 import { Backpressure, InvalidRequest, NothingToDo, StorageProblem } from '../workflow/errors';
-import { intake } from '../workflow/intake';
+import { DEFAULT_MAX_QUEUED, intake } from '../workflow/intake';
+import { queuedCount } from '../workflow/queue';
+import { AlertRequest } from '../workflow/request';
+import { sql } from '../workflow/sql';
 import { HttpError } from './errors';
 
 export interface AcceptOptions {
@@ -13,6 +16,13 @@ export interface AcceptOptions {
   /** Seconds a refused sender is told to wait (Retry-After). */
   readonly retryAfterSeconds?: number;
   readonly source?: string;
+  /**
+   * While another connection holds the write lock, try again every millisecond for up to this long (default 0:
+   * the connection's own busy timeout decides). SQLite's busy handler backs off to 100 ms sleeps, so beside a
+   * connection that commits all the time (the workflow workers) a second writer can wait far longer than it
+   * needs to. Only for a thread of its own (the intake thread): the wait blocks the thread.
+   */
+  readonly lockRetryMs?: number;
 }
 
 export interface AcceptResult {
@@ -41,27 +51,65 @@ export function acceptAlerts(payload: unknown, options: AcceptOptions): AcceptRe
     throw error;
   }
   const { db } = options;
-  const result: AcceptResult = { accepted: 0, workflows: [], duplicates: 0, resolved: 0, ignored: 0 };
-  try {
-    db.transaction(() => {
-      for (const alert of alerts) {
-        try {
-          // Nested in this transaction, intake's own becomes a savepoint.
-          const { workflow, created } = intake(db, alert, { workspace: options.workspace, maxQueued: options.maxQueued });
-          result.workflows.push(workflow.id);
-          if (created) result.accepted++;
-          else if (alert.status === 'resolved') result.resolved++;
-          else result.duplicates++;
-        } catch (error) {
-          if (!(error instanceof NothingToDo)) throw error;
-          result.ignored++;
+  const retryAfter = options.retryAfterSeconds ?? 5;
+  // A full queue refuses a payload with a new alert without waiting for the write lock (reads never wait in WAL).
+  const full = fullQueue(db, alerts, options.maxQueued ?? DEFAULT_MAX_QUEUED);
+  if (full) throw toHttp(full, retryAfter);
+  const deadline = Date.now() + (options.lockRetryMs ?? 0);
+  for (;;) {
+    const result: AcceptResult = { accepted: 0, workflows: [], duplicates: 0, resolved: 0, ignored: 0 };
+    try {
+      db.transaction(() => {
+        for (const alert of alerts) {
+          try {
+            // Nested in this transaction, intake's own becomes a savepoint.
+            const { workflow, created } = intake(db, alert, { workspace: options.workspace, maxQueued: options.maxQueued });
+            result.workflows.push(workflow.id);
+            if (created) result.accepted++;
+            else if (alert.status === 'resolved') result.resolved++;
+            else result.duplicates++;
+          } catch (error) {
+            if (!(error instanceof NothingToDo)) throw error;
+            result.ignored++;
+          }
         }
+      }).immediate();
+      return result;
+    } catch (error) {
+      if (isLocked(error) && Date.now() < deadline) {
+        Atomics.wait(PAUSE, 0, 0, 1);
+        continue;
       }
-    }).immediate();
-  } catch (error) {
-    throw toHttp(error, options.retryAfterSeconds ?? 5);
+      throw toHttp(error, retryAfter);
+    }
   }
-  return result;
+}
+
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+function isLocked(error: unknown): boolean {
+  if (error instanceof StorageProblem) return error.kind === 'locked';
+  const code = (error as { code?: string }).code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');
+}
+
+/**
+ * The Backpressure the transaction would end in, found with reads only: the queue is full and the payload holds
+ * a firing alert with no workflow yet (the transaction reaches it, refuses, and rolls back the whole payload).
+ * Null when the transaction must decide (an invalid alert is reported first, re-sends and resolved ones pass).
+ */
+function fullQueue(db: Db, alerts: readonly unknown[], limit: number): Backpressure | null {
+  const queued = queuedCount(db);
+  if (queued < limit) return null;
+  const known = sql(db, 'SELECT 1 FROM workflows WHERE intake_key = ?');
+  for (const raw of alerts) {
+    const parsed = AlertRequest.safeParse(raw);
+    if (!parsed.success) return null;
+    const a = parsed.data;
+    const exists = a.idempotencyKey !== undefined && known.get(a.idempotencyKey) !== undefined;
+    if (a.status === 'firing' && !exists) return new Backpressure(queued, limit);
+  }
+  return null;
 }
 
 function toHttp(error: unknown, retryAfter: number): unknown {

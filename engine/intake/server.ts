@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Db } from '../db/open';
 import { queuedCount } from '../workflow/queue';
 import { sql } from '../workflow/sql';
-import { acceptAlerts } from './accept';
+import { acceptAlerts, type AcceptResult } from './accept';
 import { bearerMatches } from './auth';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body';
 import { HttpError } from './errors';
@@ -19,9 +19,17 @@ export interface IntakeServerOptions {
   readonly maxBodyBytes?: number;
   readonly maxQueued?: number;
   readonly retryAfterSeconds?: number;
+  /** See AcceptOptions.lockRetryMs: only where the server has a thread of its own. */
+  readonly lockRetryMs?: number;
   /** Connection counts and timeouts; each one missing takes its default (DEFAULT_INTAKE_LIMITS, README "Limits"). */
   readonly limits?: Partial<IntakeLimits>;
   readonly log?: (message: string) => void;
+  /** After a request stored new work (new workflows or resolved notifications): the workers may look for it now. */
+  readonly onAccepted?: (result: AcceptResult) => void;
+  /** `serve --store`: alerts go to the control store instead of acceptAlerts on `db` (engine/intake/storeAccept.ts). */
+  readonly accept?: (payload: unknown) => Promise<AcceptResult>;
+  /** `serve --store`: /healthz counts from the control store instead of `db`. */
+  readonly health?: () => Promise<{ readonly queued: number; readonly workflows: Record<string, number> }>;
 }
 
 /** POST here: /alerts for scripts, /webhook for Alertmanager's webhook receiver, /api/v2/alerts for Prometheus-style senders. */
@@ -77,7 +85,7 @@ export class IntakeServer {
       const path = (req.url ?? '').split('?')[0] ?? '';
       if (path === '/healthz') {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, `${req.method} is not allowed on /healthz; use GET`, { Allow: 'GET, HEAD' });
-        return send(req, res, 200, this.health());
+        return send(req, res, 200, this.options.health ? { status: 'ok', ...(await this.options.health()), uptime: Math.round((Date.now() - this.started) / 1000) } : this.health());
       }
       if (!ALERT_PATHS.has(path)) throw new HttpError(404, `no route ${JSON.stringify(path.slice(0, 100))}: POST alerts to /alerts or /webhook; GET /healthz`);
       if (req.method !== 'POST') throw new HttpError(405, `${req.method} is not allowed on ${path}; use POST`, { Allow: 'POST' });
@@ -87,14 +95,16 @@ export class IntakeServer {
       this.guard.authenticated(req.socket);
       checkContentType(req.headers['content-type']);
       const payload = parsePayload(await readBody(req, this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
-      const result = acceptAlerts(payload, {
+      const result = this.options.accept ? await this.options.accept(payload) : acceptAlerts(payload, {
         db: this.options.db,
         workspace: this.options.workspace,
         maxQueued: this.options.maxQueued,
         retryAfterSeconds: this.options.retryAfterSeconds,
+        lockRetryMs: this.options.lockRetryMs,
       });
       if (result.accepted + result.resolved > 0) this.options.log?.(`intake: ${result.accepted} new, ${result.duplicates} re-sent, ${result.resolved} resolved, ${result.ignored} ignored`);
       send(req, res, 200, result);
+      if (result.accepted + result.resolved > 0) this.options.onAccepted?.(result);
     } catch (error) {
       if (error instanceof HttpError) return send(req, res, error.status, { error: error.message }, error.headers);
       this.options.log?.(`intake: ${(error as Error).stack ?? String(error)}`);

@@ -1,15 +1,26 @@
 import type { RetrievalStore } from './store';
-import { INDEX_KIND, loadVectorIndex, newVectorIndex, PERSIST_INDEX, type VectorHit, type VectorIndex } from './vectorIndex';
+import { INDEX_KIND, loadVectorIndex, newVectorIndex, PERSIST_INDEX, type VectorHit, type VectorIndex, type VectorIndexSettings } from './vectorIndex';
 
-/** Blobs up to this size are saved after every change; larger ones at most every PERSIST_INTERVAL_MS. */
+/** Blobs up to this size are saved after every change; larger ones at most every PERSIST_INTERVAL_MS (and on close). */
 const SMALL_BLOB_BYTES = 16 * 1024 * 1024;
-const PERSIST_INTERVAL_MS = 60_000;
+const PERSIST_INTERVAL_MS = 10 * 60_000;
+
+export interface DenseLoadOptions extends VectorIndexSettings {
+  /**
+   * Train IVF-PQ quantizers here when the index is large enough (or has drifted). False in the thread that
+   * serves searches: there `needsTraining` tells the caller to have a build worker do it.
+   */
+  readonly train?: boolean;
+}
 
 /**
  * The vector index of one model over the current chunk set. Loading prefers the persisted blob (trained
  * quantizers are not retrained on every start): a blob older than the chunk set is brought up to date by
- * removing and adding the chunks that differ. Indexing runs apply their changes in memory; a large index is
- * saved at most once a minute and on close, since a reload reconciles whatever a crash left unsaved.
+ * removing and adding the chunks that differ. Indexing runs apply their changes; a large index is saved at most
+ * every ten minutes and on close, since a reload reconciles whatever a crash left unsaved.
+ *
+ * It runs inside the index worker (indexWorker.ts) over that worker's own connection, never on the engine's
+ * JSON-RPC thread; training happens only in `rebuild(..., { train: true })`, in a build worker.
  */
 export class DenseIndex {
   private dirty = false;
@@ -19,10 +30,11 @@ export class DenseIndex {
     private index: VectorIndex,
     readonly modelId: string,
     readonly dim: number,
-    private generation: number,
+    private generationValue: number,
+    private readonly settings: VectorIndexSettings,
   ) {}
 
-  static load(store: RetrievalStore, modelId: string, dim: number): DenseIndex {
+  static load(store: RetrievalStore, modelId: string, dim: number, options: DenseLoadOptions = {}): DenseIndex {
     const generation = store.generation();
     const row = store.db.prepare('SELECT kind, generation, dim, bytes FROM vector_indexes WHERE model_id = ?').get(modelId) as
       | { kind: string; generation: number; dim: number; bytes: Buffer }
@@ -30,20 +42,31 @@ export class DenseIndex {
     if (row && row.dim === dim) {
       const index = loadVectorIndex(row.kind, new Uint8Array(row.bytes.buffer, row.bytes.byteOffset, row.bytes.byteLength));
       if (index) {
-        const dense = new DenseIndex(index, modelId, dim, generation);
+        const dense = new DenseIndex(index, modelId, dim, row.generation, options);
         if (row.generation !== generation) {
-          dense.reconcile(store);
+          store.db.transaction(() => {
+            dense.reconcile(store);
+            dense.generationValue = store.generation();
+          })();
           dense.save(store);
         }
         return dense;
       }
     }
-    return DenseIndex.rebuild(store, modelId, dim);
+    return DenseIndex.rebuild(store, modelId, dim, options);
   }
 
-  static rebuild(store: RetrievalStore, modelId: string, dim: number): DenseIndex {
-    const dense = new DenseIndex(newVectorIndex(dim), modelId, dim, store.generation());
-    dense.addAll(store.chunkVectors(modelId));
+  /**
+   * A new index from every stored vector, read in one snapshot (so the generation matches the vectors), and
+   * saved. With `train`, IVF-PQ quantizers are trained when the index is past the flat threshold.
+   */
+  static rebuild(store: RetrievalStore, modelId: string, dim: number, options: DenseLoadOptions = {}): DenseIndex {
+    const dense = store.db.transaction(() => {
+      const d = new DenseIndex(newVectorIndex(dim, options), modelId, dim, store.generation(), options);
+      d.addAll(store.chunkVectors(modelId));
+      return d;
+    })();
+    if (options.train && dense.index.needsRetrain()) dense.index.retrain?.();
     dense.save(store);
     return dense;
   }
@@ -56,18 +79,42 @@ export class DenseIndex {
     return (this.index as { kind?: string }).kind ?? 'exact';
   }
 
-  /** Applies one indexing run's changes (chunk ids removed, chunk ids added with cached vectors). */
-  update(store: RetrievalStore, removed: readonly number[], added: readonly number[]): void {
+  get generation(): number {
+    return this.generationValue;
+  }
+
+  /** Quantizers are due (a flat index past the threshold, drift, growth or shrinkage): a build worker should rebuild. */
+  get needsTraining(): boolean {
+    return this.index.needsRetrain();
+  }
+
+  /**
+   * Applies one indexing run's changes (chunk ids removed, chunk ids added, whose vectors are read from the
+   * store). Idempotent: an id already present is not added again, an absent one is not removed, so the same
+   * changes may be applied to an index whose snapshot already holds some of them.
+   */
+  update(store: RetrievalStore, removed: readonly number[], added: readonly number[], generation = store.generation(), persist = true): void {
     if (removed.length) this.index.remove(removed);
-    this.addAll(store.chunkVectors(this.modelId, added));
-    this.generation = store.generation();
-    // Far-drifted data gets fresh quantizers rather than degrading recall quietly.
-    if (this.index.needsRetrain()) {
-      if (this.index.retrain) this.index.retrain();
-      else this.index = DenseIndex.rebuild(store, this.modelId, this.dim).index;
-    }
+    const gone = new Set(removed);
+    this.addAll(store.chunkVectors(this.modelId, added.filter((id) => !gone.has(id) && !this.index.has(id))));
+    this.generationValue = generation;
     this.dirty = true;
-    if (this.size * (this.dim * 4 + 40) <= SMALL_BLOB_BYTES || Date.now() - this.lastSaved >= PERSIST_INTERVAL_MS) this.save(store);
+    if (persist && (this.small || Date.now() - this.lastSaved >= PERSIST_INTERVAL_MS)) this.save(store);
+  }
+
+  /** Brings the index to the store's current chunk set (another process indexed, or a blob was older). */
+  sync(store: RetrievalStore, persist = true, force = false): void {
+    if (!force && store.generation() === this.generationValue) return;
+    store.db.transaction(() => {
+      this.reconcile(store);
+      this.generationValue = store.generation();
+    })();
+    this.dirty = true;
+    if (persist && this.small) this.save(store);
+  }
+
+  private get small(): boolean {
+    return this.size * (this.dim * 4 + 40) <= SMALL_BLOB_BYTES;
   }
 
   /** Saves unsaved changes (on close). */
@@ -76,7 +123,7 @@ export class DenseIndex {
   }
 
   isCurrent(store: RetrievalStore): boolean {
-    return this.generation === store.generation();
+    return this.generationValue === store.generation();
   }
 
   search(query: Float32Array, k: number): VectorHit[] {
@@ -121,6 +168,6 @@ export class DenseIndex {
          ON CONFLICT (model_id) DO UPDATE SET dim = excluded.dim, generation = excluded.generation, kind = excluded.kind,
          bytes = excluded.bytes, built_at = excluded.built_at`,
       )
-      .run(this.modelId, this.dim, this.generation, INDEX_KIND, Buffer.from(this.index.toBytes()), new Date().toISOString());
+      .run(this.modelId, this.dim, this.generationValue, INDEX_KIND, Buffer.from(this.index.toBytes()), new Date().toISOString());
   }
 }

@@ -121,14 +121,15 @@ export async function indexWorkspace(store: RetrievalStore, embedder: TextEmbedd
           continue;
         }
         const hash = contentHash(read.bytes);
-        if (doc && doc.content_hash === hash) {
+        // Same text, and its front matter already read (documents indexed before schema 5 are re-chunked once).
+        if (doc && doc.content_hash === hash && doc.alerts !== null) {
           store.touchDocument(doc.id, file.size, file.mtimeMs);
           unchanged++;
           continue;
         }
         try {
           const chunked = chunkMarkdown(file.rel, read.text, { maxTokens: embedder.maxTokens, keyPrefix: root });
-          const ids = store.putDocument(root, file.rel, { hash, size: file.size, mtimeMs: file.mtimeMs, title: chunked.title }, chunked.chunks);
+          const ids = store.putDocument(root, file.rel, { hash, size: file.size, mtimeMs: file.mtimeMs, title: chunked.title, alerts: chunked.alerts }, chunked.chunks);
           removedIds.push(...ids.removed);
           addedIds.push(...ids.added);
           changed++;

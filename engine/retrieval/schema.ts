@@ -87,3 +87,31 @@ export function createRetrievalTables(db: Database.Database): void {
     ) STRICT;
   `);
 }
+
+/** Columns of chunks_fts (schema version 5), in order; `FIELD_WEIGHTS` in lexical.ts weighs them for bm25. */
+export const FTS_COLUMNS = ['name', 'title', 'alerts', 'heading', 'text', 'folders'] as const;
+
+/**
+ * Schema version 5: field-weighted lexical search. chunks_fts gets one column per field a runbook is found by:
+ * the file name, the document title, the alert names of its front matter, the heading path, the chunk text and
+ * the folders; bm25 weighs them (lexical.ts). Its rows are written by the store in JavaScript (no triggers), so
+ * that CamelCase identifiers can be indexed with their parts (lexicalText.ts). Existing chunks are indexed here
+ * at once; documents are marked for re-reading (mtime -1, alerts unknown) so the next indexing run picks up
+ * their front-matter alert names.
+ */
+export function createFieldWeightedFts(db: Database.Database, fill: (db: Database.Database) => void): void {
+  db.exec(`
+    DROP TRIGGER IF EXISTS chunks_fts_insert;
+    DROP TRIGGER IF EXISTS chunks_fts_delete;
+    DROP TABLE IF EXISTS chunks_fts;
+    ALTER TABLE documents ADD COLUMN alerts TEXT; -- JSON array of front-matter alert names; NULL: not read yet
+    CREATE VIRTUAL TABLE chunks_fts USING fts5 (
+      ${FTS_COLUMNS.join(', ')},
+      content = '',
+      contentless_delete = 1,
+      tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    UPDATE documents SET mtime_ms = -1;
+  `);
+  fill(db);
+}

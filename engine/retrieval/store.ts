@@ -1,6 +1,39 @@
 import type { Db } from '../db/open';
 import type { Chunk } from './chunk/chunker';
 import { embeddingText } from './chunk/chunker';
+import { fileStem, folderWords, withIdentifierParts } from './lexicalText';
+import { FTS_COLUMNS } from './schema';
+
+/** One chunk's row of chunks_fts, field by field (see FTS_COLUMNS). */
+export function ftsFields(doc: { path: string; title: string; alerts: readonly string[] }, headingPath: readonly string[], text: string): string[] {
+  return [
+    withIdentifierParts(fileStem(doc.path)),
+    withIdentifierParts(doc.title),
+    withIdentifierParts(doc.alerts.join(' ')),
+    withIdentifierParts(headingPath.join('\n')),
+    withIdentifierParts(text),
+    withIdentifierParts(folderWords(doc.path)),
+  ];
+}
+
+const FTS_INSERT = `INSERT INTO chunks_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ${FTS_COLUMNS.map(() => '?').join(', ')})`;
+
+/** Indexes every stored chunk for lexical search (schema migration 5; callers own the transaction). */
+export function indexAllChunksForSearch(db: Db): void {
+  const insert = db.prepare(FTS_INSERT);
+  // In pages by id: one connection cannot insert while it iterates.
+  const page = db.prepare(
+    'SELECT c.id, c.heading, c.text, d.path, d.title, d.alerts FROM chunks c JOIN documents d ON d.id = c.document_id WHERE c.id > ? ORDER BY c.id LIMIT 1000',
+  );
+  for (let after = 0; ; ) {
+    const rows = page.all(after) as Array<{ id: number; heading: string; text: string; path: string; title: string; alerts: string | null }>;
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      insert.run(r.id, ...ftsFields({ path: r.path, title: r.title, alerts: r.alerts ? (JSON.parse(r.alerts) as string[]) : [] }, JSON.parse(r.heading) as string[], r.text));
+    }
+    after = rows[rows.length - 1]!.id;
+  }
+}
 
 export interface DocumentRow {
   readonly id: number;
@@ -10,6 +43,8 @@ export interface DocumentRow {
   readonly size: number;
   readonly mtime_ms: number;
   readonly title: string;
+  /** JSON array of front-matter alert names; null for a document indexed before they were read. */
+  readonly alerts: string | null;
 }
 
 export interface ChunkRow {
@@ -45,32 +80,37 @@ export class RetrievalStore {
   putDocument(
     root: string,
     rel: string,
-    meta: { hash: string; size: number; mtimeMs: number; title: string },
+    meta: { hash: string; size: number; mtimeMs: number; title: string; alerts?: readonly string[] },
     chunks: readonly Chunk[],
   ): { removed: number[]; added: number[] } {
     const existing = this.document(root, rel);
     const removed = existing ? this.removeChunks(existing.id) : [];
     const now = new Date().toISOString();
+    const alerts = meta.alerts ?? [];
     let docId: number;
     if (existing) {
       this.db
-        .prepare('UPDATE documents SET content_hash = ?, size = ?, mtime_ms = ?, title = ?, indexed_at = ? WHERE id = ?')
-        .run(meta.hash, meta.size, meta.mtimeMs, meta.title, now, existing.id);
+        .prepare('UPDATE documents SET content_hash = ?, size = ?, mtime_ms = ?, title = ?, alerts = ?, indexed_at = ? WHERE id = ?')
+        .run(meta.hash, meta.size, meta.mtimeMs, meta.title, JSON.stringify(alerts), now, existing.id);
       docId = existing.id;
     } else {
       docId = Number(
         this.db
-          .prepare('INSERT INTO documents (root, path, content_hash, size, mtime_ms, title, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-          .run(root, rel, meta.hash, meta.size, meta.mtimeMs, meta.title, now).lastInsertRowid,
+          .prepare('INSERT INTO documents (root, path, content_hash, size, mtime_ms, title, alerts, indexed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(root, rel, meta.hash, meta.size, meta.mtimeMs, meta.title, JSON.stringify(alerts), now).lastInsertRowid,
       );
     }
     const insert = this.db.prepare(
       `INSERT INTO chunks (document_id, chunk_key, ordinal, start_line, end_line, heading, text, text_hash, doc_version)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const added = chunks.map((c) =>
-      Number(insert.run(docId, c.key, c.ordinal, c.startLine, c.endLine, JSON.stringify(c.headingPath), c.text, c.textHash, meta.hash).lastInsertRowid),
-    );
+    const fts = this.db.prepare(FTS_INSERT);
+    const doc = { path: rel, title: meta.title, alerts };
+    const added = chunks.map((c) => {
+      const id = Number(insert.run(docId, c.key, c.ordinal, c.startLine, c.endLine, JSON.stringify(c.headingPath), c.text, c.textHash, meta.hash).lastInsertRowid);
+      fts.run(id, ...ftsFields(doc, c.headingPath, c.text));
+      return id;
+    });
     this.db.prepare('DELETE FROM skipped_files WHERE root = ? AND path = ?').run(root, rel);
     return { removed, added };
   }
@@ -84,6 +124,8 @@ export class RetrievalStore {
 
   private removeChunks(documentId: number): number[] {
     const ids = (this.db.prepare('SELECT id FROM chunks WHERE document_id = ?').all(documentId) as Array<{ id: number }>).map((r) => r.id);
+    const fts = this.db.prepare('DELETE FROM chunks_fts WHERE rowid = ?');
+    for (const id of ids) fts.run(id);
     this.db.prepare('DELETE FROM chunks WHERE document_id = ?').run(documentId);
     return ids;
   }

@@ -53,6 +53,13 @@ connection.onInitialize((params) => {
     vscodeLm: (family) => new VscodeLmTransport({ family, send: (params, signal) => connection.sendRequest(lmChat.method, params, toToken(signal)) }),
   });
   const h = engine.health();
+  // The integrity check runs after open, off this thread; a damaged file found then is refused as at open.
+  opened.onDatabaseProblem(async (problem) => {
+    log.error(`database REFUSED after the integrity check: ${problem.message}`);
+    watcher?.stop();
+    watcher = undefined;
+    await services?.close();
+  });
   log.info(
     `engine ${ENGINE_VERSION} pid ${process.pid} on Node ${process.versions.node}; database ${h.database.path}` +
       (h.database.problem ? ` REFUSED: ${h.database.problem}` : ` (schema v${h.database.schemaVersion})`) +

@@ -7,7 +7,7 @@ import { OpenAiTransport } from '../planning/llm/openai';
 import type { ChatTransport } from '../planning/llm/transport';
 import { UserPolicy } from '../policy/schema';
 import { Retriever } from '../retrieval/retriever';
-import { IntakeServer } from '../intake';
+import { IntakeThread } from '../intake';
 import { TraceShipper } from '../otel/ship';
 import type { Planner } from '../workflow/planner';
 
@@ -27,7 +27,7 @@ export class EngineServices {
   private retrieverValue: Retriever | null = null;
   private readonly agents = new Map<string, Agent>();
   private settings: AgentSettings | null = null;
-  private intake: IntakeServer | null = null;
+  private intake: IntakeThread | null = null;
   private shipper: TraceShipper | null = null;
 
   constructor(
@@ -104,7 +104,16 @@ export class EngineServices {
     if (!folder) return this.options.log('alert intake is enabled but no folder is open: not started');
     if (intake.token.length < 16) return this.options.log('alert intake is enabled but has no token: not started');
     this.agent(folder);
-    const server = new IntakeServer({ db: this.engine.database(), workspace: this.folder(folder), token: intake.token, host: intake.host, port: intake.port, log: this.options.log });
+    // On its own thread with its own connection: the engine's JSON-RPC thread and workers never delay a request.
+    const server = new IntakeThread({
+      dbFile: this.engine.database().name,
+      workspace: this.folder(folder),
+      token: intake.token,
+      host: intake.host,
+      port: intake.port,
+      log: this.options.log,
+      onAccepted: () => this.wakeAll(),
+    });
     try {
       const address = await server.listen();
       this.intake = server;

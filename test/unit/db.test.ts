@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { DatabaseProblem } from '../../engine/db/errors';
 import { LATEST_SCHEMA_VERSION, migrations } from '../../engine/db/migrations';
 import { openDatabase, schemaVersion } from '../../engine/db/open';
+import { checkIntegrityOffThread } from '../../engine/db/integrity';
+import { Engine } from '../../engine/engine';
 import { tempDir } from '../helpers/tmp';
 
 describe('openDatabase', () => {
@@ -103,6 +105,72 @@ describe('openDatabase', () => {
       holder.exec('ROLLBACK');
       holder.close();
     }
+  });
+});
+
+/** A database at the latest schema, in WAL mode, with pages 3-6 of its check_ins table overwritten. */
+function damagedDatabase(options: { migrations?: typeof migrations } = {}): { file: string; bytes: Buffer } {
+  const file = path.join(tempDir(), 'damaged.sqlite');
+  const db = openDatabase(file, options);
+  const insert = db.prepare('INSERT INTO check_ins (note, at) VALUES (?, ?)');
+  for (let i = 0; i < 2000; i++) insert.run(`note ${i} ${'x'.repeat(100)}`, 'now');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  const bytes = fs.readFileSync(file);
+  bytes.fill(0xa5, 4096 * 2, 4096 * 6);
+  fs.writeFileSync(file, bytes);
+  return { file, bytes };
+}
+
+describe('the integrity check after open (off the startup path)', () => {
+  it('opens a current WAL database at once and finds the damage in a worker thread, leaving the file as it was', async () => {
+    const { file, bytes } = damagedDatabase();
+    const db = openDatabase(file, { integrity: 'after-open' });
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    const problem = await checkIntegrityOffThread(file);
+    db.close();
+    expect(problem?.kind).toBe('corrupt');
+    expect(problem?.message).toMatch(/damaged .*It was left as it is/);
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('finds nothing wrong with a sound database', async () => {
+    const file = path.join(tempDir(), 'sound.sqlite');
+    const db = openDatabase(file, { integrity: 'after-open' });
+    db.prepare("INSERT INTO check_ins (note, at) VALUES ('a', 'now')").run();
+    expect(await checkIntegrityOffThread(file)).toBeNull();
+    db.close();
+  });
+
+  it('still checks before opening when opening would write (a migration is due), so a damaged file is refused untouched', () => {
+    const { file, bytes } = damagedDatabase({ migrations: migrations.slice(0, 1) });
+    const error = catchProblem(() => openDatabase(file, { integrity: 'after-open' }));
+    expect(error.kind).toBe('corrupt');
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+  });
+
+  it('the engine answers at once, then refuses a damaged database as it would at open', async () => {
+    const { file, bytes } = damagedDatabase();
+    const engine = Engine.open({ databasePath: file, trusted: true });
+    // Opened without the check: health answers now, the check runs beside it.
+    expect(engine.health().database.problem).toBeNull();
+    const seen: string[] = [];
+    engine.onDatabaseProblem((p) => {
+      seen.push(p.message);
+    });
+    const problem = await engine.integrity;
+    expect(problem?.kind).toBe('corrupt');
+    expect(seen).toEqual([problem!.message]);
+    expect(engine.health().database).toMatchObject({ problem: problem!.message, schemaVersion: null });
+    expect(() => engine.database()).toThrow(DatabaseProblem);
+    expect(() => engine.checkIn('x')).toThrow(/damaged/);
+    engine.close();
+    expect(fs.readFileSync(file).equals(bytes)).toBe(true);
+
+    const sound = Engine.open({ databasePath: path.join(tempDir(), 'ok.sqlite'), trusted: true });
+    expect(await sound.integrity).toBeNull();
+    expect(sound.checkIn('fine').total).toBe(1);
+    sound.close();
   });
 });
 

@@ -52,6 +52,10 @@ export const index: CliCommand = {
         return f.fresh ? 0 : 1;
       }
       const report = await retriever.index(root);
+      // The editor's engine trains a large vector index in the background while it answers; this one-shot
+      // command has nothing else to do, so it waits, and the next start loads the trained index.
+      if (retriever.vectorIndexBuilding() && !values.json) io.err('the index is searchable; training its vector index (IVF-PQ) in a worker before exiting');
+      await retriever.vectorIndexSettled();
       const { removedIds: _r, addedIds: _a, ...summary } = report;
       const status = retriever.status();
       if (values.json) io.out(JSON.stringify({ ...summary, totalChunks: status.chunks, totalDocuments: status.documents }, null, 2));

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Agent } from '../../agent/agent';
 import { openDatabase, type Db } from '../../db/open';
-import { IntakeServer, loadOrCreateToken } from '../../intake';
+import { checkIntegrityOffThread } from '../../db/integrity';
+import type { DatabaseProblem } from '../../db/errors';
+import { IntakeThread, loadOrCreateToken } from '../../intake';
 import { leasesHeld } from '../../workflow/queue';
 import { TraceShipper } from '../../otel/ship';
 import { ChangeWatcher } from '../../server/changes';
@@ -59,10 +61,25 @@ export const serveCommand: CliCommand = {
     const tokenFile = path.resolve(str(values['token-file']) ?? path.join(path.dirname(dbFile), 'intake.token'));
     // The token first: a token file others can read stops the service before it touches the database.
     const { token, created } = loadOrCreateToken(tokenFile);
-    const db = openDatabase(dbFile);
+    // The integrity check runs after open, in a worker thread: a large database does not delay the start, and a
+    // damaged one is reported (and serve stops, exit 1) as soon as the check finds it.
+    const db = openDatabase(dbFile, { integrity: 'after-open' });
     const stop = shutdownRequested(io);
+    let refused: DatabaseProblem | null = null;
+    const damaged = checkIntegrityOffThread(dbFile).then(
+      (problem) => {
+        if (!problem) return new Promise<never>(() => {});
+        refused = problem;
+        io.err(`serve: ${problem.message}`);
+        return problem;
+      },
+      (error: unknown) => {
+        io.err(`serve: the integrity check could not run: ${(error as Error).message}`);
+        return new Promise<never>(() => {});
+      },
+    );
     let agent: Agent | null = null;
-    let server: IntakeServer | null = null;
+    let server: IntakeThread | null = null;
     let watcher: ChangeWatcher | null = null;
     try {
       agent = openAgent(db, workspace, { ...values, json: false }, io, { concurrency });
@@ -75,13 +92,15 @@ export const serveCommand: CliCommand = {
         watcher = new ChangeWatcher(db, (ids) => shipper.onChanged(ids), 500);
         watcher.start();
       }
-      server = new IntakeServer({ db, workspace, token, host, port, maxQueued, log: (m) => io.err(m) });
+      // The intake has its own thread and connection: a request never waits behind the workers' event loop.
+      const workers = agent.orchestrator;
+      server = new IntakeThread({ dbFile, workspace, token, host, port, maxQueued, log: (m) => io.err(m), onAccepted: () => workers.wake() });
       const address = await server.listen();
       const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       io.out(`serve: listening on http://${shown}:${address.port} (POST /alerts or /webhook, GET /healthz)`);
       io.out(`serve: bearer token ${created ? 'generated in' : 'read from'} ${tokenFile}`);
       io.out(`serve: workspace ${workspace}, database ${dbFile}, ${concurrency} workers`);
-      await stop;
+      await Promise.race([stop, damaged]);
     } finally {
       // Order matters: no new work in, then the workers finish their current action, then the leases go.
       await server?.close();
@@ -91,7 +110,7 @@ export const serveCommand: CliCommand = {
       db.close();
       io.err(`serve: stopped${held > 0 ? ` (${held} leases still held by other engines)` : ''}`);
     }
-    return 0;
+    return refused ? 1 : 0;
   },
 };
 

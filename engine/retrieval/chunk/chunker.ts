@@ -20,6 +20,8 @@ export interface Chunk {
 
 export interface ChunkedDocument {
   readonly title: string;
+  /** Alert names from the front matter (`alert:`, `alerts:`): strong lexical evidence for those alerts. */
+  readonly alerts: readonly string[];
   /** Content hash of the whole file: the version every chunk of it records. */
   readonly version: string;
   readonly chunks: Chunk[];
@@ -74,7 +76,7 @@ export function chunkMarkdown(path: string, content: string, options: ChunkOptio
       });
     });
   }
-  return { title, version: contentHash(content), chunks };
+  return { title, alerts: front.alerts, version: contentHash(content), chunks };
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../engine/db/open';
 import { Retriever } from '../../../engine/retrieval/retriever';
+import { INDEX_KIND } from '../../../engine/retrieval/vectorIndex';
 import { tempDir } from '../../helpers/tmp';
 import { hasShared, MINILM_SHAPE_DIR, MODEL_DIR, RUNBOOKS } from './shared';
 
@@ -123,7 +124,7 @@ describe.skipIf(!hasShared)('indexing and search with the real model', () => {
     await first.retriever.search('etcd', { k: 1 });
     const row = () => first.db.prepare('SELECT generation, kind, built_at, length(bytes) AS n FROM vector_indexes').get() as { generation: number; kind: string; built_at: string; n: number };
     const saved = row();
-    expect(saved).toMatchObject({ generation: first.retriever.store.generation(), kind: 'ann-v1' });
+    expect(saved).toMatchObject({ generation: first.retriever.store.generation(), kind: INDEX_KIND });
 
     const second = setup(MODEL_DIR, dbFile);
     const hits = await second.retriever.search('etcd members down', { k: 1 });
