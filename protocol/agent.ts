@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { defineNotification, defineRequest } from './define';
 import { KillSwitchName, Waiting, WorkflowState, WorkflowSummary } from './workflow';
+import { LastTimeView } from './memory';
 
 const Id = z.string().min(1).max(100);
 const Root = z.string().min(1).max(4096);
@@ -158,6 +159,10 @@ export const WorkflowPanelView = z.object({
   tier: Tier,
   /** Execution refused (Restricted Mode): the panel shows why and disables Approve. */
   executionBlocked: z.string().nullable(),
+  /** Earlier incidents of the same alert settled before this one fired (engine/memory), best first. */
+  lastTime: z.array(LastTimeView).optional(),
+  /** The model-drafted summary or why there is none (summary_drafted); its shape is the model's, so the webview checks it (webview/views/summary.ts draftOf). */
+  summaryDraft: z.unknown().optional(),
 });
 export type WorkflowPanelView = z.infer<typeof WorkflowPanelView>;
 

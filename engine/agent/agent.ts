@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { recallForPlanning, rememberWorkflow } from '../memory/store';
 import { RunbookPlanner } from '../planning/runbook';
 import type { PlanningContext } from '../planning/context';
 import { RoutingPlanner } from '../planning/route';
@@ -66,7 +67,15 @@ export class Agent {
       kubeContext: options.kube?.context,
       kubeconfig: options.kube?.kubeconfig,
     });
-    this.context = { workspace, tools, allowedHosts: options.allowedHosts ?? [], allowModelWrites: options.user?.allowModelWrites ?? false, search: (query, k) => this.search(query, k) };
+    this.context = {
+      workspace,
+      tools,
+      allowedHosts: options.allowedHosts ?? [],
+      allowModelWrites: options.user?.allowModelWrites ?? false,
+      search: (query, k) => this.search(query, k),
+      // "Last time" for the plan and the model's context: earlier incidents of the same alert (engine/memory).
+      recall: (request, workflowId) => recallForPlanning(db, workspace, request, workflowId, Date.now(), options.log),
+    };
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};
     const planner: Planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;
@@ -80,9 +89,22 @@ export class Agent {
       toolTimeoutMs: options.toolTimeoutMs,
       concurrency: options.concurrency,
       onError: (error) => options.log?.(`workflow worker: ${(error as Error).message}`),
-      // Only a model drafts a summary; without one the composed summary (engine/planning/observe) is the whole story.
-      onSettled: fast?.summarize || strong?.summarize ? (id) => this.track(this.draftSummary(planner, id)) : undefined,
+      // Every settled workflow is remembered (engine/memory) for the next time its alert fires. Only a model drafts
+      // a summary; without one the composed summary (engine/planning/observe) is the whole story.
+      onSettled: (id) => {
+        this.remember(id);
+        if (fast?.summarize || strong?.summarize) this.track(this.draftSummary(planner, id));
+      },
     });
+  }
+
+  /** Incident memory is a nicety too: a failure to remember is logged, never thrown into the worker. */
+  private remember(id: string): void {
+    try {
+      rememberWorkflow(this.options.db, id);
+    } catch (error) {
+      this.options.log?.(`incident memory for ${id}: ${(error as Error).message}`);
+    }
   }
 
   /**

@@ -285,6 +285,7 @@ export function panelView(db: Db, id: string, executionBlocked: string | null): 
     spans: spansOf(events),
     tier,
     executionBlocked,
+    ...(view.summaryDraft !== undefined ? { summaryDraft: view.summaryDraft } : {}),
   };
   return printableValue(redactValue(shown)) as WorkflowPanelView;
 }

@@ -3,6 +3,7 @@ import { createFieldWeightedFts, createRetrievalTables } from '../retrieval/sche
 import { indexAllChunksForSearch } from '../retrieval/store';
 import { createWorkflowTables } from '../workflow/schema';
 import { createTierTable } from '../policy/tiers';
+import { createMemoryTable } from '../memory/schema';
 
 /**
  * Schema history. The version of a database is SQLite's `user_version`; each migration moves it up by one
@@ -33,6 +34,7 @@ export const migrations: readonly Migration[] = [
   { version: 3, name: 'retrieval index', up: createRetrievalTables },
   { version: 4, name: 'capability tier and queue per workspace', up: createTierTable },
   { version: 5, name: 'field-weighted lexical search', up: (db) => createFieldWeightedFts(db, indexAllChunksForSearch) },
+  { version: 6, name: 'incident memories', up: createMemoryTable },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

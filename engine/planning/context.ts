@@ -15,6 +15,31 @@ export interface PlanningContext {
   readonly allowedHosts?: readonly string[];
   /** The user's policy lets a model propose writes no runbook step names (they still wait for approval). */
   readonly allowModelWrites?: boolean;
+  /**
+   * Earlier incidents of the same alert (engine/memory): "last time" for the plan and the model's context. Data
+   * about the past, never instructions; already redacted and size-capped.
+   */
+  recall?(request: AlertRequest, workflowId: string): readonly RecalledIncident[];
+}
+
+/** One earlier incident as a planner reads it: the workflow it was, and one paragraph of what happened. */
+export interface RecalledIncident {
+  readonly workflowId: string;
+  /** lastTime() of engine/memory/incident: when, how it ended, what ran, what fixed it. */
+  readonly text: string;
+}
+
+/** At most this many earlier incidents reach a plan; each paragraph at most this long. */
+const MAX_RECALLED = 3;
+const MAX_RECALLED_CHARS = 600;
+
+/** Earlier incidents for this alert; a memory that cannot be read never stops a plan. */
+export function recallIncidents(context: PlanningContext, request: AlertRequest, workflowId: string): RecalledIncident[] {
+  try {
+    return (context.recall?.(request, workflowId) ?? []).slice(0, MAX_RECALLED).map((r) => ({ workflowId: r.workflowId, text: r.text.length > MAX_RECALLED_CHARS ? `${r.text.slice(0, MAX_RECALLED_CHARS - 1)}…` : r.text }));
+  } catch {
+    return [];
+  }
 }
 
 /** The retrieval query for an alert: its name, title and human-written annotations, never raw label dumps. */

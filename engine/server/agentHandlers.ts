@@ -38,6 +38,7 @@ import { eventsOf } from '../workflow/eventLog';
 import { loadView, requireView } from '../workflow/store';
 import { redactValue } from '../redact';
 import { TOOL } from '../tools/names';
+import { registerMemoryHandlers, withLastTime } from './memoryHandlers';
 import { handleRequest } from './rpc';
 import type { EngineServices } from './services';
 
@@ -51,7 +52,7 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
     const why = blocked();
     if (why) throw new Error(why);
   };
-  const view = (id: string) => panelView(db(), id, blocked());
+  const view = (id: string) => withLastTime(db(), panelView(db(), id, blocked()));
   const after = <T>(value: T): T => {
     services().wakeAll();
     changed();
@@ -180,6 +181,8 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
   });
 
   handleRequest(connection, runbookSteps, ({ workspace, path: rel }) => ({ steps: stepsOf(db(), services().folder(workspace), rel, { allowedHosts: services().allowedHosts() }) }));
+
+  registerMemoryHandlers(connection, db, changed);
 }
 
 /** What counts in the badges and the status bar: every wait on a person's decision (not the wait for an alert). */

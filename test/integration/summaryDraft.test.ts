@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { panelView } from '../../engine/agent/panelView';
 import { openDatabase } from '../../engine/db/open';
 import { eventsOf } from '../../engine/workflow/eventLog';
 import { loadView } from '../../engine/workflow/store';
@@ -31,7 +32,7 @@ async function triage(llm: ScriptedLlm) {
   const id = (JSON.parse(stdout) as { workflow: { id: string } }).workflow.id;
   const handle = openDatabase(db);
   try {
-    return { view: loadView(handle, id)!, drafted: eventsOf(handle, id).filter((e) => e.type === 'summary_drafted') };
+    return { view: loadView(handle, id)!, panel: panelView(handle, id, null), drafted: eventsOf(handle, id).filter((e) => e.type === 'summary_drafted') };
   } finally {
     handle.close();
   }
@@ -54,9 +55,11 @@ describe.skipIf(!fs.existsSync(modelDir))('a model drafts the incident summary o
         ]);
       },
     });
-    const { view, drafted } = await triage(server);
+    const { view, panel, drafted } = await triage(server);
     expect(['COMPLETED', 'ESCALATED']).toContain(view.state);
     expect(server.requestsFor(SUMMARY)).toHaveLength(1);
+    // The panel gets the draft too (webview/views/summary.ts shows it under the engine's own summary).
+    expect(panel.summaryDraft).toEqual(view.summaryDraft);
     expect(drafted).toHaveLength(1);
     const draft = view.summaryDraft as { claims: Array<{ text: string; cites: string[] }>; dropped: Array<{ text: string; why: string }> };
     const cited = observationIds(server.requestsFor(SUMMARY)[0]!);

@@ -5,6 +5,7 @@ import { formatAge, plural } from '../format';
 import { stateLabel, stripOf, toneOf } from '../stateStrip';
 import type { Context } from '../store';
 import { act } from './approval';
+import { lastTimeView } from './lastTime';
 import { planView } from './plan';
 import { sourcesView } from './sources';
 import { summaryView } from './summary';
@@ -48,6 +49,7 @@ function workflowView(ctx: Context, view: WorkflowPanelView): Array<HTMLElement>
     // A card shows a refused action beside its own buttons; otherwise (cancel, retry, archive) it shows here.
     ctx.state.actionError && !card ? el('div', { class: 'banner error', role: 'alert', 'data-testid': 'action-error' }, [ctx.state.actionError]) : null,
     summaryView(ctx, view),
+    lastTimeView(ctx, view),
     card,
     stateStrip(view),
     alertView(view),

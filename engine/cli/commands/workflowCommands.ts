@@ -1,5 +1,6 @@
 import { killSwitchCommand } from './killSwitch';
 import { logCommand } from './log';
+import { memoryCommand } from './memory';
 import { answerCommand, approveCommand, archiveCommand, cancelCommand, escalateCommand, markResolvedCommand, rejectCommand, resolveCommand, retryCommand, tickCommand } from './person';
 import { reportCommand } from './report';
 import { tierCommand } from '../agent/tier';
@@ -26,4 +27,5 @@ export const workflowCommands = [
   tierCommand,
   logCommand,
   killSwitchCommand,
+  memoryCommand,
 ] as const;

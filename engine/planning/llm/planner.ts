@@ -2,7 +2,7 @@ import { draftFromRecord, type SummaryDraft } from '../observe/draftSummary';
 import type { SettledRecord } from '../../workflow/planner';
 import type { DecideRequest, DecideResult } from '../../workflow/decision';
 import type { PlanRequest, PlanResult, PlanTrace, Planner } from '../../workflow/planner';
-import { alertQuery, snapshotOf, type PlanningContext } from '../context';
+import { alertQuery, recallIncidents, snapshotOf, type PlanningContext } from '../context';
 import { observe } from '../observe/observations';
 import { runbookDecision } from '../runbook/decide';
 import { cleanDecision } from './decide';
@@ -58,7 +58,7 @@ export class LlmPlanner implements Planner {
     const { context, transport } = this.options;
     const hits = await context.search(alertQuery(input.request), this.k);
     const templates = loadTemplates(this.templateVersion, this.options.templateRoot);
-    const messages = buildMessages(templates, { request: input, hits, tools: context.tools });
+    const messages = buildMessages(templates, { request: input, hits, tools: context.tools, memories: recallIncidents(context, input.request, input.workflowId) });
     const answer = await transport.chat({ messages, schema: MODEL_PLAN_SCHEMA, schemaName: 'runbook_plan' }, signal);
     // Only the summary and each step's rationale are kept: the rest of the answer (any reasoning) is dropped here.
     const plan = toEnginePlan(parseModelPlan(answer.content), hits);

@@ -4,6 +4,9 @@
 import { redactText } from '../../redact';
 import type { CallRecord } from '../../workflow/decision';
 import type { Phase, Plan } from '../../workflow/plan';
+import { salientFacts } from './facts';
+import { levelRank, parseLogLine, type Level } from './logs';
+import { describeQueryInput, queryHeadline } from './queryText';
 import data from './signatures.json';
 
 export interface Signature {
@@ -19,8 +22,16 @@ export interface Finding {
   readonly signature: string;
   readonly meaning: string;
   readonly hint: string;
-  /** The line of output that matched (redacted, clipped). */
+  /** The line of output that matched (redacted, clipped): of the lines that match, the most severe one. */
   readonly line: string;
+  /** The level that line printed (`level=warn`, `WARN`, klog's `W`), when it printed one. */
+  readonly level?: Level | null;
+  /**
+   * The output is a log whose lines print levels, and every line that matched printed a lower one than the output's
+   * most severe lines (a WARN about a metrics push beside the ERROR that stopped the program): the program itself
+   * said it was not the failure. Said in the finding, not put forward as a likely cause.
+   */
+  readonly minor?: { readonly level: Level; readonly below: Level };
 }
 
 export type ObservationStatus = 'ok' | 'flagged' | 'failed' | 'not-run';
@@ -40,14 +51,25 @@ export interface Observation {
   readonly exitCode: number | null;
   /** The output a person or a model reads: stdout and stderr (or the query result), redacted and capped. */
   readonly output: string;
+  /** A Prometheus answer in one line (each series' labels and value, redacted), else null: queryText.ts. */
+  readonly headline: string | null;
+  /**
+   * What the output shows in a few short facts (facts.ts), read from the whole redacted output, not the capped
+   * `output`: a describe's events come at its end. Empty for a query answered in `headline`.
+   */
+  readonly facts: readonly string[];
   readonly findings: readonly Finding[];
 }
 
 const OUTPUT_CHARS = 4000;
+/** Characters of an output read for facts. */
+const FACTS_CHARS = 200_000;
 
 export const citation = (key: string): string => `tc:${key.slice(0, 12)}`;
 
-function whatRan(input: unknown): string {
+function whatRan(tool: string, input: unknown): string {
+  const described = describeQueryInput(tool, input);
+  if (described !== null) return described;
   const i = (input ?? {}) as Record<string, unknown>;
   const text = [i.command, i.query, i.question, i.item, i.url, i.path].find((v) => typeof v === 'string') as string | undefined;
   return text ?? JSON.stringify(input);
@@ -66,15 +88,61 @@ function outputOf(result: unknown, error: string | null): { text: string; exitCo
   return { text: JSON.stringify(result), exitCode: null, stderr: '' };
 }
 
+/** Matches looked at per signature (the line shown is the most severe of them). */
+const MATCHES = 200;
+/** Lines read for the output's most severe printed level. */
+const LEVEL_LINES = 5000;
+
+/** The level a line printed, or null (a level only inferred from its words does not count). */
+function printedLevel(line: string): Level | null {
+  if (line.trim() === '') return null;
+  const l = parseLogLine(line);
+  return l.explicit ? l.level : null;
+}
+
 export function findingsIn(text: string): Finding[] {
   const out: Finding[] = [];
+  // Where each line starts, and the level each printed: the output's most severe printed level is the bar.
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const levels = new Map<number, Level | null>();
+  const levelAt = (lineNo: number) => {
+    if (!levels.has(lineNo)) levels.set(lineNo, printedLevel(text.slice(starts[lineNo]!, (starts[lineNo + 1] ?? text.length + 1) - 1)));
+    return levels.get(lineNo)!;
+  };
+  let top: Level | null = null;
+  for (let n = 0; n < Math.min(starts.length, LEVEL_LINES); n++) {
+    const l = levelAt(n);
+    if (l !== null && (top === null || levelRank(l) > levelRank(top))) top = l;
+  }
+  const lineOf = (index: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
   for (const s of SIGNATURES) {
-    const m = s.pattern.exec(text);
-    if (!m) continue;
+    const re = new RegExp(s.pattern.source, 'gim');
+    let best: { m: RegExpExecArray; level: Level | null; rank: number } | null = null;
+    let seen = 0;
+    for (let m = re.exec(text); m !== null && seen < MATCHES; m = re.exec(text), seen++) {
+      if (m[0].length === 0) re.lastIndex++;
+      const level = levelAt(lineOf(m.index));
+      // A line that printed no level is not known to be minor: it ranks with the output's most severe lines.
+      const rank = level === null ? (top === null ? 0 : levelRank(top)) - 0.5 : levelRank(level);
+      if (best === null || rank > best.rank) best = { m, level, rank };
+    }
+    if (best === null) continue;
+    const { m, level } = best;
     const start = text.lastIndexOf('\n', m.index) + 1;
     const end = text.indexOf('\n', m.index + m[0].length);
     const line = text.slice(start, end < 0 ? undefined : end).trim();
-    out.push({ signature: s.id, meaning: s.meaning, hint: s.hint, line: line.length > 200 ? `${line.slice(0, 199)}…` : line });
+    const minor = level !== null && top !== null && levelRank(level) < levelRank(top) ? { level, below: top } : undefined;
+    out.push({ signature: s.id, meaning: s.meaning, hint: s.hint, line: line.length > 200 ? `${line.slice(0, 199)}…` : line, level, ...(minor ? { minor } : {}) });
   }
   return out;
 }
@@ -96,7 +164,10 @@ export function observe(plan: Plan, calls: readonly CallRecord[]): Observation[]
     else if (c.status === 'intended') [status, why] = ['not-run', 'started, no result recorded'];
     else if (exitCode !== null && exitCode !== 0) [status, why] = ['failed', `exit ${exitCode}`];
     else if (stderr.trim() !== '') [status, why] = ['flagged', 'wrote to stderr'];
-    out.push({ id: citation(c.id), key: c.id, stepId: step.id, tool: c.tool, phase: step.phase ?? 'diagnose', what: whatRan(c.input), status, why, exitCode, output, findings: findingsIn(redacted) });
+    const headline = c.status === 'done' ? queryHeadline(c.tool, c.result) : null;
+    const what = whatRan(c.tool, c.input);
+    const facts = headline === null && c.status !== 'intended' ? salientFacts(redacted.slice(0, FACTS_CHARS), what) : [];
+    out.push({ id: citation(c.id), key: c.id, stepId: step.id, tool: c.tool, phase: step.phase ?? 'diagnose', what, status, why, exitCode, output, headline: headline === null ? null : redactText(headline), facts, findings: findingsIn(redacted) });
   }
   return out;
 }

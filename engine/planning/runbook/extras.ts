@@ -62,6 +62,20 @@ export function noRunbookStep(alertname: string, why: string): PlanStepInput {
   };
 }
 
+/** A step that stops the workflow for a person: a question, a checklist item, a write or an asked-for approval. */
+const waitsForPerson = (s: PlanStepInput) => s.tool === TOOL.ask || s.tool === TOOL.checklist || s.approval === true || s.risk === 'write';
+
+/**
+ * Built-in diagnostics placed after the runbook's diagnostics that run on their own, and before the first one that
+ * waits for a person (else after the phase, as placeAfterPhase). They are reads that need no answer: a question or
+ * a write the runbook asks for first must not hold them back, and what they show may help answer it.
+ */
+export function placeBuiltins(steps: PlanStepInput[], builtins: readonly PlanStepInput[]): PlanStepInput[] {
+  const at = steps.findIndex((s) => PHASE_ORDER[s.phase ?? 'diagnose'] > PHASE_ORDER.diagnose || waitsForPerson(s));
+  if (at < 0) return [...steps, ...builtins];
+  return [...steps.slice(0, at), ...builtins, ...steps.slice(at)];
+}
+
 /** `extra` placed after the steps of its phase (before the first step of a later phase). */
 export function placeAfterPhase(steps: PlanStepInput[], extra: readonly PlanStepInput[]): PlanStepInput[] {
   const out = [...steps];

@@ -17,7 +17,7 @@ import { chooseRunbook, hitPath, type Choice } from './choose';
 import { EXPR_CHECK_ID } from './ids';
 import type { PlanStepInput } from '../../workflow/plan';
 import { clip } from './reference';
-import { builtinSteps, checklistSteps, confirmRunbookStep, noRunbookStep, placeAfterPhase } from './extras';
+import { builtinSteps, checklistSteps, confirmRunbookStep, noRunbookStep, placeAfterPhase, placeBuiltins } from './extras';
 import { buildCandidates } from './steps';
 import { listMarkdown, readRunbook } from './workspace';
 
@@ -125,9 +125,11 @@ export class RunbookPlanner implements Planner {
 
     const candidates = buildCandidates({ runbook, request, docVersion, tools, chunks, notes, assessShell });
     let steps = assemble({ candidates, rejected: input.rejected, maxSteps: this.maxSteps, runbookPath: choice.path, expression, notes });
-    // Built-ins when no diagnostic of the runbook runs on its own with the alert's labels (or there are none).
+    // Built-ins when no diagnostic of the runbook runs on its own with the alert's labels (or there are none),
+    // before the first step that waits for a person.
     const labelled = candidates.some((c) => c.phase === 'diagnose' && c.risk === 'read' && c.asks.size === 0 && c.filled.length > 0);
-    const extra = [...(labelled ? [] : builtins), ...checklistSteps(runbook, docVersion)];
+    if (!labelled) steps = placeBuiltins(steps, builtins);
+    const extra = checklistSteps(runbook, docVersion);
     if (choice.bySearch) extra.unshift(confirmRunbookStep(choice.path, choice.reason, choice.alternatives ?? []));
     steps = placeAfterPhase(steps, extra);
     if (steps.length === 0) steps = [noStepsStep(choice.path, notes)];
@@ -138,6 +140,7 @@ export class RunbookPlanner implements Planner {
     const summary = [
       `Runbook ${choice.path}: ${choice.reason}.`,
       `${count('diagnose')} diagnose${builtin ? ` (${builtin} built in)` : ''}, ${count('mitigate')} mitigate, ${count('verify')} verify step(s); ${questions} question(s); ${todos} checklist item(s).`,
+      ...(this.context.recall?.(request, input.workflowId) ?? []).map((r) => `Last time (workflow ${r.workflowId}): ${r.text}`),
       ...notes.map((n) => `Note: ${n}.`),
     ].join(' ');
     // The chosen runbook is in the audit record however it was chosen, with the version that was read.

@@ -1,0 +1,128 @@
+// The model's draft of the incident summary in the panel: under the engine's own summary, labelled as a model's,
+// each claim with the tool calls it cites, its text as text (never HTML), or the reason there is none.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkflowItem, WorkflowPanelView } from '../../../protocol/agent';
+import { initialState, type Context } from '../../../webview/store';
+import { draftOf, draftView, summaryView } from '../../../webview/views/summary';
+
+/** Just enough of a DOM for the element builders: elements, attributes, text children kept as text. */
+class FakeNode {
+  readonly children: Array<FakeNode | string> = [];
+  readonly attributes = new Map<string, string>();
+  open = false;
+  constructor(readonly tagName: string) {}
+  setAttribute(name: string, value: string) {
+    this.attributes.set(name, value);
+  }
+  append(...children: Array<FakeNode | string>) {
+    this.children.push(...children);
+  }
+  addEventListener() {}
+  get textContent(): string {
+    return this.children.map((c) => (typeof c === 'string' ? c : c.textContent)).join('');
+  }
+  /** Every element below this one, this one first. */
+  all(): FakeNode[] {
+    return [this, ...this.children.flatMap((c) => (typeof c === 'string' ? [] : c.all()))];
+  }
+  byTestId(id: string): FakeNode | undefined {
+    return this.all().find((n) => n.attributes.get('data-testid') === id);
+  }
+}
+
+const realDocument = (globalThis as { document?: unknown }).document;
+beforeEach(() => {
+  (globalThis as { document?: unknown }).document = { createElement: (tag: string) => new FakeNode(tag.toUpperCase()), createElementNS: (_: string, tag: string) => new FakeNode(tag) };
+});
+afterEach(() => {
+  (globalThis as { document?: unknown }).document = realDocument;
+});
+
+const item: WorkflowItem = {
+  id: 'wf-1', intakeKey: null, title: 'KubePodCrashLooping', state: 'COMPLETED', reason: null, stepIndex: 2, stepCount: 2, usage: { steps: 2, toolCalls: 2, tokens: 0 },
+  createdAt: '2026-11-24T05:00:00Z', updatedAt: '2026-11-24T05:00:00Z', workspace: '/ws', needsApproval: false, needsAnswer: false, attention: null, archived: false, waitsUntil: null,
+};
+function panel(summaryDraft?: unknown): WorkflowPanelView {
+  const view: WorkflowPanelView = {
+    workflow: item, states: ['RECEIVED', 'COMPLETED'], alert: { title: 'KubePodCrashLooping', severity: 'warning', source: 'alertmanager', labels: {}, annotations: {} },
+    summary: {
+      fired: { title: 'KubePodCrashLooping', severity: 'warning', labels: { namespace: 'payments' }, at: 0 }, state: 'COMPLETED', reason: null,
+      checked: [{ stepId: 'describe', what: 'kubectl -n payments describe pod api-0', status: 'ok', finding: 'container api: Last State Terminated, Reason OOMKilled', citation: 'tc:aaaaaaaaaaaa' }],
+      causes: [], done: [], verification: { status: 'passed', items: [], by: null }, timings: [], next: null,
+    },
+    planSummary: null, planner: null, planVersion: 1, steps: [], waiting: null, awaitingResolution: null, sources: [], spans: [], tier: 'read-only', executionBlocked: null,
+  };
+  return summaryDraft === undefined ? view : ({ ...view, summaryDraft } as WorkflowPanelView);
+}
+const ctx: Context = { state: initialState('wf-1'), update: () => {}, send: () => {}, focus: () => {}, now: 0 };
+
+const draft = {
+  claims: [
+    { text: 'The api container was killed for memory <img src=x onerror=alert(1)>', cites: ['tc:aaaaaaaaaaaa'] },
+    { text: 'It restarted 14 times.', cites: ['tc:aaaaaaaaaaaa', 'tc:bbbbbbbbbbbb'] },
+  ],
+  dropped: [{ text: 'The database is down.', why: 'cites no observation' }],
+  removedCitations: [],
+  templateVersion: 'summary/v1',
+  tokens: 812,
+  model: 'qwen2.5:7b',
+};
+
+describe('the model draft in the panel', () => {
+  it('reads a draft, a failure, or nothing, whatever arrives', () => {
+    expect(draftOf(undefined)).toBeNull();
+    expect(draftOf(null)).toBeNull();
+    expect(draftOf('text')).toBeNull();
+    expect(draftOf({ error: 'HTTP 500 from the model' })).toEqual({ kind: 'error', message: 'HTTP 500 from the model' });
+    expect(draftOf(draft)).toEqual({
+      kind: 'claims',
+      claims: [
+        { text: 'The api container was killed for memory <img src=x onerror=alert(1)>', cites: ['tc:aaaaaaaaaaaa'] },
+        { text: 'It restarted 14 times.', cites: ['tc:aaaaaaaaaaaa', 'tc:bbbbbbbbbbbb'] },
+      ],
+      model: 'qwen2.5:7b',
+      left: 1,
+      why: ['cites no observation'],
+    });
+    // A claim without a citation, or not a claim at all, is not shown.
+    expect(draftOf({ claims: [{ text: 'uncited', cites: [] }, { text: 7 }, null, { text: 'ok', cites: ['tc:1', 3] }] })).toMatchObject({ claims: [{ text: 'ok', cites: ['tc:1'] }], model: null, left: 0 });
+  });
+
+  it('shows it under the engine summary, labelled as a model draft, with each claim and its citations', () => {
+    const summary = summaryView(ctx, panel(draft)) as unknown as FakeNode;
+    const nodes = summary.all();
+    const checked = nodes.findIndex((n) => n.attributes.get('data-testid') === 'summary-checked');
+    const section = nodes.findIndex((n) => n.attributes.get('data-testid') === 'summary-draft');
+    expect(checked).toBeGreaterThanOrEqual(0);
+    expect(section).toBeGreaterThan(checked);
+    const d = nodes[section]!;
+    expect(d.all().find((n) => n.tagName === 'H4')!.textContent).toBe('Model draft');
+    expect(d.textContent).toContain('Drafted by a model (qwen2.5:7b)');
+    expect(d.textContent).toContain('1 of its claims was left out (cites no observation)');
+    const claims = d.byTestId('summary-draft-claims')!.children as FakeNode[];
+    expect(claims.map((li) => li.textContent)).toEqual([
+      'The api container was killed for memory <img src=x onerror=alert(1)> tc:aaaaaaaaaaaa',
+      'It restarted 14 times. tc:aaaaaaaaaaaa, tc:bbbbbbbbbbbb',
+    ]);
+    // The model's words are a text child, never parsed: no element came of them.
+    expect(claims[0]!.children[0]).toBe('The api container was killed for memory <img src=x onerror=alert(1)>');
+    expect(nodes.some((n) => n.tagName === 'IMG')).toBe(false);
+  });
+
+  it('says why there is no draft when the model failed, and shows nothing when none was asked for', () => {
+    const failed = draftView(ctx, panel({ error: 'model unreachable: HTTP 500' })) as unknown as FakeNode;
+    expect(failed.byTestId('summary-draft-error')!.textContent).toBe('A model was asked to draft this summary and could not: model unreachable: HTTP 500');
+    expect(draftView(ctx, panel())).toBeNull();
+    expect((summaryView(ctx, panel()) as unknown as FakeNode).byTestId('summary-draft')).toBeUndefined();
+    const empty = draftView(ctx, panel({ claims: [], dropped: [{ text: 'x', why: 'model summary is not JSON: Unexpected token' }], model: 'm' })) as unknown as FakeNode;
+    expect(empty.textContent).toContain('The model made no claim that cites a tool call.');
+    expect(empty.textContent).toContain('1 of its claims was left out (model summary is not JSON)');
+  });
+
+  it('shows a multi-line command of the engine summary on one line, its lines joined with ⏎', () => {
+    const view = panel();
+    view.summary.checked[0] = { ...view.summary.checked[0]!, what: 'oc debug node/worker-5\n  chroot /host\nsystemctl status chronyd\n' };
+    const checked = (summaryView(ctx, view) as unknown as FakeNode).byTestId('summary-checked')!;
+    expect(checked.all().find((n) => n.tagName === 'CODE')!.textContent).toBe('oc debug node/worker-5 ⏎ chroot /host ⏎ systemctl status chronyd');
+  });
+});
