@@ -4,6 +4,7 @@ import { health, type Health } from '../protocol/engine';
 import { lmChat } from '../protocol/lm';
 import { watchPerson } from './approvalNotifier';
 import { registerCommands } from './commands/register';
+import { registerRunbookDiagnostics } from './editor/diagnostics';
 import { registerRunbookEditor } from './editor/register';
 import { EngineClient } from './engineClient';
 import * as indexing from './indexing';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
   indexing.register(context, client, log, status);
   registerCommands({ context, engine: client, log, store, status, open });
   registerRunbookEditor(context, client, log, store);
+  registerRunbookDiagnostics(context, client, log);
   registerWorkflowTree(context, store);
   registerAgentTools(context, client, log, open);
   const firstList = setTimeout(() => void store.refresh(), FIRST_LIST_DELAY_MS);

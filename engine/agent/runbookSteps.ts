@@ -5,6 +5,7 @@ import { readWorkspaceText } from '../fsafe/readWorkspaceFile';
 import { MAX_RUNBOOK_BYTES } from '../planning/runbook/workspace';
 import { classifyCommand, type ClassifyOptions } from '../risk';
 import { parseRunbook } from '../runbook';
+import { asFilled } from '../runbook/placeholders';
 import { stepIds } from '../planning/runbook/ids';
 import { listToolCalls } from '../workflow/toolCalls';
 import { loadView } from '../workflow/store';
@@ -24,7 +25,7 @@ export function runbookSteps(db: Db, workspace: string, relPath: string, classif
   const last = lastResults(db, workspace, relPath.split(path.sep).join('/'));
   const ids = stepIds(parsed.steps);
   return parsed.steps.map((s) => {
-    const risk = s.kind === 'promql' ? { risk: 'read' as const, reasons: [] } : classifyCommand(s.command, classify);
+    const risk = s.kind === 'promql' ? { risk: 'read' as const, reasons: [] } : classifyCommand(asFilled(s.command, s.placeholders), classify);
     const declared = s.declaredRisk === 'write' && risk.risk === 'read';
     return {
       startLine: s.startLine,

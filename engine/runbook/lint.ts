@@ -5,6 +5,7 @@ import { classifyCommand } from '../risk';
 import { TABLE } from '../risk/commands';
 import { parseShell } from '../risk/parse';
 import { isProseCommand } from './prose';
+import { asFilled } from './placeholders';
 import type { ParsedRunbook, Placeholder } from './schema';
 
 export interface LintFinding {
@@ -43,7 +44,7 @@ export function lintRunbook(runbook: ParsedRunbook): LintFinding[] {
   }
   for (const s of runbook.steps) {
     if (s.kind === 'shell' && !s.promptless) {
-      const masked = s.command.replace(/\{\{[^{}]*\}\}/g, 'x').replace(/<[A-Za-z][^<>\n]{0,80}>/g, 'x');
+      const masked = asFilled(s.command, s.placeholders).replace(/\{\{[^{}]*\}\}/g, 'x').replace(/<[A-Za-z][^<>\n]{0,80}>/g, 'x');
       const parsed = parseShell(masked);
       if (!parsed.ok) out.push({ line: s.startLine, rule: 'unparsed-command', message: `this command does not parse as shell (${parsed.error.trim()}), so it can only wait for a person` });
     }
@@ -53,7 +54,7 @@ export function lintRunbook(runbook: ParsedRunbook): LintFinding[] {
       out.push({ line: s.startLine, rule: 'unfilled-placeholder', message: `no alert label fills ${p.raw} by convention: every run will ask for it; name the label in the front matter (placeholders: ${p.name}=LABEL) or use the label's name` });
     }
   }
-  const writes = runbook.steps.filter((s) => s.kind === 'shell' && (s.declaredRisk === 'write' || classifyCommand(s.command.replace(/<[A-Za-z][^<>\n]{0,80}>/g, 'x')).risk === 'write'));
+  const writes = runbook.steps.filter((s) => s.kind === 'shell' && (s.declaredRisk === 'write' || classifyCommand(asFilled(s.command, s.placeholders).replace(/<[A-Za-z][^<>\n]{0,80}>/g, 'x')).risk === 'write'));
   const verifies = runbook.steps.filter((s) => s.sectionPath.some((h) => VERIFY.test(h)));
   if (writes.length > 0 && verifies.length === 0) {
     out.push({ line: writes[0]!.startLine, rule: 'write-without-verification', message: `${writes.length} step(s) change something, and no Verification section says how to tell it worked: add one with a command and an expect threshold` });

@@ -111,3 +111,14 @@ function assignments(text: string): Map<string, number> {
   for (const m of text.matchAll(READ)) for (const n of m[2]!.split(/[ \t]+/)) note(n, m.index);
   return at;
 }
+
+/**
+ * The command as it will be judged once filled: each placeholder a plain word. Values are substituted only as
+ * plain argument words of a safe shape (engine/planning/runbook/fill.ts), so an unfilled `$NAMESPACE` must not
+ * make `kubectl -n $NAMESPACE get pod $POD` look like a write in CodeLens or lint. Longer texts first, so
+ * `$POD_NAME` is replaced whole before `$POD`.
+ */
+export function asFilled(command: string, placeholders: readonly Placeholder[]): string {
+  const raws = [...new Set(placeholders.map((p) => p.raw))].sort((a, b) => b.length - a.length);
+  return raws.reduce((text, raw) => text.split(raw).join('x'), command);
+}

@@ -15,6 +15,7 @@ import { handleNotification, handleRequest } from './rpc';
 import { registerRetrievalHandlers } from './retrievalHandlers';
 import { registerAgentHandlers, pendingApprovals } from './agentHandlers';
 import { registerAgentToolHandlers } from './agentToolHandlers';
+import { registerLintHandlers } from './lintHandlers';
 import { ChangeWatcher } from './changes';
 import { redactingLog } from './log';
 import { EngineServices } from './services';
@@ -52,7 +53,6 @@ connection.onInitialize((params) => {
     log: (m) => log.info(m),
     vscodeLm: (family) => new VscodeLmTransport({ family, send: (params, signal) => connection.sendRequest(lmChat.method, params, toToken(signal)) }),
   });
-  const h = engine.health();
   // The integrity check runs after open, off this thread; a damaged file found then is refused as at open.
   opened.onDatabaseProblem(async (problem) => {
     log.error(`database REFUSED after the integrity check: ${problem.message}`);
@@ -60,6 +60,7 @@ connection.onInitialize((params) => {
     watcher = undefined;
     await services?.close();
   });
+  const h = engine.health();
   log.info(
     `engine ${ENGINE_VERSION} pid ${process.pid} on Node ${process.versions.node}; database ${h.database.path}` +
       (h.database.problem ? ` REFUSED: ${h.database.problem}` : ` (schema v${h.database.schemaVersion})`) +
@@ -107,6 +108,7 @@ handleRequest(connection, checkIn, ({ note }) => requireEngine().checkIn(note));
 registerRetrievalHandlers(connection, () => requireServices().retriever());
 registerAgentHandlers(connection, requireEngine, requireServices, () => folders, () => watcher?.poll());
 registerAgentToolHandlers(connection, requireEngine, requireServices, () => folders, () => watcher?.poll());
+registerLintHandlers(connection, requireServices);
 handleNotification(connection, configure, (settings) => {
   void requireServices()
     .configure(settings)

@@ -32,3 +32,25 @@ export async function openDemo(name: string, options: CodeServerOptions = {}, pr
     },
   };
 }
+
+/**
+ * Like openDemo, for another workspace: a private copy of `source` (a fixture folder) opened in a code-server
+ * with the packaged .vsix and `options` (user settings, the environment the extension host and engine inherit).
+ */
+export async function openWorkspace(name: string, source: string, options: CodeServerOptions = {}) {
+  const server = await CodeServer.start(name, { install: [VSIX], ...options });
+  const folder = path.join(server.work, path.basename(source));
+  fs.cpSync(source, folder, { recursive: true });
+  const browser = await launchBrowser();
+  const page = await openWorkbench(browser, server.workspaceUrl(folder));
+  return {
+    server,
+    browser,
+    page,
+    folder,
+    async stop() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
