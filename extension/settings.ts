@@ -7,7 +7,7 @@ export const INTAKE_TOKEN_SECRET = 'runbookAgent.intake.token';
 export const OTLP_HEADERS_SECRET = 'runbookAgent.otlp.headers';
 
 /** Settings whose change must reach the engine. */
-const SECTIONS = ['runbookAgent.policy', 'runbookAgent.sandbox', 'runbookAgent.tools', 'runbookAgent.prometheus', 'runbookAgent.llm', 'runbookAgent.intake', 'runbookAgent.otlp'];
+const SECTIONS = ['runbookAgent.policy', 'runbookAgent.sandbox', 'runbookAgent.tools', 'runbookAgent.prometheus', 'runbookAgent.alertmanager', 'runbookAgent.llm', 'runbookAgent.intake', 'runbookAgent.otlp'];
 
 /**
  * A value from user (or machine) settings only. These settings are declared application-scoped, so VS Code
@@ -26,6 +26,8 @@ export async function readSettings(secrets: vscode.SecretStorage): Promise<Agent
     sandbox: { requireForReads: userValue('sandbox.requireForReads', false) },
     // Where auto-run PromQL queries go: a repository's .vscode/settings.json must not choose it.
     prometheusUrl: userValue('prometheus.url', '').trim(),
+    // Where silences are written (after a person's approval): a repository's .vscode/settings.json must not choose it.
+    alertmanagerUrl: userValue('alertmanager.url', '').trim(),
     // Which cluster the built-in kubectl diagnostics read: a repository must not point them elsewhere.
     kubernetes: { context: userValue('kubernetes.context', '').trim(), kubeconfig: userValue('kubernetes.kubeconfig', '').trim() },
     llm: {

@@ -322,6 +322,8 @@ export const AgentSettings = z
     /** runbookAgent.sandbox.requireForReads: without the sandbox (engine/sandbox), shell reads wait for a person. */
     sandbox: z.object({ requireForReads: z.boolean().default(false) }).strict().default({ requireForReads: false }),
     prometheusUrl: z.string().max(2000).default(''),
+    /** runbookAgent.alertmanager.url: Alertmanager (API v2) for silences while an approved mitigation works; '' = none. */
+    alertmanagerUrl: z.string().max(2000).default(''),
     /** runbookAgent.kubernetes.*: kubectl's --context and --kubeconfig for the built-in diagnostics; empty: kubectl's own. */
     kubernetes: z
       .object({ context: z.string().max(253).default(''), kubeconfig: z.string().max(4096).default('') })

@@ -16,6 +16,7 @@ import { commit, loadView } from '../workflow/store';
 import { listToolCalls } from '../workflow/toolCalls';
 import type { WorkflowView } from '../workflow/view';
 import { workspaceGate } from './policy';
+import { expireSettledSilences, expireSilences } from './silences';
 
 /** A summary draft is a nicety: it may not hold anything up. */
 const SUMMARY_TIMEOUT_MS = 60_000;
@@ -29,6 +30,8 @@ export interface AgentOptions {
   /** A retriever shared with the rest of the engine (one embedding worker per process); the agent makes its own otherwise. */
   readonly retriever?: Retriever;
   readonly prometheusUrl?: string;
+  /** Alertmanager's base URL (API v2): the alertmanager_silence tool, and its silences expired when a workflow settles. */
+  readonly alertmanagerUrl?: string;
   readonly allowedHosts?: readonly string[];
   /** kubectl's --context and --kubeconfig for the built-in Kubernetes diagnostics (user settings or CLI flags only). */
   readonly kube?: { readonly context?: string; readonly kubeconfig?: string };
@@ -63,6 +66,7 @@ export class Agent {
     const tools = createTools({
       workspace,
       prometheusUrl: options.prometheusUrl,
+      alertmanagerUrl: options.alertmanagerUrl,
       allowedHosts: [...(options.allowedHosts ?? [])],
       kubeContext: options.kube?.context,
       kubeconfig: options.kube?.kubeconfig,
@@ -93,6 +97,8 @@ export class Agent {
       // a summary; without one the composed summary (engine/planning/observe) is the whole story.
       onSettled: (id) => {
         this.remember(id);
+        void this.expireSilences(id); // Alertmanager silences the workflow made end with it (engine/agent/silences.ts)
+        void this.expireSilences(); // and those of workflows a person settled from the CLI, which has no Alertmanager URL
         if (fast?.summarize || strong?.summarize) this.track(this.draftSummary(planner, id));
       },
     });
@@ -137,6 +143,20 @@ export class Agent {
     }
   }
 
+  /**
+   * Expires the Alertmanager silences of a settled workflow, or (no id) of every settled workflow of this workspace:
+   * also after a person settles one (Cancel, Escalate, Mark resolved), which does not pass through onSettled. Tracked
+   * like a summary draft, so runUntilIdle and close wait for it; never throws.
+   */
+  expireSilences(id?: string): Promise<void> {
+    const alertmanagerUrl = this.options.alertmanagerUrl;
+    if (!alertmanagerUrl) return Promise.resolve();
+    const o = { db: this.options.db, alertmanagerUrl, log: this.options.log };
+    const work = id === undefined ? expireSettledSilences(this.options.workspace, o) : expireSilences(id, o);
+    this.track(work);
+    return work;
+  }
+
   /** Brings the index of the workspace up to date (only what changed); needs the model. */
   async index(): Promise<void> {
     if (this.options.modelDir !== null) await this.retriever.index(this.options.workspace);
@@ -161,6 +181,7 @@ export class Agent {
   async runUntilIdle(): Promise<void> {
     this.orchestrator.recover();
     await this.orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);
+    void this.expireSilences();
     await Promise.all(this.drafting);
   }
 

@@ -18,6 +18,7 @@ import { requireView } from '../workflow/store';
 import { listToolCalls } from '../workflow/toolCalls';
 import type { CallRecord } from '../workflow/decision';
 import type { WorkflowView } from '../workflow/view';
+import { withSilenceExpiry } from './silenceView';
 
 const OUTPUT_CHARS = 16_000;
 
@@ -278,7 +279,7 @@ export function panelView(db: Db, id: string, executionBlocked: string | null): 
     planSummary: view.plan?.summary ?? null,
     planner: plannerOf(events),
     planVersion: view.planVersion,
-    steps: (view.plan?.steps ?? []).map((s, i) => stepView(view, s, i, calls, observations, ticks)),
+    steps: withSilenceExpiry((view.plan?.steps ?? []).map((s, i) => stepView(view, s, i, calls, observations, ticks)), events), // Alertmanager silences: expired or not (silenceView.ts)
     waiting: view.state === 'WAITING_FOR_PERSON' ? view.waiting : null,
     awaitingResolution: view.state === 'VALIDATING' && view.awaitingResolution ? { until: new Date(view.awaitingResolution.until).toISOString() } : null,
     sources: sourcesOf(db, view),

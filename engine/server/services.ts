@@ -88,6 +88,7 @@ export class EngineServices {
   /** A person acted or an alert arrived: idle workers look for work now. */
   wakeAll(): void {
     for (const a of this.agents.values()) a.orchestrator.wake();
+    for (const a of this.agents.values()) void a.expireSilences(); // a person may have settled a workflow: its Alertmanager silences end (engine/agent/silences.ts)
   }
 
   /** Settled workflows' traces go to the OTLP endpoint, when one is configured. */
@@ -137,6 +138,7 @@ export class EngineServices {
       modelDir: retriever ? retriever.modelDir : null,
       retriever,
       prometheusUrl: s?.prometheusUrl || undefined,
+      alertmanagerUrl: s?.alertmanagerUrl || undefined,
       allowedHosts: s?.allowedHosts ?? [],
       kube: { context: s?.kubernetes.context || undefined, kubeconfig: s?.kubernetes.kubeconfig || undefined },
       user: UserPolicy.parse(s?.policy ?? {}),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { AnyTool } from '../workflow/tool';
+import { alertmanagerSilenceTool } from './alertmanager';
 import { askPersonTool } from './askPerson';
 import { checklistTool } from './checklist';
 import { builtinTools } from './builtin';
@@ -15,6 +16,8 @@ export const ToolOptions = z
     workspace: z.string().refine((p) => path.isAbsolute(p), 'must be an absolute path'),
     /** Base URL of the Prometheus HTTP API; without it there is no promql_query tool. */
     prometheusUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+    /** Base URL of Alertmanager (API v2); without it there is no alertmanager_silence tool (user settings or CLI only). */
+    alertmanagerUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
     /** `host` or `host:port` that http_request may reach (runbookAgent.tools.allowedHosts). */
     allowedHosts: z.array(z.string().min(1)).default([]),
     /** Per stream or body: what a tool keeps of its output. */
@@ -43,6 +46,7 @@ export function createTools(options: z.input<typeof ToolOptions>): AnyTool[] {
   const o = parsed.data;
   const tools: AnyTool[] = [shellTool(o), httpTool(o), readFileTool(o), askPersonTool(), checklistTool()];
   if (o.prometheusUrl !== undefined) tools.push(promqlTool({ prometheusUrl: o.prometheusUrl }));
+  if (o.alertmanagerUrl !== undefined) tools.push(alertmanagerSilenceTool({ alertmanagerUrl: o.alertmanagerUrl }));
   // Built-in diagnostics (engine/tools/builtin), each only where it can work.
   tools.push(...builtinTools(o));
   return tools;

@@ -11,6 +11,8 @@ export const TOOL = {
   k8s: 'k8s',
   host: 'host',
   prometheusAlert: 'prometheus_alert',
+  /** Alertmanager write-back (engine/tools/alertmanager.ts): a silence for the alert while its mitigation works. */
+  alertmanagerSilence: 'alertmanager_silence',
 } as const;
 export type ToolName = (typeof TOOL)[keyof typeof TOOL];
 

@@ -42,7 +42,9 @@ export type EventType =
   | 'retried'
   | 'archived'
   | 'runbook_chosen'
-  | 'summary_drafted';
+  | 'summary_drafted'
+  /** An Alertmanager silence the workflow made was expired after it settled (engine/agent/silences.ts). */
+  | 'silence_expired';
 
 export interface StoredEvent {
   readonly workflowId: string;

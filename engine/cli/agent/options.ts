@@ -15,6 +15,8 @@ export const AGENT_OPTIONS: OptionSpec = {
   db: { type: 'string' },
   model: { type: 'string' },
   prometheus: { type: 'string' },
+  /** Alertmanager's base URL: silences while an approved mitigation works (engine/tools/alertmanager.ts). */
+  alertmanager: { type: 'string' },
   'allow-host': { type: 'string', multiple: true },
   'kube-context': { type: 'string' },
   kubeconfig: { type: 'string' },
@@ -28,7 +30,7 @@ export const AGENT_OPTIONS: OptionSpec = {
 };
 
 export const AGENT_USAGE =
-  '[--db FILE] [--model DIR] [--prometheus URL] [--allow-host HOST]... [--kube-context NAME] [--kubeconfig FILE] [--user-policy FILE] [--llm-url URL --llm-model NAME [--llm-strong-model NAME]] [--require-sandbox] [--json]';
+  '[--db FILE] [--model DIR] [--prometheus URL] [--alertmanager URL] [--allow-host HOST]... [--kube-context NAME] [--kubeconfig FILE] [--user-policy FILE] [--llm-url URL --llm-model NAME [--llm-strong-model NAME]] [--require-sandbox] [--json]';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -83,6 +85,7 @@ export function openAgent(db: Db, workspace: string, values: ParsedArgs['values'
     workspace,
     modelDir: lookup.model?.path ?? null,
     prometheusUrl: str(values.prometheus),
+    alertmanagerUrl: str(values.alertmanager),
     allowedHosts: (values['allow-host'] as string[] | undefined) ?? [],
     kube: { context: str(values['kube-context']), kubeconfig: kubeconfigPath(values) },
     user: loadUserPolicy(userPolicyFile(values)),

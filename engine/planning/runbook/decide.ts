@@ -23,7 +23,8 @@ export function runbookDecision(input: DecideRequest): DecisionInput {
   }
   if (input.phase === 'mitigate') {
     // What a person answers or ticks is not a mitigation the runbook names; only what would change something is.
-    const mitigations = input.plan.steps.filter((s) => s.phase === 'mitigate' && s.origin !== 'builtin' && s.tool !== TOOL.ask && s.tool !== TOOL.checklist);
+    // Nor is a silence (engine/planning/runbook/silence.ts): it quiets notifications, it fixes nothing.
+    const mitigations = input.plan.steps.filter((s) => s.phase === 'mitigate' && s.origin !== 'builtin' && s.tool !== TOOL.ask && s.tool !== TOOL.checklist && s.tool !== TOOL.alertmanagerSilence);
     const declined = mitigations.filter((s) => input.skipped[s.id]?.reason.startsWith('declined'));
     if (mitigations.length > 0 && declined.length === mitigations.length) {
       const why = declined.map((s) => `${s.id} (${input.skipped[s.id]!.reason})`).join(', ');

@@ -19,6 +19,7 @@ import type { PlanStepInput } from '../../workflow/plan';
 import { clip } from './reference';
 import { builtinSteps, checklistSteps, confirmRunbookStep, noRunbookStep, placeAfterPhase, placeBuiltins } from './extras';
 import { buildCandidates } from './steps';
+import { placeSilence } from './silence';
 import { listMarkdown, readRunbook } from './workspace';
 
 /** A person chose the runbook (Use another runbook): it is taken as given, when it is a Markdown file here. */
@@ -132,6 +133,7 @@ export class RunbookPlanner implements Planner {
     const extra = checklistSteps(runbook, docVersion);
     if (choice.bySearch) extra.unshift(confirmRunbookStep(choice.path, choice.reason, choice.alternatives ?? []));
     steps = placeAfterPhase(steps, extra);
+    steps = placeSilence(steps, input, tools, notes); // Alertmanager write-back: a silence before the first mitigation write (silence.ts)
     if (steps.length === 0) steps = [noStepsStep(choice.path, notes)];
     const count = (phase: string) => steps.filter((s) => s.phase === phase && s.tool !== TOOL.ask && s.tool !== TOOL.checklist).length;
     const questions = steps.filter((s) => s.tool === TOOL.ask).length;

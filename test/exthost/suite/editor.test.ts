@@ -51,7 +51,7 @@ describe('Runbook Agent in the editor', () => {
 
   it('keeps settings that widen what runs out of a workspace\'s reach (application scope)', () => {
     const props = manifest().contributes.configuration.properties;
-    for (const key of ['policy.rules', 'policy.approveReads', 'tools.allowedHosts', 'prometheus.url', 'llm.provider', 'llm.baseUrl', 'llm.fastModel', 'llm.strongModel']) {
+    for (const key of ['policy.rules', 'policy.approveReads', 'tools.allowedHosts', 'prometheus.url', 'alertmanager.url', 'llm.provider', 'llm.baseUrl', 'llm.fastModel', 'llm.strongModel']) {
       assert.equal(props[`runbookAgent.${key}`]?.scope, 'application', `runbookAgent.${key}`);
     }
     assert.ok(!Object.keys(props).some((k) => /key|token|secret/i.test(k)), 'no setting holds a credential');

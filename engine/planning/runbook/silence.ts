@@ -1,0 +1,56 @@
+// Alertmanager write-back in the plan: when the alert came from Alertmanager, the alertmanager_silence tool is
+// configured and the plan has a mitigation that writes, a step that silences the alert's labels is placed just
+// before the first such write. It is a write itself, so it waits for a person's approval like any other; declining
+// it leaves notifications on and the mitigation goes on. The agent expires the silence when the workflow settles
+// (engine/agent/silences.ts). The labels are data: they become equality matchers, never a regex.
+import { DEFAULT_SILENCE_MINUTES, SilenceInput } from '../../tools/alertmanager';
+import { TOOL } from '../../tools/names';
+import type { PlanStepInput } from '../../workflow/plan';
+import type { PlanRequest } from '../../workflow/planner';
+import { clip } from './reference';
+
+export const SILENCE_STEP_ID = 'silence-alert';
+
+/** The text in a silence's comment that links it to its workflow. */
+export const workflowLink = (workflowId: string) => `runbook-agent: workflow ${workflowId}`;
+
+const isMitigationWrite = (s: PlanStepInput) => s.phase === 'mitigate' && s.risk === 'write' && s.tool !== TOOL.ask && s.tool !== TOOL.checklist;
+
+/**
+ * `steps` with the silence step before the first mitigation write, or unchanged: without the tool, for an alert that
+ * did not come from Alertmanager (or is resolved), without a mitigation write, when a person declined the silence
+ * before (a re-plan does not propose it again), or when the alert's labels cannot all be matchers (a silence on only
+ * some of them would silence more than this alert; `notes` says why).
+ */
+export function placeSilence(steps: readonly PlanStepInput[], input: Pick<PlanRequest, 'workflowId' | 'request' | 'rejected'>, tools: ReadonlySet<string>, notes: string[] = []): PlanStepInput[] {
+  const { request, workflowId } = input;
+  const at = steps.findIndex(isMitigationWrite);
+  if (!tools.has(TOOL.alertmanagerSilence) || request.source !== 'alertmanager' || request.status !== 'firing' || at < 0) return [...steps];
+  if (steps.some((s) => s.id === SILENCE_STEP_ID) || input.rejected.some((r) => r.stepId === SILENCE_STEP_ID)) return [...steps];
+  const alertname = request.labels.alertname ?? request.title;
+  const silence = {
+    matchers: Object.entries(request.labels).map(([name, value]) => ({ name, value })),
+    durationMinutes: DEFAULT_SILENCE_MINUTES,
+    comment: clip(`Silenced while a person's approved mitigation of ${alertname} runs; expired when the workflow settles (${workflowLink(workflowId)})`, 1000),
+  };
+  const checked = SilenceInput.safeParse(silence);
+  if (!checked.success) {
+    notes.push(`no Alertmanager silence offered: the alert's labels cannot be silence matchers (${clip(checked.error.issues.map((i) => i.message).join('; '), 200)})`);
+    return [...steps];
+  }
+  const step: PlanStepInput = {
+    id: SILENCE_STEP_ID,
+    tool: TOOL.alertmanagerSilence,
+    input: silence,
+    // Like the runbook's own writes: the policy gate makes every write wait for a person (unless their own allow rule says otherwise).
+    approval: false,
+    risk: 'write',
+    phase: 'mitigate',
+    rationale: clip(
+      `while the mitigation below works, Alertmanager sends no more notifications for this alert: a silence on its labels for ${DEFAULT_SILENCE_MINUTES} minutes, expired as soon as the workflow completes, escalates or is cancelled; reject it to keep notifications on`,
+      500,
+    ),
+    origin: 'planner',
+  };
+  return [...steps.slice(0, at), step, ...steps.slice(at)];
+}
