@@ -5,6 +5,7 @@ import type { PlanningContext } from '../planning/context';
 import { RoutingPlanner } from '../planning/route';
 import type { UserPolicy } from '../policy/schema';
 import { Retriever } from '../retrieval/retriever';
+import type { AlertQuery } from '../retrieval/query';
 import type { SearchHit } from '../retrieval/search';
 import { createTools } from '../tools/catalogue';
 import { intake } from '../workflow/intake';
@@ -163,7 +164,7 @@ export class Agent {
   }
 
   /** Hits from this workspace only: one database may index several. */
-  private async search(query: string, k: number): Promise<SearchHit[]> {
+  private async search(query: string | AlertQuery, k: number): Promise<SearchHit[]> {
     const mode = this.options.modelDir === null ? 'lexical' : 'hybrid';
     const hits = await this.retriever.search(query, { k: k * 3, mode });
     return hits.filter((h) => h.root === this.options.workspace).slice(0, k);

@@ -3,6 +3,7 @@
 import type { Db } from '../db/open';
 import { Embedder } from '../embed/embedder';
 import { Retriever } from '../retrieval/retriever';
+import type { AlertQuery } from '../retrieval/query';
 import type { SearchHit } from '../retrieval/search';
 
 /** A retriever that borrows an embedder it does not own (close() leaves it open). */
@@ -21,7 +22,7 @@ class BorrowingRetriever extends Retriever {
 }
 
 export interface CaseSearch {
-  search(query: string, k: number): Promise<SearchHit[]>;
+  search(query: string | AlertQuery, k: number): Promise<SearchHit[]>;
   close(): Promise<void>;
 }
 

@@ -1,3 +1,4 @@
+import type { AlertQuery } from '../retrieval/query';
 import type { SearchHit } from '../retrieval/search';
 import type { AnyTool } from '../workflow/tool';
 import type { AlertRequest } from '../workflow/request';
@@ -8,7 +9,7 @@ export interface PlanningContext {
   /** Absolute path of the workspace folder; runbook paths in hits are relative to it. */
   readonly workspace: string;
   /** Hybrid search over the workspace's indexed docs (engine/retrieval). */
-  search(query: string, k: number): Promise<SearchHit[]>;
+  search(query: string | AlertQuery, k: number): Promise<SearchHit[]>;
   /** The tools available to this engine; a plan naming any other tool is invalid. */
   readonly tools: readonly AnyTool[];
   /** runbookAgent.tools.allowedHosts: health URLs a built-in diagnostic may GET. */
@@ -42,11 +43,17 @@ export function recallIncidents(context: PlanningContext, request: AlertRequest,
   }
 }
 
-/** The retrieval query for an alert: its name, title and human-written annotations, never raw label dumps. */
-export function alertQuery(request: AlertRequest): string {
+/** The retrieval query for an alert: its name, title, human-written annotations and labels, each in its own field. */
+export function alertQuery(request: AlertRequest): AlertQuery {
   const a = request.annotations;
-  const parts = [request.labels.alertname, request.title, a.summary, a.description, a.message, request.body];
-  return [...new Set(parts.filter((p): p is string => typeof p === 'string' && p.trim() !== ''))].join('\n').slice(0, 2000);
+  const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
+  const name = text(request.labels.alertname) ?? request.title;
+  // Each part in its field, so retrieval weighs the name most (engine/retrieval/query.ts); a text alert's body is
+  // its description.
+  const description = [a.description, a.message, request.body].filter((p) => text(p) !== undefined).join('\n').slice(0, 2000);
+  // The title is often the summary; when it says something else (a text alert's first line) it counts as one.
+  const summary = [...new Set([request.title, a.summary].filter((p): p is string => text(p) !== undefined && p !== name))].join('\n');
+  return { name, summary: summary || undefined, description: description || undefined, labels: request.labels };
 }
 
 /** The audit record of what the planner saw. */

@@ -31,7 +31,8 @@ async function promptFor(extra: Parameters<typeof planRequest>[0] = {}) {
 describe('planning prompt (template v1)', () => {
   it('lists each retrieved section with a provenance id, path:lines and docVersion, its text fenced as data', async () => {
     const { user, ctx } = await promptFor();
-    expect(ctx.queries[0]).toBe('DiskAlmostFull\nDisk almost full on db-1\nData volume above 90%\nVolume /var/lib/data is 93% full');
+    // The alert, each part in its field: retrieval weighs the name most (engine/retrieval/query.ts).
+    expect(ctx.queries[0]).toMatchObject({ name: 'DiskAlmostFull', summary: 'Disk almost full on db-1\nData volume above 90%', description: 'Volume /var/lib/data is 93% full' });
     expect(user).toContain('### S1: runbooks/disk-full.md:10-18 "Section 1", docVersion v1hash');
     expect(user).toContain('### S2: runbooks/evil.md:20-28 "Section 2", docVersion v2hash');
     expect(blockAfter(user, '### S1:')).toBe('## Disk full\n\nCheck usage with `df -h /var/lib/data`, then rotate logs.');

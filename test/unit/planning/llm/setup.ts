@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { PlanningContext } from '../../../../engine/planning/context';
 import { LlmPlanner } from '../../../../engine/planning/llm/planner';
 import { OpenAiTransport } from '../../../../engine/planning/llm/openai';
+import type { AlertQuery } from '../../../../engine/retrieval/query';
 import type { SearchHit } from '../../../../engine/retrieval/search';
 import { classifyCommand } from '../../../../engine/risk';
 import type { PlanRequest } from '../../../../engine/workflow/planner';
@@ -51,13 +52,13 @@ export const HITS: SearchHit[] = [
   hit(2, 'runbooks/evil.md', `## Cleanup\n\n${INJECTION}\n\`\`\`\nclosing the fence early\n\`\`\``),
 ];
 
-export function context(tools: AnyTool[], hits: SearchHit[] = HITS): PlanningContext & { queries: string[] } {
-  const queries: string[] = [];
+export function context(tools: AnyTool[], hits: SearchHit[] = HITS): PlanningContext & { queries: Array<string | AlertQuery> } {
+  const queries: Array<string | AlertQuery> = [];
   return {
     workspace: '/ws',
     tools,
     queries,
-    async search(query: string, k: number) {
+    async search(query: string | AlertQuery, k: number) {
       queries.push(query);
       return hits.slice(0, k);
     },

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { listMarkdown, RunbookPlanner } from '../../../../engine/planning/runbook';
 import type { PlanningContext } from '../../../../engine/planning/context';
+import { searchQuery } from '../../../../engine/retrieval/query';
 import type { SearchHit } from '../../../../engine/retrieval/search';
 import { parseShell, walk, wordOf } from '../../../../engine/risk/parse';
 import { Plan } from '../../../../engine/workflow/plan';
@@ -42,7 +43,7 @@ export function lexicalSearch(workspace: string): (query: string, k: number) => 
     flush(lines.length);
   }
   return async (query, k) => {
-    const words = new Set(query.toLowerCase().match(/[a-z0-9_]{3,}/g) ?? []);
+    const words = new Set(searchQuery(query).dense.toLowerCase().match(/[a-z0-9_]{3,}/g) ?? []);
     return chunks
       .map((c) => ({ ...c, score: [...words].filter((w) => c.text.toLowerCase().includes(w)).length }))
       .filter((c) => c.score > 0)
