@@ -11,6 +11,7 @@ import { ChangeWatcher } from '../../server/changes';
 import { defaultDatabasePath } from '../../paths';
 import { UsageError, type CliCommand, type Io, type ParsedArgs } from '../command';
 import { AGENT_OPTIONS, AGENT_USAGE, openAgent } from '../agent/options';
+import { parseStoreUrl, serveOnStore } from './serveStore';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -38,7 +39,7 @@ function shutdownRequested(io: Io): Promise<NodeJS.Signals> {
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'run the workflow workers and an HTTP intake for Alertmanager webhooks and JSON alerts until SIGTERM',
-  usage: `--workspace DIR [--host 127.0.0.1] [--port 9095] [--token-file FILE] [--concurrency N] [--max-queued N] [--otlp URL] ${AGENT_USAGE}`,
+  usage: `--workspace DIR [--host 127.0.0.1] [--port 9095] [--token-file FILE] [--concurrency N] [--max-queued N] [--otlp URL] [--store postgres://USER@HOST:PORT/DB] ${AGENT_USAGE}`,
   options: {
     ...AGENT_OPTIONS,
     workspace: { type: 'string' },
@@ -48,6 +49,8 @@ export const serveCommand: CliCommand = {
     concurrency: { type: 'string' },
     'max-queued': { type: 'string' },
     otlp: { type: 'string' },
+    /** One replica of a team's service: the control plane in this PostgreSQL database (engine/cli/commands/serveStore.ts). */
+    store: { type: 'string' },
   },
   async run({ values }, io) {
     if (typeof values.workspace !== 'string') throw new UsageError('--workspace DIR is required');
@@ -57,6 +60,12 @@ export const serveCommand: CliCommand = {
     const concurrency = intFlag(values, 'concurrency', 4, 1, 64);
     const maxQueued = intFlag(values, 'max-queued', 10_000, 1, 10_000_000);
     const host = str(values.host) ?? '127.0.0.1';
+    // --store: replicas against one PostgreSQL; without it, everything below runs unchanged.
+    const storeUrl = str(values.store);
+    if (storeUrl !== undefined) {
+      parseStoreUrl(storeUrl);
+      return serveOnStore(values, io, { workspace, host, port, concurrency, maxQueued, stop: shutdownRequested(io) });
+    }
     const dbFile = str(values.db) ?? defaultDatabasePath();
     const tokenFile = path.resolve(str(values['token-file']) ?? path.join(path.dirname(dbFile), 'intake.token'));
     // The token first: a token file others can read stops the service before it touches the database.
