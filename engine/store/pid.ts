@@ -1,4 +1,4 @@
-/** Whether a process of this host still exists (engine/workflow/queue.ts keeps the same check private). */
+/** Whether a process of this host still exists: a lease held by a dead one may be taken over. */
 export function pidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;

@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { Db } from '../db/open';
 import { storageError } from './errors';
 import { sql } from './sql';
+import { pidAlive } from '../store/pid';
 
 export interface Lease {
   readonly workflowId: string;
@@ -92,16 +93,6 @@ export function reclaimDeadLeases(db: Db, isAlive: (pid: number) => boolean = pi
   return dead.length;
 }
 
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Frees every lease `owner` still holds, so another engine resumes those workflows at once instead of after
