@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { indexProgress, indexWorkspace, retrievalStatus, type IndexResult } from '../protocol/retrieval';
 import type { EngineClient } from './engineClient';
 import type { AgentStatusBar } from './statusBar';
+import { markStepDone, STEP_DONE } from './walkthrough';
 
 const DEBOUNCE_MS = 600;
 /** First full index waits a moment after activation, so starting the editor stays quick. */
@@ -37,6 +38,8 @@ export function register(context: vscode.ExtensionContext, engine: EngineClient,
       if (s.problem) {
         status.setIndex({ text: '$(warning) Runbooks', tooltip: `Runbook index unavailable: ${s.problem}` });
       } else {
+        // The walkthrough's "Index the workspace" step is done once the index holds something, however it got there.
+        if (s.chunks > 0) markStepDone(STEP_DONE.indexed);
         status.setIndex({
           text: `$(book) ${s.chunks} chunks${s.indexing ? ' $(sync~spin)' : s.staleFiles ? ` $(warning) ${s.staleFiles} stale` : ''}`,
           tooltip:

@@ -16,6 +16,7 @@ import * as settings from './settings';
 import { AgentStatusBar } from './statusBar';
 import { registerWorkflowTree } from './views/workflowTree';
 import { registerAgentTools } from './tools/index';
+import { registerWalkthrough } from './walkthrough';
 import { WorkflowStore } from './workflowStore';
 
 let engine: EngineClient | undefined;
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
   registerRunbookDiagnostics(context, client, log);
   registerWorkflowTree(context, store);
   registerAgentTools(context, client, log, open);
+  registerWalkthrough(context);
   const firstList = setTimeout(() => void store.refresh(), FIRST_LIST_DELAY_MS);
   context.subscriptions.push({ dispose: () => clearTimeout(firstList) });
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'in Restricted Mode: nothing will execute'})`);

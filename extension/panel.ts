@@ -23,6 +23,8 @@ import { checkIn, health } from '../protocol/engine';
 import { FromWebview, ToWebview } from '../protocol/webview';
 import type { EngineClient } from './engineClient';
 import { panelHtml, panelOptions } from './panelHtml';
+import { PanelSelection } from './panelSelection';
+import { markStepDone, STEP_DONE } from './walkthrough';
 
 type OpenSource = Extract<FromWebview, { type: 'openSource' }>;
 
@@ -30,8 +32,6 @@ type OpenSource = Extract<FromWebview, { type: 'openSource' }>;
 const REFRESH_DEBOUNCE_MS = 50;
 
 /** The single "Runbook Agent" panel: relays validated messages between its webview and the engine. */
-const SELECTED_KEY = 'runbookAgent.panel.selectedId';
-
 export class PanelController implements vscode.Disposable {
   static readonly viewType = 'runbookAgent.panel';
   private static current: PanelController | undefined;
@@ -45,6 +45,7 @@ export class PanelController implements vscode.Disposable {
   private viewDirty = false;
   /** The list shows archived workflows too (the panel's "Show archived"). */
   private showArchived = false;
+  private readonly selection: PanelSelection;
 
   static show(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
     if (PanelController.current) {
@@ -72,7 +73,12 @@ export class PanelController implements vscode.Disposable {
   static restore(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
     PanelController.current?.dispose();
     panel.webview.options = panelOptions(context.extensionUri);
-    return PanelController.attach(panel, context, engine, log);
+    const controller = PanelController.attach(panel, context, engine, log);
+    // Told at once, not only in answer to 'ready': a page whose saved state was lost must not pick the
+    // newest workflow from the first list it hears of.
+    const remembered = controller.selection.get();
+    if (remembered) void controller.post({ type: 'selected', id: remembered });
+    return controller;
   }
 
   private static attach(panel: vscode.WebviewPanel, context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
@@ -90,6 +96,7 @@ export class PanelController implements vscode.Disposable {
     private readonly engine: EngineClient,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    this.selection = new PanelSelection(context, log);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
     panel.webview.html = panelHtml(panel.webview, context.extensionUri);
     this.disposables.push(
@@ -129,7 +136,7 @@ export class PanelController implements vscode.Disposable {
           this.remember(m.id);
           return await this.sendView(m.id);
         case 'approve':
-          return await this.act(m.id, () => this.engine.request(approveStep, { id: m.id, stepId: m.stepId, inputHash: m.inputHash }));
+          return await this.act(m.id, () => this.engine.request(approveStep, { id: m.id, stepId: m.stepId, inputHash: m.inputHash }).then(done(STEP_DONE.approved)));
         case 'reject':
           return await this.act(m.id, () => this.engine.request(rejectStep, { id: m.id, stepId: m.stepId, reason: m.reason }));
         case 'edit':
@@ -159,6 +166,7 @@ export class PanelController implements vscode.Disposable {
             // The workspace comes from the engine's own record of the workflow, never from the webview.
             const { workflow } = await this.engine.request(workflowView, { id: m.id });
             await this.engine.request(setTier, { workspace: workflow.workspace, tier: m.tier });
+            markStepDone(STEP_DONE.tierChosen);
             return this.engine.request(workflowView, { id: m.id });
           });
         case 'openSource':
@@ -174,16 +182,16 @@ export class PanelController implements vscode.Disposable {
   }
 
   /**
-   * The open workflow, also kept in workspaceState: the webview's own state can be lost when the window
-   * reloads right after a selection, and a restored panel must show what the person last looked at.
+   * The open workflow, also kept on the extension host's disk: the webview's own state can be lost when the
+   * window reloads right after a selection, and a restored panel must show what the person last looked at.
    */
   private remember(id: string): void {
     this.selectedId = id;
-    void this.context.workspaceState.update(SELECTED_KEY, id);
+    this.selection.set(id);
   }
 
   private async ready(saved: string | null): Promise<void> {
-    this.selectedId = this.requestedId ?? this.context.workspaceState.get<string>(SELECTED_KEY) ?? saved;
+    this.selectedId = this.requestedId ?? this.selection.get() ?? saved;
     this.requestedId = null;
     await this.post({ type: 'selected', id: this.selectedId });
     await Promise.all([this.sendHealth(), this.refresh(true)]);
@@ -268,6 +276,11 @@ export class PanelController implements vscode.Disposable {
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+/** Passes a result through once it arrived, marking a walkthrough step done on the way. */
+function done<T>(step: (typeof STEP_DONE)[keyof typeof STEP_DONE]): (value: T) => T {
+  return (value) => (markStepDone(step), value);
 }
 
 /**

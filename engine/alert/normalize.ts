@@ -9,7 +9,8 @@ import { fromText } from './text';
  * Any parsed alert input -> canonical alerts: an Alertmanager webhook payload (one per alert in it), a plain
  * alert object, or an array of either. `source` replaces the format's default source name.
  */
-const NOTIFICATION_TITLE = /^\[(FIRING|RESOLVED)\b/i;
+// "[FIRING:2] …", "[critical] …": a bracket, then a word. JSON puts a value there ("[{", "[\"", "[1"), never a bare word.
+const TAGGED_TITLE = /^\[\s*[A-Za-z]/;
 
 export function normalizeAlerts(input: unknown, source?: string): AlertRequest[] {
   if (Array.isArray(input)) {
@@ -31,8 +32,8 @@ export function normalizeAlertText(text: string, source?: string): AlertRequest[
   if (text.length > MAX_INPUT_CHARS) throw new InvalidAlert(`alert text is ${text.length} characters, at most ${MAX_INPUT_CHARS} are accepted`);
   const trimmed = text.trim();
   if (trimmed === '') throw new InvalidAlert('alert text is empty');
-  // Alertmanager's own notification titles start with "[FIRING:2]": text, though it opens with a bracket.
-  if (!/^[[{]/.test(trimmed) || NOTIFICATION_TITLE.test(trimmed)) return [fromText(text, source)];
+  // Alertmanager's own notification titles start with "[FIRING:2]", people's with "[critical]": text, though it opens with a bracket.
+  if (!/^[[{]/.test(trimmed) || TAGGED_TITLE.test(trimmed)) return [fromText(text, source)];
   return normalizeAlerts(parseJson(trimmed), source);
 }
 

@@ -3,10 +3,13 @@
 //   `key=value`, `key: value`   -> labels (a leading "- " or "* " bullet is allowed; keys are label names)
 //   everything else             -> body
 // A CamelCase first word of the title becomes labels.alertname when no line named it.
+// Severity: a `severity` line in any letter case, else a severity tag the title states ("CRITICAL: …",
+// "[critical] …", "… (checkout critical)"); see statedSeverity.
 import type { AlertRequest } from '../workflow/request';
 import { canonical } from './canonical';
 import { InvalidAlert } from './errors';
 import { labelsFingerprint, severityOf, sha256Hex } from './fields';
+import { statedSeverity } from './textSeverity';
 import { MAX_INPUT_CHARS } from './limits';
 
 const PAIR = /^\s*(?:[-*]\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*(?:=|:\s)\s*(.*?)\s*$/;
@@ -40,7 +43,7 @@ export function fromText(text: string, source = 'text'): AlertRequest {
     {
       source,
       title,
-      severity: severityOf(labels.severity),
+      severity: severityOf(statedSeverity(title, labels, prefix !== null)),
       labels,
       annotations: {},
       body: body.join('\n').trim(),

@@ -1,3 +1,4 @@
+import { MAX_ANSWER_CHARS, NUMBER_ANSWER } from '../../protocol/answers';
 import type { Db } from '../db/open';
 import { canonicalJson, sha256 } from './canonical';
 import type { Clock } from './clock';
@@ -65,9 +66,10 @@ export function answer(db: Db, id: string, value: string, by: string, clock: Clo
   const view = waitingView(db, id, 'EXECUTING', ref);
   const w = view.waiting;
   if (w?.kind !== 'question') throw new InvalidRequest(`workflow ${id} is not waiting for an answer`);
-  if (value.length > 2000) throw new InvalidRequest('an answer is at most 2000 characters');
-  // The value goes into arithmetic, where bash would run any other text as code.
-  if (w.expects === 'number' && !/^-?[0-9]+(\.[0-9]+)?$/.test(value)) {
+  if (value.length > MAX_ANSWER_CHARS) throw new InvalidRequest(`an answer is at most ${MAX_ANSWER_CHARS} characters`);
+  // The value goes into arithmetic, where bash would run any other text as code. The panel and the Answer
+  // Question box check with the same pattern before sending (protocol/answers.ts).
+  if (w.expects === 'number' && !NUMBER_ANSWER.test(value)) {
     throw new InvalidRequest(`the answer to "${w.question}" must be a number (digits, an optional minus sign and decimals), not ${JSON.stringify(value.slice(0, 80))}`);
   }
   const now = clock.now();

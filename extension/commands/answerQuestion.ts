@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { answerQuestion, workflowView } from '../../protocol/agent';
+import { answerProblem } from '../../protocol/answers';
 import { blockedByTrust } from '../trust';
 import { workflowIdOf, type CommandDeps } from './deps';
 import { pickWorkflow } from './pickWorkflow';
@@ -21,8 +22,8 @@ export async function answerQuestionCommand(deps: CommandDeps, arg?: unknown): P
       prompt: view.waiting.question,
       placeHolder: number ? 'A number: digits, an optional minus sign and decimals' : undefined,
       ignoreFocusOut: true,
-      // Checked here as the engine checks it, so a word never reaches a number's place.
-      validateInput: (v) => (number && !/^-?[0-9]+(\.[0-9]+)?$/.test(v.trim()) ? 'This answer must be a number (e.g. 7 or 0.5).' : undefined),
+      // Checked here as the engine checks it (the same function), so a word never reaches a number's place.
+      validateInput: (v) => answerProblem(v, view.waiting?.kind === 'question' ? view.waiting.expects : undefined),
     });
     if (value === undefined) return;
     await deps.engine.request(answerQuestion, { id, value: number ? value.trim() : value });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { approveStep } from '../../protocol/agent';
 import { blockedByTrust } from '../trust';
+import { markStepDone, STEP_DONE } from '../walkthrough';
 import { workflowIdOf, type CommandDeps } from './deps';
 import { pickApproval, type ApprovalView } from './pickWorkflow';
 
@@ -19,6 +20,7 @@ export async function approvePendingCommand(deps: CommandDeps, arg?: unknown): P
     if (!view || !(await confirm(view))) return;
     const w = view.waiting;
     await deps.engine.request(approveStep, { id: view.workflow.id, stepId: w.stepId, inputHash: w.inputHash });
+    markStepDone(STEP_DONE.approved);
     deps.log.info(`approved step ${w.stepId} of ${view.workflow.id} (input ${w.inputHash.slice(0, 12)})`);
     void deps.store.refresh();
     const choice = await vscode.window.showInformationMessage(

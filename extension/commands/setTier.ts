@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { getTier, setTier, type Tier } from '../../protocol/agent';
 import { pickFolder } from '../folders';
 import { blockedByTrust } from '../trust';
+import { markStepDone, STEP_DONE } from '../walkthrough';
 import type { CommandDeps } from './deps';
 
 interface TierItem extends vscode.QuickPickItem {
@@ -24,9 +25,12 @@ export async function setTierCommand(deps: CommandDeps): Promise<void> {
       TIERS.map((t) => ({ ...t, description: t.tier === current.chosen ? (current.effective === t.tier ? 'current' : `chosen; in effect: ${current.effective}`) : undefined })),
       { title: `Capability tier of ${folder.name}`, placeHolder: current.notes.join(' ') || 'How far may Runbook Agent go here?' },
     );
-    if (!picked || picked.tier === current.chosen) return;
+    if (!picked) return;
+    // Keeping the tier that is already chosen is a choice too, for the walkthrough's step.
+    if (picked.tier === current.chosen) return markStepDone(STEP_DONE.tierChosen);
     if (picked.tier !== 'read-only' && blockedByTrust(`Switching to the ${picked.label} tier`)) return;
     const result = await deps.engine.request(setTier, { workspace: folder.uri.fsPath, tier: picked.tier });
+    markStepDone(STEP_DONE.tierChosen);
     deps.log.info(`tier of ${folder.uri.fsPath}: chosen ${result.chosen}, effective ${result.effective}`);
     const notes = result.notes.length ? ` ${result.notes.join(' ')}` : '';
     void vscode.window.showInformationMessage(`Runbook Agent: tier is now ${result.effective}.${notes}`);

@@ -55,7 +55,7 @@ describe('extension-host tests (mocha inside code-server)', () => {
     const report = JSON.parse(fs.readFileSync(results, 'utf8')) as { passed: number; failed: number; tests: Array<{ title: string; state: string; error?: string }> };
     const failures = report.tests.filter((t) => t.state === 'failed');
     expect(failures, JSON.stringify(failures, null, 2)).toEqual([]);
-    expect(report.passed).toBe(21);
+    expect(report.passed).toBe(22);
     expect(code).toBe(0);
   });
 });

@@ -59,8 +59,16 @@ describe('a workflow survives a rejection, a window reload and a killed engine (
     await screenshot(page, 'recovery-rejected-replanned');
   });
 
-  it('after a window reload the panel comes back on the same workflow, still waiting for the answer', async () => {
+  it('after a window reload the panel comes back on the workflow that was open, not the newest one, still waiting for the answer', async () => {
     const title = await panel.locator('#workflow-title').textContent();
+    // A second, newer workflow: the panel moves to it, and the person goes back to the first.
+    await runCommand(page, 'Runbook Agent: Triage Alert...');
+    await pickQuickItem(page, 'checkout-down.json', 'checkout-down.json');
+    await expect.poll(() => panel.locator('#workflow-title').textContent(), { timeout: 90_000 }).not.toBe(title);
+    await panel.locator('[role="option"]', { hasText: 'Log volume' }).click();
+    await expect.poll(() => panel.locator('#workflow-title').textContent(), { timeout: 30_000 }).toBe(title);
+    // Reloaded at once: the choice was only just made (the case that failed under load, when the workbench's
+    // storage had not yet been flushed and the newest workflow came back instead).
     await page.reload();
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     panel = webview(page);
@@ -70,8 +78,9 @@ describe('a workflow survives a rejection, a window reload and a killed engine (
   });
 
   it('the engine is killed mid-workflow: it is restarted, the workflow resumes where it stood, and validation decides', async () => {
+    // Ctrl+Enter sends the answer from the field (issue #15).
     await panel.locator('#answer-input').fill('0');
-    await page.keyboard.press('Enter');
+    await panel.locator('#answer-input').press('Control+Enter');
     await card().filter({ hasText: 'delete-old-archives' }).waitFor({ timeout: 60_000 });
     const pid = enginePid(server);
     process.kill(pid, 'SIGKILL');

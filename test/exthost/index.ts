@@ -13,6 +13,7 @@ export function run(): Promise<void> {
   require('./suite/search.test');
   require('./suite/editor.test');
   require('./suite/lmTools.test');
+  require('./suite/keybindings.test');
   const results: { passed: number; failed: number; tests: Array<{ title: string; state: string; error?: string }> } = {
     passed: 0,
     failed: 0,

@@ -3,6 +3,7 @@
  * trust, or (in VALIDATING) the alert to resolve until a given time.
  */
 import type { WorkflowPanelView } from '../../protocol/agent';
+import { answerProblem } from '../../protocol/answers';
 import type { Waiting } from '../../protocol/workflow';
 import { button, el, submitOnCtrlEnter } from '../dom';
 import type { Context, NoteDraft } from '../store';
@@ -13,16 +14,8 @@ export const CHECKLIST_NOTE_ID = 'checklist-note';
 const RESOLUTION_NOTE_ID = 'resolution-note';
 const ANSWER_ERROR_ID = 'answer-error';
 
-/** What the engine accepts for a number (engine/workflow/person.ts answer()): digits, an optional minus and decimals. */
-export const NUMBER = /^-?[0-9]+(\.[0-9]+)?$/;
-
-/** Why an answer cannot be sent, or undefined when it can. */
-export function answerProblem(value: string, expects: 'number' | undefined): string | undefined {
-  const v = value.trim();
-  if (!v) return 'Type an answer first.';
-  if (expects === 'number' && !NUMBER.test(v)) return 'This answer must be a number: digits, an optional minus sign and decimals (e.g. 7 or 0.5).';
-  return undefined;
-}
+// The same check the engine makes, so a word never round-trips to be refused there.
+export { answerProblem } from '../../protocol/answers';
 
 export function waitingCard(ctx: Context, view: WorkflowPanelView): HTMLElement | null {
   const w = view.waiting;

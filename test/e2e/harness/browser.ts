@@ -47,9 +47,12 @@ export async function runCommand(page: Page, title: string, attempts = 6): Promi
   }
 }
 
-/** The content frame of the active webview: two nested iframes in VS Code. */
+/**
+ * The content frame of the extension's webview (the panel): two nested iframes in VS Code. Only this extension's
+ * iframe counts; the walkthrough's Markdown or a Markdown preview is a webview too.
+ */
 export function webview(page: Page): FrameLocator {
-  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  return page.frameLocator('iframe.webview.ready[src*="extensionId=runbook-agent.runbook-agent&"]').frameLocator('iframe#active-frame');
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

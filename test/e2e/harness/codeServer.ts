@@ -52,6 +52,11 @@ export class CodeServer {
         ...options.settings,
       }),
     );
+    // Machine-scoped settings (VS Code's "open walkthroughs on install") reach the extension host from the server's
+    // own settings file, not from the user's: the same value goes there.
+    const walkthroughs = 'workbench.welcomePage.walkthroughs.openOnInstall';
+    fs.mkdirSync(path.join(dirs.userData, 'Machine'), { recursive: true });
+    fs.writeFileSync(path.join(dirs.userData, 'Machine', 'settings.json'), JSON.stringify({ [walkthroughs]: options.settings?.[walkthroughs] ?? false }));
     const env = { ...process.env, XDG_CONFIG_HOME: dirs.xdg, XDG_DATA_HOME: dirs.xdg, XDG_CACHE_HOME: dirs.xdg, TMPDIR: dirs.tmp, ...options.env };
     const common = ['--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
     for (const vsix of options.install ?? []) {
