@@ -268,9 +268,12 @@ describe.skipIf(SKIP)(title('sandbox: stopping a confined call leaves nothing be
   it('the workspace is the working folder, /tmp is private and writable, HOME is readable', async () => {
     fs.writeFileSync(path.join(home, '.kubeconfig-like'), 'apiVersion: v1\n');
     const run = setup();
-    const out = (await run('pwd -P >/dev/null && echo scratch > /tmp/x && cat /tmp/x && cat ~/.kubeconfig-like', new AbortController().signal)).output as ShellOutput;
+    // A name of this run only: the host's /tmp may hold anything (even a folder of that name).
+    const scratch = `/tmp/rba-sandbox-scratch-${process.pid}-${Date.now()}`;
+    const out = (await run(`pwd -P >/dev/null && echo scratch > ${scratch} && cat ${scratch} && cat ~/.kubeconfig-like`, new AbortController().signal)).output as ShellOutput;
     expect(out).toMatchObject({ exitCode: 0, stdout: 'scratch\napiVersion: v1\n', sandbox: 'bubblewrap' });
-    expect(fs.existsSync('/tmp/x') && fs.readFileSync('/tmp/x', 'utf8') === 'scratch\n').toBe(false);
+    // Written inside the sandbox's private /tmp, never on the host's.
+    expect(fs.existsSync(scratch)).toBe(false);
   });
 
   it('the command gets no descriptor the engine did not give every step (bwrap\'s --info-fd stays outside)', async () => {
