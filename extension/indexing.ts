@@ -41,9 +41,9 @@ export function register(context: vscode.ExtensionContext, engine: EngineClient,
         // The walkthrough's "Index the workspace" step is done once the index holds something, however it got there.
         if (s.chunks > 0) markStepDone(STEP_DONE.indexed);
         status.setIndex({
-          text: `$(book) ${s.chunks} chunks${s.indexing ? ' $(sync~spin)' : s.staleFiles ? ` $(warning) ${s.staleFiles} stale` : ''}`,
+          text: `$(book) ${s.chunks} ${s.chunks === 1 ? 'section' : 'sections'}${s.indexing ? ' $(sync~spin)' : s.staleFiles ? ` $(warning) ${s.staleFiles} stale` : ''}`,
           tooltip:
-            `**Runbook index**: ${s.documents} files, ${s.chunks} chunks\n\n` +
+            `**Runbook index**: ${s.chunks} runbook sections indexed from ${s.documents} files\n\n` +
             `Model: ${s.modelId ?? 'none yet'}\n\nLast indexed: ${s.lastIndexedAt ?? 'never'}\n\n` +
             (s.staleFiles ? `${s.staleFiles} file(s) changed since they were indexed.` : 'Up to date with the workspace.'),
         });

@@ -37,7 +37,7 @@ describe('Runbook Agent commands in Restricted Mode', () => {
 
   it('still indexes and searches runbooks', async () => {
     // The first index pass starts just after activation; the status bar shows when it is done.
-    await page.locator('.statusbar-item', { hasText: /\d+ chunks/ }).waitFor({ timeout: 90_000 });
+    await page.locator('.statusbar-item', { hasText: /\d+ sections/ }).waitFor({ timeout: 90_000 });
     await runCommand(page, 'Runbook Agent: Search Runbooks');
     // The command's own quick pick replaces the palette: type only once it is there.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Search Runbooks' }).waitFor({ timeout: 30_000 });
