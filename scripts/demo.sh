@@ -37,7 +37,9 @@ url="http://127.0.0.1:$PORT/?folder=$work/workspace"
 echo
 echo "Runbook Agent is installed in a local VS Code. Open:"
 echo "  $url"
-echo "then run 'Runbook Agent: Triage Alert...' from the command palette (Ctrl+Shift+P) and pick"
+echo "VS Code asks whether you trust the authors of the folder: choose 'Yes, I trust the authors' (the demo only"
+echo "acts inside its own folder). In Restricted Mode nothing runs; 'Workspaces: Manage Workspace Trust' changes it."
+echo "Then run 'Runbook Agent: Triage Alert...' from the command palette (Ctrl+Shift+P) and pick"
 echo "alerts/log-volume-filling-up.json: the panel shows the plan, runs the diagnostics and asks you about the writes."
 echo "Ctrl+C stops the server."
 echo
