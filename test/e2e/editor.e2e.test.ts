@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCommand, screenshot } from './harness/browser';
 import type { CodeServer } from './harness/codeServer';
-import { codeLenses, openFile, pickQuickItem, toast } from './harness/editor';
+import { codeLenses, editorGroupOf, openFile, pickQuickItem, toast } from './harness/editor';
 import { openDemo } from './harness/workspace';
 
 /** The installed .vsix beside the code: CodeLens on a demo runbook, then an alert triaged and approved from the keyboard. */
@@ -41,8 +41,9 @@ describe('Runbook Agent in the editor (code-server + chromium)', () => {
   it('puts each step\'s last result in the CodeLens once it ran', async () => {
     await openFile(page, 'log-volume-filling-up.md');
     // VS Code refreshes CodeLens of a focused editor only (the panel took the focus): click into the runbook.
-    await page.locator('.editor-group-container.active .editor-instance .monaco-editor .view-lines').click();
-    await codeLenses(page).filter({ hasText: '✓ exit 0' }).first().waitFor({ timeout: 60_000 });
+    const runbook = editorGroupOf(page, 'log-volume-filling-up.md');
+    await runbook.locator('.editor-instance .monaco-editor .view-lines').click();
+    await codeLenses(runbook).filter({ hasText: '✓ exit 0' }).first().waitFor({ timeout: 60_000 });
     await screenshot(page, 'editor-codelens-results');
     // Lenses render for lines on screen only: go to the Mitigation section.
     await page.keyboard.press('Control+G');
@@ -51,7 +52,7 @@ describe('Runbook Agent in the editor (code-server + chromium)', () => {
     await goTo.waitFor();
     await goTo.fill(':44');
     await page.keyboard.press('Enter');
-    await codeLenses(page).filter({ hasText: 'waiting' }).waitFor({ timeout: 60_000 });
+    await codeLenses(runbook).filter({ hasText: 'waiting' }).first().waitFor({ timeout: 60_000 });
     await screenshot(page, 'editor-codelens-waiting');
   });
 

@@ -13,9 +13,17 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
 
-/** The CodeLens texts VS Code rendered in the active editor (of the focused group). */
-export function codeLenses(page: Page): Locator {
-  return page.locator('.editor-group-container.active .editor-instance .monaco-editor .codelens-decoration');
+/** The CodeLens texts VS Code rendered, in the whole window or in one editor group (see editorGroupOf). */
+export function codeLenses(scope: Page | Locator): Locator {
+  return scope.locator('.editor-instance .monaco-editor .codelens-decoration');
+}
+
+/**
+ * The editor group whose active tab is `name`. With the panel open beside, the same file may be active in two
+ * groups (either will do: they show the same file), and which group VS Code calls active depends on the focus.
+ */
+export function editorGroupOf(page: Page, name: string): Locator {
+  return page.locator('.editor-group-container', { has: page.locator('.tabs-container .tab.active', { hasText: name }) }).first();
 }
 
 /** A notification toast whose text matches. */
