@@ -7,29 +7,8 @@ import { runCommand, screenshot, webview } from './harness/browser';
 import { pickQuickItem, toast } from './harness/editor';
 import { openDemo } from './harness/workspace';
 
-const QUEUE_RUNBOOK = [
-  '---',
-  'title: Queue stuck',
-  'alert: DemoQueueStuck',
-  '---',
-  '',
-  '# Queue stuck',
-  '',
-  '## Diagnosis',
-  '',
-  'Count the pending jobs:',
-  '',
-  '```sh',
-  'ls queue/pending | wc -l',
-  '```',
-  '',
-  '- Check the worker dashboard for errors before you touch the queue.',
-  '',
-  '## Mitigation',
-  '',
-  '- Notify the owning team in their channel that the queue is stuck.',
-  '',
-].join('\n');
+/** One command and two instructions for a person, and no verification: the workflow waits for the alert. */
+const QUEUE_RUNBOOK = fs.readFileSync(path.resolve('test/fixtures/queue-stuck/queue-stuck.md'), 'utf8');
 
 const QUEUE_ALERT = JSON.stringify({
   version: '4',

@@ -16,29 +16,8 @@ afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.stop()));
 });
 
-const QUEUE_RUNBOOK = [
-  '---',
-  'title: Queue stuck',
-  'alert: DemoQueueStuck',
-  '---',
-  '',
-  '# Queue stuck',
-  '',
-  '## Diagnosis',
-  '',
-  'Count the pending jobs:',
-  '',
-  '```sh',
-  'ls queue/pending | wc -l',
-  '```',
-  '',
-  '- Check the worker dashboard for errors before you touch the queue.',
-  '',
-  '## Mitigation',
-  '',
-  '- Notify the owning team in their channel that the queue is stuck.',
-  '',
-].join('\n');
+/** One command and two instructions for a person, and no verification: the workflow waits for the alert. */
+const QUEUE_RUNBOOK = fs.readFileSync(path.resolve('test/fixtures/queue-stuck/queue-stuck.md'), 'utf8');
 
 const queueAlert = (fingerprint: string) =>
   JSON.stringify({

@@ -71,32 +71,7 @@ function queueWorkspace(ws: string): void {
   fs.mkdirSync(path.join(ws, 'runbooks'), { recursive: true });
   fs.mkdirSync(path.join(ws, 'queue', 'pending'), { recursive: true });
   fs.writeFileSync(path.join(ws, 'queue', 'pending', 'job-1'), 'job=1\n');
-  fs.writeFileSync(
-    path.join(ws, 'runbooks', 'queue-stuck.md'),
-    [
-      '---',
-      'title: Queue stuck',
-      'alert: DemoQueueStuck',
-      '---',
-      '',
-      '# Queue stuck',
-      '',
-      '## Diagnosis',
-      '',
-      'Count the pending jobs:',
-      '',
-      '```sh',
-      'ls queue/pending | wc -l',
-      '```',
-      '',
-      '- Check the worker dashboard for errors before you touch the queue.',
-      '',
-      '## Mitigation',
-      '',
-      '- Notify the owning team in their channel that the queue is stuck.',
-      '',
-    ].join('\n'),
-  );
+  fs.copyFileSync(path.resolve('test/fixtures/queue-stuck/queue-stuck.md'), path.join(ws, 'runbooks', 'queue-stuck.md'));
 }
 
 const queueAlert = (fingerprint: string) =>
