@@ -17,7 +17,7 @@ import { commit, loadView } from '../workflow/store';
 import { listToolCalls } from '../workflow/toolCalls';
 import type { WorkflowView } from '../workflow/view';
 import { workspaceGate } from './policy';
-import { expireSettledSilences, expireSilences } from './silences';
+import { expireSettledSilences } from './silences';
 
 /** A summary draft is a nicety: it may not hold anything up. */
 const SUMMARY_TIMEOUT_MS = 60_000;
@@ -98,8 +98,10 @@ export class Agent {
       // a summary; without one the composed summary (engine/planning/observe) is the whole story.
       onSettled: (id) => {
         this.remember(id);
-        void this.expireSilences(id); // Alertmanager silences the workflow made end with it (engine/agent/silences.ts)
-        void this.expireSilences(); // and those of workflows a person settled from the CLI, which has no Alertmanager URL
+        // Alertmanager silences end with their workflow (engine/agent/silences.ts). One sweep of the workspace's settled
+        // workflows covers this one and any a person settled from the CLI, which has no Alertmanager URL; expiring
+        // this one separately as well would race the sweep to the same silence.
+        void this.expireSilences();
         if (fast?.summarize || strong?.summarize) this.track(this.draftSummary(planner, id));
       },
     });
@@ -145,15 +147,14 @@ export class Agent {
   }
 
   /**
-   * Expires the Alertmanager silences of a settled workflow, or (no id) of every settled workflow of this workspace:
-   * also after a person settles one (Cancel, Escalate, Mark resolved), which does not pass through onSettled. Tracked
-   * like a summary draft, so runUntilIdle and close wait for it; never throws.
+   * Expires the Alertmanager silences of every settled workflow of this workspace: after the engine settles one, and
+   * after a person does (Cancel, Escalate, Mark resolved), which does not pass through onSettled. Tracked like a
+   * summary draft, so runUntilIdle and close wait for it; never throws.
    */
-  expireSilences(id?: string): Promise<void> {
+  expireSilences(): Promise<void> {
     const alertmanagerUrl = this.options.alertmanagerUrl;
     if (!alertmanagerUrl) return Promise.resolve();
-    const o = { db: this.options.db, alertmanagerUrl, log: this.options.log };
-    const work = id === undefined ? expireSettledSilences(this.options.workspace, o) : expireSilences(id, o);
+    const work = expireSettledSilences(this.options.workspace, { db: this.options.db, alertmanagerUrl, log: this.options.log });
     this.track(work);
     return work;
   }
