@@ -1,6 +1,6 @@
 import type { Db } from '../db/open';
 import { DEFAULT_BREAKER, Breakers, type BreakerConfig } from './breaker';
-import { act, callFailed, callFinished, callRefused, callStarted, decided, interruptedCall, planFailed, planned, type CoreConfig, type DecideAnswer, type DecisionDue, type Facts, type Next, type Outcome, type PolicyCall, type PolicyDecision, type Write } from './core';
+import { act, callFailed, coreConfigOf, callFinished, callRefused, callStarted, decided, interruptedCall, planFailed, planned, type CoreConfig, type DecideAnswer, type DecisionDue, type Facts, type Next, type Outcome, type PolicyCall, type PolicyDecision, type Write } from './core';
 import { withTimeout } from './timeout';
 import { systemClock, type Clock, type Random } from './clock';
 import { LeaseLost } from './errors';
@@ -8,7 +8,7 @@ import { ClassifiedError, classify, messageOf, type FailureClass } from './failu
 import { blockingSwitch } from './killSwitch';
 import type { PlanRequest, Planner } from './planner';
 import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, releaseOwnerLeases, schedule, unschedule, type Lease } from './queue';
-import { DEFAULT_RETRY_POLICIES, type RetryOverrides, type RetryPolicies } from './retry';
+import type { RetryOverrides, RetryPolicies } from './retry';
 import { saveSnapshot } from './snapshot';
 import { isSettled, SETTLED_STATES } from './states';
 import { commit, loadView } from './store';
@@ -73,7 +73,7 @@ export class Orchestrator {
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly core: CoreConfig;
-  private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'maxReplans' | 'resolveWaitMs' | 'retry' | 'pollMs' | 'actionsPerLease'>>;
+  private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'pollMs' | 'actionsPerLease'>>;
   private loops: Promise<void>[] = [];
   private stopping = new AbortController();
   private waking = new AbortController();
@@ -88,21 +88,10 @@ export class Orchestrator {
       leaseMs: options.leaseMs ?? 30_000,
       toolTimeoutMs: options.toolTimeoutMs ?? 60_000,
       planTimeoutMs: options.planTimeoutMs ?? 60_000,
-      maxReplans: options.maxReplans ?? 2,
-      resolveWaitMs: options.resolveWaitMs ?? 15 * 60_000,
-      retry: options.retry ?? DEFAULT_RETRY_POLICIES,
       pollMs: options.pollMs ?? 250,
       actionsPerLease: options.actionsPerLease ?? 100,
     };
-    this.core = {
-      plannerProvider: options.planner.provider,
-      plannerName: options.planner.name,
-      decides: options.planner.decide !== undefined,
-      maxReplans: this.o.maxReplans,
-      resolveWaitMs: this.o.resolveWaitMs,
-      retry: this.o.retry,
-      retryOverrides: options.retryOverrides,
-    };
+    this.core = coreConfigOf(options.planner, options);
     this.breakers = new Breakers(this.db, this.clock, options.breaker ?? DEFAULT_BREAKER, options.breakerOverrides);
   }
 

@@ -5,8 +5,26 @@ import type { WorkflowView } from '../view';
 import { executeAction } from './execute';
 import { escalate, outcomeUnknown } from './outcomes';
 import { planAction } from './plan';
+import type { Planner } from '../planner';
+import { DEFAULT_RETRY_POLICIES, type RetryOverrides, type RetryPolicies } from '../retry';
 import type { Action, CoreConfig, Facts, Outcome } from './types';
 import { validate } from './validate';
+
+/** What the core needs to know of a runtime's planner and options, with the defaults both runtimes share. */
+export function coreConfigOf(
+  planner: Pick<Planner, 'provider' | 'name' | 'decide'>,
+  o: { readonly maxReplans?: number; readonly resolveWaitMs?: number; readonly retry?: RetryPolicies; readonly retryOverrides?: Readonly<Record<string, RetryOverrides>> },
+): CoreConfig {
+  return {
+    plannerProvider: planner.provider,
+    plannerName: planner.name,
+    decides: planner.decide !== undefined,
+    maxReplans: o.maxReplans ?? 2,
+    resolveWaitMs: o.resolveWaitMs ?? 15 * 60_000,
+    retry: o.retry ?? DEFAULT_RETRY_POLICIES,
+    retryOverrides: o.retryOverrides,
+  };
+}
 
 export function act(view: WorkflowView, facts: Facts, cfg: CoreConfig): Action {
   switch (view.state) {

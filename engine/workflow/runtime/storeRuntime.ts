@@ -11,12 +11,12 @@ import * as rules from '../../store/breakerRules';
 import type { ControlStore, Lease } from '../../store/types';
 import { DEFAULT_BREAKER, type Admission, type BreakerConfig } from '../breaker';
 import { systemClock, type Clock, type Random } from '../clock';
-import { act, callFailed, callFinished, callRefused, callStarted, decided, planFailed, planned, type CoreConfig, type DecideAnswer, type DecisionDue, type Facts, type Next, type Outcome, type PolicyCall, type PolicyDecision } from '../core';
+import { act, callFailed, coreConfigOf, callFinished, callRefused, callStarted, decided, planFailed, planned, type CoreConfig, type DecideAnswer, type DecisionDue, type Facts, type Next, type Outcome, type PolicyCall, type PolicyDecision } from '../core';
 import { LeaseLost } from '../errors';
 import { ClassifiedError, classify, messageOf, type FailureClass } from '../failures';
 import type { PlanRequest, Planner } from '../planner';
 import { newOwner } from '../queue';
-import { DEFAULT_RETRY_POLICIES, type RetryOverrides, type RetryPolicies } from '../retry';
+import type { RetryOverrides, RetryPolicies } from '../retry';
 import { isSettled } from '../states';
 import { withTimeout } from '../timeout';
 import { ToolRegistry, type AnyTool } from '../tool';
@@ -80,15 +80,7 @@ export class StoreRuntime {
       pollMs: options.pollMs ?? 1000,
       actionsPerLease: options.actionsPerLease ?? 100,
     };
-    this.core = {
-      plannerProvider: options.planner.provider,
-      plannerName: options.planner.name,
-      decides: options.planner.decide !== undefined,
-      maxReplans: options.maxReplans ?? 2,
-      resolveWaitMs: options.resolveWaitMs ?? 15 * 60_000,
-      retry: options.retry ?? DEFAULT_RETRY_POLICIES,
-      retryOverrides: options.retryOverrides,
-    };
+    this.core = coreConfigOf(options.planner, options);
   }
 
   /**
