@@ -3,8 +3,9 @@
  * beside a baseline from the same run:
  * - command to panel visible (Show Panel -> workflow list drawn) vs the built-in Markdown preview;
  * - approval click to the step running (click -> the engine commits step_started), to its row showing
- *   "done" and to the next card shown, vs the check-in round trip (webview -> extension -> engine -> SQLite ->
- *   back, no tool run);
+ *   "done" and to the next card shown, vs the tier switch round trip on the same workflow ("Switch to approved
+ *   writes" click -> the workflow's header shows the new tier: webview -> extension -> engine -> SQLite -> back,
+ *   no tool run and no worker waited for);
  * - live update latency: the engine's commit of `step_done` (its time in SQLite) to the row showing "done",
  *   observed in the webview by a MutationObserver with the same wall clock.
  */
@@ -15,9 +16,9 @@ import Database from 'better-sqlite3';
 import type { FrameLocator, Page } from 'playwright-core';
 import { launchBrowser, openWorkbench, runCommand, webview } from '../test/e2e/harness/browser';
 import { CodeServer } from '../test/e2e/harness/codeServer';
-import { pickQuickItem } from '../test/e2e/harness/editor';
 import { ROOT, VSIX } from '../test/e2e/harness/paths';
 import { copyDemoWorkspace } from '../test/e2e/harness/workspace';
+import { tierSwitchMs, triageDemoAlert } from './lib/roundTrip';
 import { markdownPreviewMs, median } from './lib/workbench';
 
 const quick = process.argv.includes('--quick');
@@ -55,20 +56,13 @@ async function oneRun() {
     const page = await openWorkbench(browser, server.workspaceUrl(folder));
     const baselinePreviewMs = await markdownPreviewMs(page);
 
-    let t = await runCommand(page, 'Runbook Agent: Show Panel');
+    const t = await runCommand(page, 'Runbook Agent: Show Panel');
     const panel = webview(page);
     await panel.locator('[data-testid="pending-approvals"]').waitFor({ timeout: 60_000 });
     const panelMs = performance.now() - t;
 
-    await panel.locator('#engine-section summary').click();
-    t = performance.now();
-    await panel.getByRole('button', { name: 'Store a check-in' }).click();
-    await panel.getByText(/Stored check-in #1/).waitFor({ timeout: 30_000 });
-    const checkInMs = performance.now() - t;
-
-    await runCommand(page, 'Runbook Agent: Triage Alert...');
-    await pickQuickItem(page, 'log-volume-filling-up.json', 'log-volume-filling-up.json');
-    await panel.getByRole('button', { name: 'Switch to approved writes', exact: true }).click({ timeout: 90_000 });
+    await triageDemoAlert(page);
+    const tierSwitch = await tierSwitchMs(panel);
     const approve = panel.getByRole('button', { name: 'Approve', exact: true });
     await approve.waitFor({ timeout: 30_000 });
     await watchRows(panel);
@@ -86,7 +80,7 @@ async function oneRun() {
     return {
       panelMs,
       baselinePreviewMs,
-      checkInMs,
+      tierSwitchMs: tierSwitch,
       // The engine's commit of step_started (the tool is about to run), on the same wall clock as the click.
       approvalToStepRunningMs: started - clickedAt,
       approvalToRowDoneMs: seen['2:done']! - clickedAt,
@@ -117,12 +111,12 @@ async function main() {
       approvalClickToStepRunningMs: med('approvalToStepRunningMs'),
       approvalClickToRowDoneMs: med('approvalToRowDoneMs'),
       approvalClickToNextCardMs: med('approvalToNextCardMs'),
-      baselineCheckInRoundTripMs: med('checkInMs'),
+      baselineTierSwitchRoundTripMs: med('tierSwitchMs'),
       liveUpdateCommitToRowMs: med('liveUpdateMs'),
     },
     ratios: {
       panelVsMarkdownPreview: Math.round((med('panelMs') / med('baselinePreviewMs')) * 100) / 100,
-      approvalToRunningVsCheckIn: Math.round((med('approvalToStepRunningMs') / med('checkInMs')) * 100) / 100,
+      approvalToRunningVsTierSwitch: Math.round((med('approvalToStepRunningMs') / med('tierSwitchMs')) * 100) / 100,
     },
     samples,
   };

@@ -1,4 +1,4 @@
-import type { CheckIn, Health } from '../protocol/engine';
+import type { Health } from '../protocol/engine';
 import { DatabaseProblem } from './db/errors';
 import { checkIntegrityOffThread } from './db/integrity';
 import { openDatabase, schemaVersion, type Db } from './db/open';
@@ -106,16 +106,6 @@ export class Engine {
       trusted: this.trust.trusted,
       sandbox: sandboxInfo(),
     };
-  }
-
-  checkIn(note: string): CheckIn {
-    const db = this.database();
-    const at = new Date().toISOString();
-    return db.transaction(() => {
-      const id = Number(db.prepare('INSERT INTO check_ins (note, at) VALUES (?, ?)').run(note, at).lastInsertRowid);
-      const total = (db.prepare('SELECT count(*) AS n FROM check_ins').get() as { n: number }).n;
-      return { id, note, at, total };
-    })();
   }
 
   close(): void {

@@ -19,7 +19,7 @@ import {
   type WorkflowPanelView,
 } from '../protocol/agent';
 import { describeIssues } from '../protocol/define';
-import { checkIn, health } from '../protocol/engine';
+import { health } from '../protocol/engine';
 import { FromWebview, ToWebview } from '../protocol/webview';
 import type { EngineClient } from './engineClient';
 import { panelHtml, panelOptions } from './panelHtml';
@@ -127,8 +127,6 @@ export class PanelController implements vscode.Disposable {
           return await this.ready(m.selectedId ?? null);
         case 'refreshHealth':
           return await this.sendHealth();
-        case 'checkIn':
-          return await this.post({ type: 'checkIn', result: await this.engine.request(checkIn, { note: m.note }) });
         case 'refresh':
           return await this.refresh(true);
         case 'select':

@@ -59,16 +59,5 @@ export type Health = z.infer<typeof Health>;
 
 export const health = defineRequest('runbookAgent/health', z.object({}).strict(), Health);
 
-/** The panel's check-in button: a note written to SQLite and read back with the running count. */
-export const CheckInParams = z.object({ note: z.string().min(1).max(200) }).strict();
-export const CheckIn = z.object({
-  id: z.number().int().positive(),
-  note: z.string(),
-  at: z.string(),
-  total: z.number().int().positive(),
-});
-export type CheckIn = z.infer<typeof CheckIn>;
-export const checkIn = defineRequest('runbookAgent/checkIn', CheckInParams, CheckIn);
-
 /** The engine tells the extension that workspace trust changed execution rights. */
 export const setTrust = defineNotification('runbookAgent/setTrust', z.object({ trusted: z.boolean() }).strict());

@@ -1,7 +1,7 @@
 /** Messages between the panel's webview and the extension host, validated on both ends. */
 import { z } from 'zod';
 import { WorkflowItem, WorkflowPanelView } from './agent';
-import { CheckIn, Health } from './engine';
+import { Health } from './engine';
 
 const Id = z.string().min(1).max(100);
 const Line = z.number().int().nonnegative();
@@ -26,7 +26,6 @@ export const FromWebview = z.discriminatedUnion('type', [
   /** `selectedId` comes from the webview's saved state, so a reloaded window shows the same workflow. */
   z.object({ type: z.literal('ready'), selectedId: Id.optional() }).strict(),
   z.object({ type: z.literal('refreshHealth') }).strict(),
-  z.object({ type: z.literal('checkIn'), note: z.string().min(1).max(200) }).strict(),
   z.object({ type: z.literal('refresh') }).strict(),
   z.object({ type: z.literal('select'), id: Id }).strict(),
   /** Bound to the input the card showed: the engine refuses it if the step's input changed since. */
@@ -59,7 +58,6 @@ export type FromWebview = z.infer<typeof FromWebview>;
 
 export const ToWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('health'), health: Health }).strict(),
-  z.object({ type: z.literal('checkIn'), result: CheckIn }).strict(),
   z.object({ type: z.literal('error'), message: z.string() }).strict(),
   z.object({ type: z.literal('workflows'), workflows: z.array(WorkflowItem), pendingApprovals: z.number().int().nonnegative(), needsPerson: z.number().int().nonnegative().optional() }).strict(),
   z.object({ type: z.literal('listFailed'), message: z.string() }).strict(),

@@ -71,7 +71,6 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const next = receive(state, parsed.data);
   render();
   if (next) send(next);
-  if (parsed.data.type === 'checkIn') document.getElementById('check-in')?.focus();
 });
 
 /**

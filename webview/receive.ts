@@ -10,10 +10,6 @@ export function receive(state: PanelState, message: ToWebview): FromWebview | un
       state.health = message.health;
       state.error = undefined;
       return;
-    case 'checkIn':
-      state.checkIn = message.result;
-      state.error = undefined;
-      return;
     case 'error':
       state.error = message.message;
       return;

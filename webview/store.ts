@@ -1,6 +1,6 @@
 /** What the panel knows and what the person has typed but not sent; one object, rendered from scratch. */
 import type { WorkflowItem, WorkflowPanelView } from '../protocol/agent';
-import type { CheckIn, Health } from '../protocol/engine';
+import type { Health } from '../protocol/engine';
 import type { FromWebview } from '../protocol/webview';
 
 /** A half-finished Reject or Edit on one approval card; tied to the exact input the card showed. */
@@ -29,7 +29,6 @@ export interface Confirm {
 
 export interface PanelState {
   health?: Health;
-  checkIn?: CheckIn;
   error?: string;
   workflows?: WorkflowItem[];
   pendingApprovals: number;
@@ -54,8 +53,6 @@ export interface PanelState {
   cardNote?: NoteDraft;
   confirm?: Confirm;
   engineOpen: boolean;
-  /** The check-in note as typed; kept so a live refresh does not reset it. */
-  note: string;
   /** Steps whose output is expanded, by workflow and step id. */
   openOutputs: Set<string>;
   /** The incident summary is unfolded; undefined: automatic (folded while a card waits, so the card stays in view). */
@@ -73,7 +70,6 @@ export function initialState(selectedId: string | null): PanelState {
     busy: false,
     answer: undefined,
     engineOpen: false,
-    note: 'hello from the panel',
     openOutputs: new Set(),
   };
 }

@@ -35,6 +35,13 @@ export const migrations: readonly Migration[] = [
   { version: 4, name: 'capability tier and queue per workspace', up: createTierTable },
   { version: 5, name: 'field-weighted lexical search', up: (db) => createFieldWeightedFts(db, indexAllChunksForSearch) },
   { version: 6, name: 'incident memories', up: createMemoryTable },
+  {
+    // Migration 1's check_ins table held the notes of a developer-only panel button, removed since; its rows are
+    // dropped with it. IF EXISTS: a database made by a build without it upgrades the same way.
+    version: 7,
+    name: 'drop the panel check-ins',
+    up: (db) => db.exec('DROP TABLE IF EXISTS check_ins'),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = migrations.length;

@@ -7,7 +7,7 @@ process.env.ORT_DISABLE_TELEMETRY = '1';
 import path from 'node:path';
 import { CancellationTokenSource, createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { describeIssues } from '../../protocol/define';
-import { checkIn, EngineInitOptions, health, setTrust } from '../../protocol/engine';
+import { EngineInitOptions, health, setTrust } from '../../protocol/engine';
 import { DATABASE_FILE } from '../paths';
 import { Engine } from '../engine';
 import { ENGINE_VERSION } from '../version';
@@ -104,7 +104,6 @@ function toToken(signal: AbortSignal) {
 }
 
 handleRequest(connection, health, () => requireEngine().health());
-handleRequest(connection, checkIn, ({ note }) => requireEngine().checkIn(note));
 registerRetrievalHandlers(connection, () => requireServices().retriever());
 registerAgentHandlers(connection, requireEngine, requireServices, () => folders, () => watcher?.poll());
 registerAgentToolHandlers(connection, requireEngine, requireServices, () => folders, () => watcher?.poll());

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -5,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openWorkbench, runCommand, screenshot, webview } from './harness/browser';
 import { CodeServer } from './harness/codeServer';
+import { pickQuickItem } from './harness/editor';
 import { VSIX } from './harness/paths';
 import { copyDemoWorkspace } from './harness/workspace';
 
@@ -17,6 +19,8 @@ describe('the installed .vsix in a real VS Code (code-server + chromium)', () =>
   beforeAll(async () => {
     server = await CodeServer.start('panel', { install: [VSIX] });
     folder = copyDemoWorkspace(server.work);
+    // Old logs to compress: the demo alert's plan then holds a write for the tier switch below.
+    execFileSync('sh', [path.join(folder, 'bin', 'simulate.sh'), 'fill-logs']);
     browser = await launchBrowser();
     page = await openWorkbench(browser, server.workspaceUrl(folder));
   });
@@ -63,20 +67,31 @@ describe('the installed .vsix in a real VS Code (code-server + chromium)', () =>
     expect(await scripts.first().evaluate((el) => (el as HTMLScriptElement).nonce)).toBe(nonce);
   });
 
-  it('round-trips a button click webview -> extension -> engine -> SQLite and back', async () => {
+  it('round-trips a button click webview -> extension -> engine -> SQLite and back: the held write\'s tier switch', async () => {
     const panel = webview(page);
-    await panel.locator('#note').fill('e2e check-in');
-    await panel.getByRole('button', { name: 'Store a check-in' }).click();
-    const result = panel.locator('[data-testid="check-in-result"]');
-    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/Stored check-in #1 "e2e check-in"/);
-    await screenshot(page, 'panel-check-in');
+    await runCommand(page, 'Runbook Agent: Triage Alert...');
+    await pickQuickItem(page, 'log-volume-filling-up.json', 'log-volume-filling-up.json');
+    const card = panel.locator('[data-testid="approval"]');
+    await card.filter({ hasText: 'Held' }).waitFor({ timeout: 90_000 });
+    const meta = panel.locator('.workflow-header .meta');
+    expect(await meta.textContent()).toMatch(/tier read-only/);
+
+    // The engine writes the tier and its event to SQLite and answers with the workflow as it now stands.
+    await panel.getByRole('button', { name: 'Switch to approved writes', exact: true }).click();
+    await expect.poll(() => meta.textContent(), { timeout: 30_000 }).toMatch(/tier approved-writes/);
+    await card.filter({ hasText: 'Approval needed' }).waitFor({ timeout: 30_000 });
+    expect(await panel.getByRole('button', { name: 'Approve', exact: true }).isEnabled()).toBe(true);
+    await screenshot(page, 'panel-tier-switched');
 
     const dbPath = /Database(\/\S+engine\.sqlite)/.exec((await panel.locator('[data-testid="health"]').textContent()) ?? '')?.[1];
     expect(dbPath).toBeDefined();
     expect(dbPath!.startsWith(server.userDataDir)).toBe(true);
     const db = new Database(dbPath!, { readonly: true });
     try {
-      expect(db.prepare('SELECT note FROM check_ins').all()).toEqual([{ note: 'e2e check-in' }]);
+      expect(db.prepare('SELECT root, tier FROM workspace_tiers').all()).toEqual([{ root: expect.stringMatching(/demo-workspace$/), tier: 'approved-writes' }]);
+      expect(db.prepare("SELECT json_extract(data, '$.tier') AS tier FROM workflow_events WHERE type = 'tier'").all()).toEqual([{ tier: 'approved-writes' }]);
+      // The developer-only check-in table is gone from a new database.
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'check_ins'").get()).toBeUndefined();
     } finally {
       db.close();
     }

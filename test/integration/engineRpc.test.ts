@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ResponseError } from 'vscode-jsonrpc/node';
-import { checkIn, CheckIn, health, Health } from '../../protocol/engine';
+import { getTier, setTier } from '../../protocol/agent';
+import { health, Health } from '../../protocol/engine';
 import { startEngine, type EngineProcess } from '../helpers/engineProcess';
 import { tempDir } from '../helpers/tmp';
 
@@ -11,6 +12,8 @@ afterEach(async () => {
   await engine?.stop();
   engine = undefined;
 });
+
+const tierOf = (answer: unknown) => getTier.result.parse(answer);
 
 async function rejection(promise: Promise<unknown>): Promise<ResponseError<unknown>> {
   try {
@@ -35,33 +38,39 @@ describe('engine process over JSON-RPC (IPC)', () => {
     expect(Number(h.node.split('.')[0])).toBeGreaterThanOrEqual(22);
   });
 
-  it('stores check-ins in SQLite across engine restarts', async () => {
-    const storage = tempDir();
-    engine = await startEngine({ storagePath: storage, modelPath: '', trusted: true, workspaceFolders: [] });
-    const first = CheckIn.parse(await engine.connection.sendRequest(checkIn.method, { note: 'one' }));
+  it('keeps the tier a person chose in SQLite across engine restarts', async () => {
+    const options = { storagePath: tempDir(), modelPath: '', trusted: true, workspaceFolders: [tempDir()] };
+    const workspace = options.workspaceFolders[0]!;
+    engine = await startEngine(options);
+    expect(tierOf(await engine.connection.sendRequest(getTier.method, { workspace })).chosen).toBe('read-only');
+    const set = tierOf(await engine.connection.sendRequest(setTier.method, { workspace, tier: 'approved-writes' }));
+    expect(set).toMatchObject({ chosen: 'approved-writes', effective: 'approved-writes' });
     await engine.stop();
-    engine = await startEngine({ storagePath: storage, modelPath: '', trusted: true, workspaceFolders: [] });
-    const second = CheckIn.parse(await engine.connection.sendRequest(checkIn.method, { note: 'two' }));
-    expect(first.total).toBe(1);
-    expect(second).toMatchObject({ note: 'two', total: 2 });
-    expect(second.id).toBeGreaterThan(first.id);
+    engine = await startEngine(options);
+    expect(tierOf(await engine.connection.sendRequest(getTier.method, { workspace })).chosen).toBe('approved-writes');
   });
 
   it('rejects malformed params with InvalidParams and a message naming the field', async () => {
-    engine = await startEngine({ storagePath: tempDir(), modelPath: '', trusted: true, workspaceFolders: [] });
-    const wrongType = await rejection(engine.connection.sendRequest(checkIn.method, { note: 42 }));
+    const workspace = tempDir();
+    engine = await startEngine({ storagePath: tempDir(), modelPath: '', trusted: true, workspaceFolders: [workspace] });
+    const wrongType = await rejection(engine.connection.sendRequest(setTier.method, { workspace: 42, tier: 'approved-writes' }));
     expect(wrongType.code).toBe(-32602);
-    expect(wrongType.message).toMatch(/invalid params for runbookAgent\/checkIn: note: .*expected string/i);
+    expect(wrongType.message).toMatch(/invalid params for runbookAgent\/tier\/set: workspace: .*expected string/i);
 
-    const extra = await rejection(engine.connection.sendRequest(checkIn.method, { note: 'ok', sneaky: true }));
+    const extra = await rejection(engine.connection.sendRequest(setTier.method, { workspace, tier: 'approved-writes', sneaky: true }));
+    expect(extra.code).toBe(-32602);
     expect(extra.message).toMatch(/sneaky/);
 
-    const empty = await rejection(engine.connection.sendRequest(checkIn.method, { note: '' }));
-    expect(empty.message).toMatch(/note:/);
+    const empty = await rejection(engine.connection.sendRequest(setTier.method, { workspace: '', tier: 'approved-writes' }));
+    expect(empty.code).toBe(-32602);
+    expect(empty.message).toMatch(/workspace:/);
+
+    const unknownTier = await rejection(engine.connection.sendRequest(setTier.method, { workspace, tier: 'anything-goes' }));
+    expect(unknownTier.code).toBe(-32602);
+    expect(unknownTier.message).toMatch(/tier:/);
 
     // Nothing was stored by the rejected requests.
-    const stored = CheckIn.parse(await engine.connection.sendRequest(checkIn.method, { note: 'valid' }));
-    expect(stored.total).toBe(1);
+    expect(tierOf(await engine.connection.sendRequest(getTier.method, { workspace })).chosen).toBe('read-only');
   });
 
   it('answers an unknown method with MethodNotFound and keeps serving', async () => {
@@ -73,12 +82,13 @@ describe('engine process over JSON-RPC (IPC)', () => {
 
   it('keeps answering health when its database is refused, and says why', async () => {
     const storage = tempDir();
+    const workspace = tempDir();
     fs.writeFileSync(path.join(storage, 'engine.sqlite'), 'not a database at all, just some text that is long enough');
-    engine = await startEngine({ storagePath: storage, modelPath: '', trusted: false, workspaceFolders: [] });
+    engine = await startEngine({ storagePath: storage, modelPath: '', trusted: false, workspaceFolders: [workspace] });
     const h = Health.parse(await engine.connection.sendRequest(health.method, {}));
     expect(h.database.problem).toMatch(/not a Runbook Agent database/);
     expect(h.trusted).toBe(false);
-    const error = await rejection(engine.connection.sendRequest(checkIn.method, { note: 'x' }));
+    const error = await rejection(engine.connection.sendRequest(getTier.method, { workspace }));
     expect(error.code).toBe(-32001);
     expect(error.message).toMatch(/not a Runbook Agent database/);
   });

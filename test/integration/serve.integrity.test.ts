@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../engine/db/open';
+import { writeDamagedDatabase } from '../helpers/damagedDb';
 import { tempDir } from '../helpers/tmp';
 
 describe('runbook-agent serve: the integrity check after open', () => {
@@ -11,15 +11,8 @@ describe('runbook-agent serve: the integrity check after open', () => {
     const workspace = path.join(root, 'ws');
     fs.cpSync('examples/demo-workspace', workspace, { recursive: true });
     const file = path.join(root, 'engine.sqlite');
-    // A current database in WAL mode (opening it writes nothing), with pages of its check_ins table overwritten.
-    const db = openDatabase(file);
-    const insert = db.prepare('INSERT INTO check_ins (note, at) VALUES (?, ?)');
-    for (let i = 0; i < 2000; i++) insert.run(`note ${i} ${'x'.repeat(100)}`, 'now');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
-    const bytes = fs.readFileSync(file);
-    bytes.fill(0xa5, 4096 * 2, 4096 * 6);
-    fs.writeFileSync(file, bytes);
+    // A current database in WAL mode (opening it writes nothing), with pages of its embeddings table overwritten.
+    const bytes = writeDamagedDatabase(file);
 
     const child = spawn(process.execPath, ['bin/runbook-agent.js', 'serve', '--workspace', workspace, '--db', file, '--token-file', path.join(root, 'intake.token'), '--port', '0'], {
       env: { ...process.env, XDG_CONFIG_HOME: root, RUNBOOK_AGENT_MODEL: path.join(root, 'no-model') },

@@ -7,6 +7,12 @@ import { LATEST_SCHEMA_VERSION, migrations } from '../../engine/db/migrations';
 import { openDatabase, schemaVersion } from '../../engine/db/open';
 import { checkIntegrityOffThread } from '../../engine/db/integrity';
 import { Engine } from '../../engine/engine';
+import { getTier, setTier } from '../../engine/policy/tiers';
+import { ManualClock } from '../../engine/workflow/clock';
+import { verifyChain } from '../../engine/workflow/eventLog';
+import { intake } from '../../engine/workflow/intake';
+import { loadView } from '../../engine/workflow/store';
+import { writeDamagedDatabase } from '../helpers/damagedDb';
 import { tempDir } from '../helpers/tmp';
 
 describe('openDatabase', () => {
@@ -22,14 +28,50 @@ describe('openDatabase', () => {
   it('upgrades an old database in place and keeps its rows', () => {
     const file = path.join(tempDir(), 'old.sqlite');
     const old = openDatabase(file, { migrations: migrations.slice(0, 1) });
-    old.prepare("INSERT INTO check_ins (note, at) VALUES ('kept', '2026-01-01T00:00:00Z')").run();
+    old.prepare("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").run();
     old.close();
 
     // A fake later migration stands in for the next real one, so the test pins the upgrade path itself.
-    const next = { version: 2, name: 'test column', up: (db: Database.Database) => db.exec('ALTER TABLE check_ins ADD COLUMN extra TEXT') };
+    const next = { version: 2, name: 'test column', up: (db: Database.Database) => db.exec('ALTER TABLE meta ADD COLUMN extra TEXT') };
     const db = openDatabase(file, { migrations: [...migrations.slice(0, 1), next] });
     expect(schemaVersion(db)).toBe(2);
-    expect(db.prepare('SELECT note, extra FROM check_ins').all()).toEqual([{ note: 'kept', extra: null }]);
+    expect(db.prepare('SELECT key, value, extra FROM meta').all()).toEqual([{ key: 'kept', value: 'yes', extra: null }]);
+    db.close();
+  });
+
+  it('drops the check-ins of a database from before migration 7 and keeps everything else as it was', () => {
+    const file = path.join(tempDir(), 'v6.sqlite');
+    const root = tempDir();
+    const clock = new ManualClock();
+    const old = openDatabase(file, { migrations: migrations.slice(0, 6) });
+    const insertCheckIn = old.prepare('INSERT INTO check_ins (note, at) VALUES (?, ?)');
+    for (let i = 0; i < 50; i++) insertCheckIn.run(`note ${i}`, '2026-01-01T00:00:00Z');
+    // What a person's database holds besides: workflows with their chained events, a tier, cached embeddings.
+    const ids = [1, 2, 3].map((n) => intake(old, { source: 'test', title: `disk almost full ${n}`, labels: { n: String(n) } }, { clock }).workflow.id);
+    setTier(old, root, 'approved-writes', 'someone', clock.now());
+    const insertEmbedding = old.prepare('INSERT INTO embeddings (model_id, text_hash, dim, vector) VALUES (?, ?, ?, ?)');
+    for (let i = 0; i < 100; i++) insertEmbedding.run('test-model', `hash-${i}`, 4, Buffer.from(new Float32Array([i, 1, 2, 3]).buffer));
+    old.prepare("INSERT INTO meta (key, value) VALUES ('kept', 'yes')").run();
+    const before = contents(old);
+    expect(before.get('check_ins')).toHaveLength(50);
+    expect(before.get('workflow_events')!.length).toBeGreaterThan(3);
+    old.close();
+
+    const db = openDatabase(file);
+    expect(schemaVersion(db)).toBe(LATEST_SCHEMA_VERSION);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'check_ins'").get()).toBeUndefined();
+    const after = contents(db);
+    before.delete('check_ins');
+    expect(after).toEqual(before);
+    expect(verifyChain(db)).toMatchObject({ ok: true });
+    expect(ids.map((id) => loadView(db, id)?.title)).toEqual(['disk almost full 1', 'disk almost full 2', 'disk almost full 3']);
+    expect(getTier(db, root)).toBe('approved-writes');
+    db.close();
+  });
+
+  it('creates no check_ins table in a new database', () => {
+    const db = openDatabase(path.join(tempDir(), 'new.sqlite'));
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'check_ins'").get()).toBeUndefined();
     db.close();
   });
 
@@ -76,14 +118,7 @@ describe('openDatabase', () => {
 
   it('reports a damaged database (valid header, garbage pages)', () => {
     const file = path.join(tempDir(), 'damaged.sqlite');
-    const db = openDatabase(file);
-    const insert = db.prepare('INSERT INTO check_ins (note, at) VALUES (?, ?)');
-    for (let i = 0; i < 2000; i++) insert.run(`note ${i} ${'x'.repeat(100)}`, 'now');
-    db.pragma('wal_checkpoint(TRUNCATE)');
-    db.close();
-    const bytes = fs.readFileSync(file);
-    bytes.fill(0xa5, 4096 * 2, 4096 * 6); // overwrite pages 3-6 of the table b-tree
-    fs.writeFileSync(file, bytes);
+    const bytes = writeDamagedDatabase(file);
 
     const error = catchProblem(() => openDatabase(file));
     expect(error.kind).toBe('corrupt');
@@ -108,18 +143,10 @@ describe('openDatabase', () => {
   });
 });
 
-/** A database at the latest schema, in WAL mode, with pages 3-6 of its check_ins table overwritten. */
+/** A database in WAL mode (at the latest schema unless told), with pages of its embeddings table overwritten. */
 function damagedDatabase(options: { migrations?: typeof migrations } = {}): { file: string; bytes: Buffer } {
   const file = path.join(tempDir(), 'damaged.sqlite');
-  const db = openDatabase(file, options);
-  const insert = db.prepare('INSERT INTO check_ins (note, at) VALUES (?, ?)');
-  for (let i = 0; i < 2000; i++) insert.run(`note ${i} ${'x'.repeat(100)}`, 'now');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  db.close();
-  const bytes = fs.readFileSync(file);
-  bytes.fill(0xa5, 4096 * 2, 4096 * 6);
-  fs.writeFileSync(file, bytes);
-  return { file, bytes };
+  return { file, bytes: writeDamagedDatabase(file, options) };
 }
 
 describe('the integrity check after open (off the startup path)', () => {
@@ -137,13 +164,13 @@ describe('the integrity check after open (off the startup path)', () => {
   it('finds nothing wrong with a sound database', async () => {
     const file = path.join(tempDir(), 'sound.sqlite');
     const db = openDatabase(file, { integrity: 'after-open' });
-    db.prepare("INSERT INTO check_ins (note, at) VALUES ('a', 'now')").run();
+    db.prepare("INSERT INTO embeddings (model_id, text_hash, dim, vector) VALUES ('m', 'a', 1, x'00000000')").run();
     expect(await checkIntegrityOffThread(file)).toBeNull();
     db.close();
   });
 
   it('still checks before opening when opening would write (a migration is due), so a damaged file is refused untouched', () => {
-    const { file, bytes } = damagedDatabase({ migrations: migrations.slice(0, 1) });
+    const { file, bytes } = damagedDatabase({ migrations: migrations.slice(0, LATEST_SCHEMA_VERSION - 1) });
     const error = catchProblem(() => openDatabase(file, { integrity: 'after-open' }));
     expect(error.kind).toBe('corrupt');
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
@@ -163,16 +190,23 @@ describe('the integrity check after open (off the startup path)', () => {
     expect(seen).toEqual([problem!.message]);
     expect(engine.health().database).toMatchObject({ problem: problem!.message, schemaVersion: null });
     expect(() => engine.database()).toThrow(DatabaseProblem);
-    expect(() => engine.checkIn('x')).toThrow(/damaged/);
+    expect(() => engine.database()).toThrow(/damaged/);
     engine.close();
     expect(fs.readFileSync(file).equals(bytes)).toBe(true);
 
     const sound = Engine.open({ databasePath: path.join(tempDir(), 'ok.sqlite'), trusted: true });
     expect(await sound.integrity).toBeNull();
-    expect(sound.checkIn('fine').total).toBe(1);
+    expect(sound.health().database).toMatchObject({ problem: null, schemaVersion: LATEST_SCHEMA_VERSION });
+    expect(sound.database().prepare("SELECT count(*) AS n FROM workflows").get()).toEqual({ n: 0 });
     sound.close();
   });
 });
+
+/** Every row of every table (FTS shadow tables included), by table name; the order of rows is the table's own. */
+function contents(db: Database.Database): Map<string, unknown[]> {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>;
+  return new Map(tables.map(({ name }) => [name, db.prepare(`SELECT * FROM "${name}"`).all()]));
+}
 
 function catchProblem(fn: () => unknown): DatabaseProblem {
   try {

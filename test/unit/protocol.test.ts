@@ -1,19 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { parseOrThrow } from '../../protocol/define';
-import { checkIn, health } from '../../protocol/engine';
+import { setTier } from '../../protocol/agent';
+import { health } from '../../protocol/engine';
 import { FromWebview, ToWebview } from '../../protocol/webview';
 
 describe('protocol schemas', () => {
   it('accept the panel messages the webview sends', () => {
     expect(FromWebview.parse({ type: 'ready' })).toEqual({ type: 'ready' });
-    expect(FromWebview.parse({ type: 'checkIn', note: 'hi' })).toEqual({ type: 'checkIn', note: 'hi' });
+    expect(FromWebview.parse({ type: 'select', id: 'wf-1' })).toEqual({ type: 'select', id: 'wf-1' });
+    expect(FromWebview.parse({ type: 'cancel', id: 'wf-1', note: 'false alarm' })).toEqual({ type: 'cancel', id: 'wf-1', note: 'false alarm' });
   });
 
   it('reject unknown message types, missing fields, extra fields and oversized notes', () => {
     expect(FromWebview.safeParse({ type: 'runShell', command: 'rm -rf /' }).success).toBe(false);
-    expect(FromWebview.safeParse({ type: 'checkIn' }).success).toBe(false);
+    // The developer-only check-in button is gone, and so is its message.
+    expect(FromWebview.safeParse({ type: 'checkIn', note: 'hi' }).success).toBe(false);
+    expect(FromWebview.safeParse({ type: 'select' }).success).toBe(false);
     expect(FromWebview.safeParse({ type: 'ready', extra: 1 }).success).toBe(false);
-    expect(FromWebview.safeParse({ type: 'checkIn', note: 'x'.repeat(201) }).success).toBe(false);
+    expect(FromWebview.safeParse({ type: 'cancel', id: 'wf-1', note: 'x'.repeat(2001) }).success).toBe(false);
     expect(FromWebview.safeParse('ready').success).toBe(false);
   });
 
@@ -22,7 +26,7 @@ describe('protocol schemas', () => {
   });
 
   it('name the failing field in parse errors', () => {
-    expect(() => parseOrThrow(checkIn.params, { note: 7 }, 'check-in params')).toThrow(/^invalid check-in params: note: /);
+    expect(() => parseOrThrow(setTier.params, { workspace: 7, tier: 'read-only' }, 'tier params')).toThrow(/^invalid tier params: workspace: /);
     expect(() => parseOrThrow(health.params, { unexpected: true }, 'health params')).toThrow(/unexpected/);
   });
 });

@@ -1,4 +1,4 @@
-/** The engine's health and the check-in round trip, folded into a section at the bottom of the panel. */
+/** The engine's health, folded into a section at the bottom of the panel. */
 import type { Health } from '../../protocol/engine';
 import { details, el } from '../dom';
 import type { Context } from '../store';
@@ -9,7 +9,7 @@ export function engineSection(ctx: Context): HTMLElement {
   const status = !h ? 'starting…' : h.database.problem ? 'database refused' : 'answering';
   return details(
     [el('span', { class: 'status' }, [el('span', { class: `dot ${state}`, 'aria-hidden': 'true' }), `Engine: ${status}`])],
-    h ? [healthFacts(h), checkInForm(ctx)] : [el('p', { class: 'muted' }, ['Waiting for the engine…'])],
+    h ? [healthFacts(h)] : [el('p', { class: 'muted' }, ['Waiting for the engine…'])],
     ctx.state.engineOpen,
     (open) => (ctx.state.engineOpen = open),
     { class: 'engine', id: 'engine-section' },
@@ -32,25 +32,4 @@ function healthFacts(h: Health): HTMLElement {
 
 function fact(label: string, value: string) {
   return [el('dt', {}, [label]), el('dd', {}, [value])];
-}
-
-function checkInForm(ctx: Context): HTMLElement {
-  const input = el('input', { type: 'text', id: 'note', 'aria-label': 'Note to store', maxlength: '200' });
-  input.value = ctx.state.note;
-  input.addEventListener('input', () => (ctx.state.note = input.value));
-  const form = el('form', { class: 'row' }, [input, el('button', { type: 'submit', id: 'check-in' }, ['Store a check-in'])]);
-  form.addEventListener('submit', (event) => {
-    event.preventDefault();
-    const note = input.value.trim();
-    if (note) ctx.send({ type: 'checkIn', note });
-  });
-  const c = ctx.state.checkIn;
-  return el('div', { class: 'check-in' }, [
-    el('h3', {}, ['Round trip']),
-    el('p', { class: 'muted' }, ['Writes a note through the engine into its SQLite database and reads back the running count.']),
-    form,
-    el('div', { id: 'check-in-result', 'data-testid': 'check-in-result', role: 'status' }, [
-      c ? `Stored check-in #${c.id} "${c.note}" at ${c.at}; ${c.total} in the database.` : '',
-    ]),
-  ]);
 }
