@@ -19,6 +19,7 @@ import {
   type WorkflowPanelView,
 } from '../protocol/agent';
 import { describeIssues } from '../protocol/define';
+import { forgetMemory } from '../protocol/memory';
 import { health } from '../protocol/engine';
 import { FromWebview, ToWebview } from '../protocol/webview';
 import type { EngineClient } from './engineClient';
@@ -153,6 +154,10 @@ export class PanelController implements vscode.Disposable {
           return await this.act(m.id, () => this.engine.request(retryStep, { id: m.id, stepId: m.stepId }));
         case 'archive':
           return await this.act(m.id, () => this.engine.request(archiveWorkflow, { id: m.id }));
+        case 'forgetMemory':
+          // Allowed in Restricted Mode, like the CLI's `memory forget` and the RPC: it deletes a stored memory and
+          // runs nothing from the workspace (the event log records who forgot it).
+          return await this.act(m.id, () => this.forgetMemory(m.id, m.memoryId));
         case 'exportReport':
           await vscode.commands.executeCommand('runbookAgent.exportIncidentReport', m.id);
           return;
@@ -205,6 +210,17 @@ export class PanelController implements vscode.Disposable {
       await this.post({ type: 'actionFailed', id, message });
     }
     this.changed([id]);
+  }
+
+  /**
+   * Forgets a memory the workflow's "Last time" card shows (and no other: the id is checked against the engine's own
+   * view of that workflow, not taken from the webview alone); the view that comes back no longer has it.
+   */
+  private async forgetMemory(id: string, memoryId: string): Promise<WorkflowPanelView> {
+    const view = await this.engine.request(workflowView, { id });
+    if (!view.lastTime?.some((m) => m.memoryId === memoryId)) throw new Error(`memory ${memoryId} is not on this workflow's "Last time" card (forgotten already?)`);
+    await this.engine.request(forgetMemory, { id: memoryId });
+    return this.engine.request(workflowView, { id });
   }
 
   private changed(ids: readonly string[]): void {

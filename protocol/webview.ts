@@ -41,6 +41,11 @@ export const FromWebview = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), id: Id, note: z.string().max(2000) }).strict(),
   z.object({ type: z.literal('retry'), id: Id, stepId: z.string().min(1).max(200) }).strict(),
   z.object({ type: z.literal('archive'), id: Id }).strict(),
+  /**
+   * Forget one memory on the workflow's "Last time" card (incident memory, `runbookAgent/memory/forget`), after the
+   * panel's own confirm. The extension forgets it only if the card of workflow `id` shows it.
+   */
+  z.object({ type: z.literal('forgetMemory'), id: Id, memoryId: z.string().min(1).max(200) }).strict(),
   /** Export Incident Report for this workflow (the extension asks for the folder). */
   z.object({ type: z.literal('exportReport'), id: Id }).strict(),
   /** List archived workflows too (or not). */

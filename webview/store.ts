@@ -19,11 +19,13 @@ export interface NoteDraft {
   note: string;
 }
 
-/** An action that asks "are you sure?" inline first: cancel the workflow, or retry it from a step. */
+/** An action that asks "are you sure?" inline first: cancel the workflow, retry it from a step, forget a memory. */
 export interface Confirm {
   key: string;
-  kind: 'cancel' | 'retry';
+  kind: 'cancel' | 'retry' | 'forget';
   stepId?: string;
+  /** The "Last time" memory to forget. */
+  memoryId?: string;
   note: string;
 }
 

@@ -203,6 +203,22 @@ describe('the workflow panel (code-server + chromium)', () => {
     expect(await rows.nth(1).evaluate((row) => row === document.activeElement)).toBe(true);
   });
 
+  it('shows "Last time" when the same alert fires again, and forgets it after an inline confirm', async () => {
+    const alert = JSON.parse(fs.readFileSync(path.join(folder, 'alerts', 'log-volume-filling-up.json'), 'utf8')) as { alerts: Array<{ startsAt: string }> };
+    alert.alerts[0]!.startsAt = '2026-11-25T03:00:00Z';
+    fs.writeFileSync(path.join(folder, 'alerts', 'log-volume-again.json'), JSON.stringify(alert));
+    await runCommand(page, 'Runbook Agent: Triage Alert...');
+    await pickQuickItem(page, 'log-volume-again.json', 'log-volume-again.json');
+    const lastTime = panel.locator('[data-testid="last-time"]');
+    await lastTime.waitFor({ timeout: 90_000 });
+    expect(await lastTime.textContent()).toMatch(/Last time.*completed/s);
+    await panel.locator('[data-testid="last-time-forget"]').click();
+    await panel.locator('[data-testid="last-time-confirm"]').waitFor();
+    await screenshot(page, 'panel-last-time-forget');
+    await button('Forget').click();
+    await lastTime.waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
   it('drew all of that without a single Content Security Policy violation', async () => {
     expect(await panel.locator('body').evaluate(() => (window as unknown as { violations: string[] }).violations)).toEqual([]);
   });

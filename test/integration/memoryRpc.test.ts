@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WorkflowPanelView, type WorkflowItem } from '../../protocol/agent';
+import { setTrust } from '../../protocol/engine';
 import { forgetMemory, listMemories, MemoryItem } from '../../protocol/memory';
 import { startEngine, type EngineProcess } from '../helpers/engineProcess';
 import { tempDir } from '../helpers/tmp';
@@ -64,6 +65,8 @@ describe.skipIf(!fs.existsSync(modelDir))('incident memory over JSON-RPC', () =>
     const { memories } = listMemories.result.parse(await call('runbookAgent/memory/list', { workspace }));
     expect(memories.map((m: MemoryItem) => m.workflowId)).toEqual([first]);
     await expect(call(forgetMemory.method, { id: 'mem-nope' })).rejects.toThrow(/no incident memory mem-nope/);
+    // Forgetting runs nothing from the workspace: allowed in Restricted Mode, as in the CLI (the panel's Forget relies on it).
+    await engine.connection.sendNotification(setTrust.method, { trusted: false });
     const forgotten = forgetMemory.result.parse(await call(forgetMemory.method, { id: memories[0]!.id }));
     expect(forgotten).toMatchObject({ id: memories[0]!.id, workflowId: first });
     expect((await view(second)).lastTime).toEqual([]);

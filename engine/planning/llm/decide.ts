@@ -1,7 +1,8 @@
 // A model's decision at the end of a phase, made safe before the orchestrator sees it. The model reads the same
 // observations the runbook planner does; what it answers is checked here: a skip must cite observations that
 // exist, an added step must be a read the engine classifies as one, a copy of a step a runbook names, or (only
-// when the user's own policy allows model-proposed writes) a write that waits for a person. Whatever is refused
+// when the user's own policy allows model-proposed writes) a write that waits for a person; never an Alertmanager
+// silence, which only the engine offers (engine/planning/runbook/silence.ts). Whatever is refused
 // is noted in the decision, so the record says what the model wanted and why it did not happen.
 import { redactText } from '../../redact';
 import { TOOL } from '../../tools/names';
@@ -94,6 +95,11 @@ export function cleanDecision(model: ModelDecision, c: CleanInput): DecisionInpu
       }
     }
     const toolName = named?.tool ?? a.tool;
+    if (toolName === TOOL.alertmanagerSilence) {
+      // Only the engine offers a silence, by its own rule, when it plans (engine/planning/runbook/silence.ts).
+      refused.push(`add ${label} dropped: an Alertmanager silence is the engine's to offer, never a model's`);
+      continue;
+    }
     const tool = tools.get(toolName);
     if (!tool) {
       refused.push(`add ${label} dropped: unknown tool ${clip(oneLine(toolName), 100)}`);

@@ -7,7 +7,7 @@ import type { AnyTool } from '../../workflow/tool';
 import type { Observation } from '../observe/observations';
 import { MAX_MODEL_NOTES } from './decideOutput';
 import { dataBlock } from './fence';
-import { alertData, oneLine, toolSection } from './prompt';
+import { alertData, modelTools, oneLine, toolSection } from './prompt';
 import type { NamedStep } from './runbookSteps';
 import { render, type FamilyTemplates } from './template';
 import type { ChatMessage } from './transport';
@@ -43,7 +43,7 @@ export function buildDecideMessages(t: FamilyTemplates<'decide'>, input: DecideP
     engineReading: engineReading(input.engine),
     runbookStepCount: input.runbookSteps.length,
     runbookSteps: input.runbookSteps.length > 0 ? dataBlock(JSON.stringify(input.runbookSteps.map(namedEntry), null, 2)) : '(none: no runbook in the workspace names a step for this alert, so no step you add may write)',
-    tools: input.tools.map(toolSection).join('\n\n'),
+    tools: modelTools(input.tools).map(toolSection).join('\n\n'),
     answers: Object.keys(r.answers).length > 0 ? `Use them as \`{{answer:NAME}}\`: ${Object.keys(r.answers).map((n) => `\`${oneLine(n)}\``).join(', ')}.` : '(none)',
   });
   const task = render(t.task, {

@@ -5,6 +5,10 @@ import type { PlanRequest, PlanResult, PlanTrace, Planner } from '../../workflow
 import { alertQuery, recallIncidents, snapshotOf, type PlanningContext } from '../context';
 import { observe } from '../observe/observations';
 import { runbookDecision } from '../runbook/decide';
+import { clip } from '../runbook/reference';
+import { placeSilence, withoutProposedSilences } from '../runbook/silence';
+import type { PlanStepInput } from '../../workflow/plan';
+import type { AnyTool } from '../../workflow/tool';
 import { cleanDecision } from './decide';
 import { MODEL_DECISION_SCHEMA, parseModelDecision } from './decideOutput';
 import { buildDecideMessages } from './decidePrompt';
@@ -36,6 +40,21 @@ export interface LlmDecideResult extends DecideResult {
 }
 
 /**
+ * The engine's own reading of a step's risk (the tool's assessment of the input as planned). For placing the
+ * silence only: the plan keeps the model's claim as it said it, and the policy gate assesses again before a call.
+ */
+function engineSaysWrite(tools: readonly AnyTool[], step: PlanStepInput): boolean {
+  const tool = tools.find((t) => t.name === step.tool);
+  if (!tool) return false; // the orchestrator refuses the plan anyway
+  try {
+    const input = tool.input.safeParse(step.input);
+    return input.success && (tool.assess?.(input.data) ?? { risk: tool.risk }).risk === 'write';
+  } catch {
+    return true;
+  }
+}
+
+/**
  * A model drafts the plan from the retrieved runbook sections. It only proposes: the orchestrator checks tools
  * and inputs, re-plans with the error quoted, and the policy gate decides what needs a person.
  */
@@ -61,7 +80,13 @@ export class LlmPlanner implements Planner {
     const messages = buildMessages(templates, { request: input, hits, tools: context.tools, memories: recallIncidents(context, input.request, input.workflowId) });
     const answer = await transport.chat({ messages, schema: MODEL_PLAN_SCHEMA, schemaName: 'runbook_plan' }, signal);
     // Only the summary and each step's rationale are kept: the rest of the answer (any reasoning) is dropped here.
-    const plan = toEnginePlan(parseModelPlan(answer.content), hits);
+    const proposed = toEnginePlan(parseModelPlan(answer.content), hits);
+    // Alertmanager write-back by the engine's own rule, as in the runbook planner (runbook/silence.ts): the
+    // model cannot ask for a silence, and a mitigation the engine assesses as a write gets one offered before it.
+    const notes: string[] = [];
+    const tools = new Set(context.tools.map((t) => t.name));
+    const steps = placeSilence(withoutProposedSilences(proposed.steps, notes), input, tools, notes, (s) => s.risk === 'write' || engineSaysWrite(context.tools, s));
+    const plan = { summary: notes.length > 0 ? clip([proposed.summary, ...notes.map((n) => `Note: ${n}.`)].join(' '), 2000) : proposed.summary, steps };
     const inputTokens = answer.inputTokens ?? 0;
     const outputTokens = answer.outputTokens ?? 0;
     return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { SearchHit } from '../../retrieval/search';
+import { TOOL } from '../../tools/names';
 import type { PlanRequest } from '../../workflow/planner';
 import type { AnyTool } from '../../workflow/tool';
 import type { RecalledIncident } from '../context';
@@ -21,7 +22,7 @@ export function buildMessages(t: Templates, input: PromptInput): ChatMessage[] {
   const context = render(t.context, {
     sectionCount: input.hits.length,
     sections: input.hits.length > 0 ? input.hits.map(section).join('\n\n') : '(none: retrieval found no section for this alert)',
-    tools: input.tools.map(toolSection).join('\n\n'),
+    tools: modelTools(input.tools).map(toolSection).join('\n\n'),
     alert: dataBlock(JSON.stringify(alertData(input.request), null, 2)),
   });
   const task = render(t.task, { maxSteps: MAX_STEPS, replan: replan(t, input.request) });
@@ -52,6 +53,15 @@ function section(hit: SearchHit, index: number): string {
   const heading = hit.heading ? ` "${oneLine(hit.heading)}"` : '';
   const stale = hit.stale ? ' (the file changed since it was indexed: this text may be out of date)' : '';
   return `### ${sourceIdOf(index)}: ${hit.path}:${hit.startLine}-${hit.endLine}${heading}, docVersion ${hit.docVersion}${stale}\n\n${dataBlock(hit.text)}`;
+}
+
+/**
+ * The tools a model is shown: all but the Alertmanager silence, which only the engine adds to a plan, by its own
+ * rule (engine/planning/runbook/silence.ts); a model that names it anyway is overruled (withoutProposedSilences,
+ * cleanDecision).
+ */
+export function modelTools(tools: readonly AnyTool[]): AnyTool[] {
+  return tools.filter((t) => t.name !== TOOL.alertmanagerSilence);
 }
 
 /** One catalogue entry: the tool's name, its risk and the JSON schema of its input. */

@@ -1,0 +1,141 @@
+// The panel's "Last time" card can forget a memory: Forget… asks inline first (no confirm() in a webview), then
+// sends one validated message; Keep it changes nothing; the card is gone once the view comes back without it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { WorkflowItem, WorkflowPanelView } from '../../../protocol/agent';
+import type { LastTimeView } from '../../../protocol/memory';
+import { FromWebview } from '../../../protocol/webview';
+import { receive } from '../../../webview/receive';
+import { initialState, type Context, type PanelState } from '../../../webview/store';
+import { lastTimeView } from '../../../webview/views/lastTime';
+
+/** Just enough of a DOM for the element builders, with click listeners that can be fired. */
+class FakeNode {
+  readonly children: Array<FakeNode | string> = [];
+  readonly attributes = new Map<string, string>();
+  private readonly listeners = new Map<string, Array<() => void>>();
+  constructor(readonly tagName: string) {}
+  setAttribute(name: string, value: string) {
+    this.attributes.set(name, value);
+  }
+  append(...children: Array<FakeNode | string>) {
+    this.children.push(...children);
+  }
+  addEventListener(type: string, listener: () => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  click() {
+    for (const l of this.listeners.get('click') ?? []) l();
+  }
+  get textContent(): string {
+    return this.children.map((c) => (typeof c === 'string' ? c : c.textContent)).join('');
+  }
+  all(): FakeNode[] {
+    return [this, ...this.children.flatMap((c) => (typeof c === 'string' ? [] : c.all()))];
+  }
+  byTestId(id: string): FakeNode | undefined {
+    return this.all().find((n) => n.attributes.get('data-testid') === id);
+  }
+  buttons(): FakeNode[] {
+    return this.all().filter((n) => n.tagName === 'BUTTON');
+  }
+  button(label: string): FakeNode {
+    const found = this.buttons().find((b) => b.textContent === label);
+    if (!found) throw new Error(`no button "${label}" among ${this.buttons().map((b) => JSON.stringify(b.textContent)).join(', ')}`);
+    return found;
+  }
+}
+
+const realDocument = (globalThis as { document?: unknown }).document;
+beforeEach(() => {
+  (globalThis as { document?: unknown }).document = { createElement: (tag: string) => new FakeNode(tag.toUpperCase()), createElementNS: (_: string, tag: string) => new FakeNode(tag) };
+});
+afterEach(() => {
+  (globalThis as { document?: unknown }).document = realDocument;
+});
+
+const item: WorkflowItem = {
+  id: 'wf-2', intakeKey: null, title: 'Log volume of checkout is filling up', state: 'WAITING_FOR_PERSON', reason: null, stepIndex: 1, stepCount: 4, usage: { steps: 1, toolCalls: 1, tokens: 0 },
+  createdAt: '2026-12-02T05:00:00Z', updatedAt: '2026-12-02T05:00:00Z', workspace: '/ws', needsApproval: true, needsAnswer: false, attention: 'approval', archived: false, waitsUntil: null,
+};
+const memory: LastTimeView = {
+  memoryId: 'mem-wf-1',
+  workflowId: 'wf-1',
+  title: 'Log volume of checkout is filling up',
+  state: 'COMPLETED',
+  settledAt: '2026-12-01T05:00:00Z',
+  shared: ['alertname=DemoLogVolumeFillingUp'],
+  runbook: 'runbooks/log-volume-filling-up.md',
+  text: 'Completed 1 day ago in 4 minutes; compressed the old logs.',
+};
+function panel(lastTime: LastTimeView[]): WorkflowPanelView {
+  return {
+    workflow: item, states: ['RECEIVED', 'WAITING_FOR_PERSON'], alert: { title: item.title, severity: 'warning', source: 'alertmanager', labels: {}, annotations: {} },
+    summary: { fired: { title: item.title, severity: 'warning', labels: {}, at: 0 }, state: 'WAITING_FOR_PERSON', reason: null, checked: [], causes: [], done: [], verification: { status: 'not verified yet', items: [], by: null }, timings: [], next: null },
+    planSummary: null, planner: null, planVersion: 1, steps: [], waiting: null, awaitingResolution: null, sources: [], spans: [], tier: 'read-only', executionBlocked: null, lastTime,
+  } as WorkflowPanelView;
+}
+
+/** A context whose updates really change the state, and which keeps what was sent and focused. */
+function context(): Context & { state: PanelState; sent: FromWebview[]; focused: string[] } {
+  const state = initialState('wf-2');
+  const sent: FromWebview[] = [];
+  const focused: string[] = [];
+  return { state, sent, focused, now: Date.parse('2026-12-02T05:00:00Z'), update: (change) => change(state), send: (m) => sent.push(m), focus: (id) => focused.push(id) };
+}
+const render = (ctx: Context, view: WorkflowPanelView) => lastTimeView(ctx, view) as unknown as FakeNode | null;
+
+describe('Forget on the "Last time" card', () => {
+  it('offers Forget… on each memory, and sends nothing until it is confirmed', () => {
+    const ctx = context();
+    const card = render(ctx, panel([memory]))!;
+    expect(card.byTestId('last-time-item')!.textContent).toContain('Memory mem-wf-1 · Forget…');
+    const forget = card.byTestId('last-time-forget')!;
+    expect(forget.attributes.get('aria-label')).toBe('Forget the memory of Log volume of checkout is filling up (mem-wf-1)…');
+    forget.click();
+    expect(ctx.sent).toEqual([]);
+    expect(ctx.state.confirm).toMatchObject({ key: 'wf-2:forget:mem-wf-1', kind: 'forget', memoryId: 'mem-wf-1' });
+    // The confirm takes the focus, on the button that forgets.
+    expect(ctx.focused).toEqual(['forget-mem-wf-1-yes']);
+
+    const confirming = render(ctx, panel([memory]))!;
+    const question = confirming.byTestId('last-time-confirm')!;
+    expect(question.attributes.get('role')).toBe('group');
+    expect(question.textContent).toContain('the event log records that you forgot it, never what it said. Workflow wf-1 itself stays.');
+    expect(confirming.byTestId('last-time-forget')).toBeUndefined();
+    confirming.button('Forget').click();
+    expect(ctx.sent).toEqual([{ type: 'forgetMemory', id: 'wf-2', memoryId: 'mem-wf-1' }]);
+    // What the extension host checks the message against.
+    expect(FromWebview.parse(ctx.sent[0])).toEqual(ctx.sent[0]);
+    expect(ctx.state).toMatchObject({ busy: true, confirm: undefined });
+  });
+
+  it('Keep it closes the confirm without sending anything', () => {
+    const ctx = context();
+    render(ctx, panel([memory]))!.byTestId('last-time-forget')!.click();
+    render(ctx, panel([memory]))!.button('Keep it').click();
+    expect(ctx.sent).toEqual([]);
+    expect(ctx.state.confirm).toBeUndefined();
+    expect(ctx.focused.at(-1)).toBe('forget-mem-wf-1');
+    expect(render(ctx, panel([memory]))!.byTestId('last-time-forget')).toBeDefined();
+  });
+
+  it('only the memory being confirmed asks; the card is gone once the view comes back without it', () => {
+    const ctx = context();
+    const other = { ...memory, memoryId: 'mem-wf-0', workflowId: 'wf-0' };
+    render(ctx, panel([memory, other]))!.all().filter((n) => n.attributes.get('data-testid') === 'last-time-forget')[1]!.click();
+    const card = render(ctx, panel([memory, other]))!;
+    expect(card.all().filter((n) => n.attributes.get('data-testid') === 'last-time-confirm')).toHaveLength(1);
+    expect(card.byTestId('last-time-confirm')!.textContent).toContain('Workflow wf-0 itself stays.');
+    card.button('Forget').click();
+    expect(ctx.sent).toEqual([{ type: 'forgetMemory', id: 'wf-2', memoryId: 'mem-wf-0' }]);
+    receive(ctx.state, { type: 'view', view: panel([]) });
+    expect(ctx.state.busy).toBe(false);
+    expect(render(ctx, ctx.state.view!)).toBeNull();
+  });
+
+  it('the message is refused unless it names a workflow and a memory, and nothing more', () => {
+    expect(FromWebview.safeParse({ type: 'forgetMemory', id: 'wf-2' }).success).toBe(false);
+    expect(FromWebview.safeParse({ type: 'forgetMemory', id: 'wf-2', memoryId: '' }).success).toBe(false);
+    expect(FromWebview.safeParse({ type: 'forgetMemory', id: 'wf-2', memoryId: 'mem-wf-1', workspace: '/elsewhere' }).success).toBe(false);
+  });
+});
