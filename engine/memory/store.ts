@@ -3,7 +3,7 @@
 // the row and appends a `memory_forgotten` event to the hash-chained event log (who, when, which workflow; never
 // the memory's content), which also keeps the catch-up below from remembering it again.
 import type { Db } from '../db/open';
-import { incidentReport } from '../agent/panelView';
+import { incidentReport } from '../planning/observe/report';
 import { redactValue } from '../redact';
 import { printableValue } from '../redact/printable';
 import { appendEvent } from '../workflow/eventLog';
@@ -65,7 +65,7 @@ export function saveMemory(db: Db, workspace: string, memory: IncidentMemory, no
 }
 
 /**
- * Remembers one workflow if it is settled and not forgotten: its incident summary (engine/agent/panelView's
+ * Remembers one workflow if it is settled and not forgotten: its incident summary (engine/planning/observe/report.ts's
  * incidentReport, already redacted) made small by memoryOf. Idempotent: a second call for the same settled
  * state rewrites the same row. Returns the memory id, or null when there is nothing to remember.
  */

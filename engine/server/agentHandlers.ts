@@ -26,7 +26,8 @@ import {
 } from '../../protocol/agent';
 import { normalizeAlertText } from '../alert';
 import { otlpJson } from '../otel/export';
-import { incidentReport as reportOf, NOT_ARCHIVED, panelView, workflowItem } from '../agent/panelView';
+import { NOT_ARCHIVED, panelView, workflowItem } from '../agent/panelView';
+import { incidentReport as reportOf } from '../planning/observe/report';
 import { runbookSteps as stepsOf } from '../agent/runbookSteps';
 import type { Engine } from '../engine';
 import { effectiveTier, ignoredWorkspaceRules } from '../policy/gate';

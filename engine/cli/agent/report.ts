@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open';
-import { currentCalls, lastRetryAt, ticksOf, tickWords } from '../../agent/panelView';
+import { ticksOf, tickWords } from '../../agent/panelView';
+import { currentCalls, lastRetryAt } from '../../planning/observe/report';
 import { observe, type ObservationStatus } from '../../planning/observe/observations';
 import { redactValue } from '../../redact';
 import { showWorkflow } from '../../workflow/query';

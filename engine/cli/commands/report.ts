@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { incidentReport } from '../../agent/panelView';
+import { incidentReport } from '../../planning/observe/report';
 import { defaultDatabasePath } from '../../paths';
 import { openExisting } from '../../workflow/openForCli';
 import { summaryText } from '../agent/summaryText';

@@ -1,4 +1,4 @@
-import { incidentReport } from '../../agent/panelView';
+import { incidentReport } from '../../planning/observe/report';
 import { openExisting } from '../../workflow/openForCli';
 import { showWorkflow } from '../../workflow/query';
 import { defaultDatabasePath } from '../../paths';

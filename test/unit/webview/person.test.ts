@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowItem } from '../../../protocol/agent';
-import { reportFileName } from '../../../engine/agent/panelView';
+import { reportFileName } from '../../../engine/planning/observe/report';
 import { receive } from '../../../webview/receive';
 import { initialState } from '../../../webview/store';
 import { pendingText } from '../../../webview/views/header';
