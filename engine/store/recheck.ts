@@ -1,5 +1,7 @@
 // What engine/workflow/person.ts recheck() commits, as a DurableAction: a step the tier held goes back to the
-// engine, which classifies it and asks the policy again (used by setTier in every adapter).
+// engine, which classifies it and asks the policy again (used by setTier in every adapter). The rule is the
+// decision core's (engine/workflow/core/person.ts), decided on the locked row.
+import { decidePerson } from '../workflow/core/person';
 import type { DurableAction, WorkflowView } from './types';
 
 /** Workflows waiting on a step the tier holds: what setTier hands back to the engine. */
@@ -8,10 +10,5 @@ export function isHeld(view: WorkflowView): boolean {
 }
 
 export function recheckAction(view: WorkflowView, why: string, now: number): DurableAction {
-  return {
-    workflowId: view.id,
-    now,
-    events: [{ type: 'rechecked', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: view.waiting?.stepId ?? null, why } }],
-    next: { kind: 'continue' },
-  };
+  return { workflowId: view.id, now, ...decidePerson(view, { kind: 'recheck', why }) };
 }

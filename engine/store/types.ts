@@ -35,6 +35,9 @@ export interface DurableAction {
   readonly next?: Next;
 }
 
+/** What a decision over the current view commits (see ControlStore.commitDecision): a DurableAction's body. */
+export type Decided = Pick<DurableAction, 'events' | 'writes' | 'next'>;
+
 /** Options of createWorkflow, as engine/workflow/intake.ts takes them (a time instead of a clock). */
 export interface CreateOptions {
   readonly now: number;
@@ -135,6 +138,15 @@ export interface ControlStore {
   // ---- writes of the workflow runtime ----
   /** Commits one durable action (see DurableAction); returns the view after it. */
   commit(action: DurableAction): Promise<WorkflowView>;
+  /**
+   * A decision that must see the workflow as it is when it commits (a person's: approve, answer, reject, cancel,
+   * ...): reads the view under the commit's own lock, lets `choose` (pure, synchronous, e.g. the core's
+   * decidePerson) say what to commit, and commits that in the SAME transaction, as commit() without a lease
+   * (`continue` queues the task runnable now and drops any lease, so a worker picks it up). Two decisions on one
+   * workflow at once are serialised: the second sees the first's outcome (two approvals give one). A throw from
+   * `choose` commits nothing and is rethrown; UnknownWorkflow when there is no such workflow.
+   */
+  commitDecision(workflowId: string, now: number, choose: (view: WorkflowView) => Decided): Promise<WorkflowView>;
   /**
    * Validates an alert (AlertRequest) and creates its workflow, queued, in one transaction; the same idempotency
    * key returns the existing workflow (exactly one, also under concurrent intake), and a resolved notification

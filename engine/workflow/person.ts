@@ -1,36 +1,44 @@
-import { MAX_ANSWER_CHARS, NUMBER_ANSWER } from '../../protocol/answers';
 import type { Db } from '../db/open';
-import { canonicalJson, sha256 } from './canonical';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
-import { IllegalTransition, InvalidRequest } from './errors';
+import { decidePerson, type PersonDecision, type PersonOutcome, type StepRef } from './core/person';
+import type { Next } from './core/types';
+import { storageError } from './errors';
 import { schedule, unschedule } from './queue';
 import { commit, requireView } from './store';
 import type { WorkflowView } from './view';
 
 /**
- * What a person can do to a workflow that waits for them. Each is an event with actor "person"; those that
- * hand the workflow back to the engine also put it in the queue, in the same transaction.
+ * What a person can do to a workflow that waits for them, on the local SQLite file. Each is an event with actor
+ * "person"; the rules are the decision core's (core/person.ts decidePerson, shared with the control store's
+ * commitDecision), here decided on the view read in the same immediate transaction that commits the result, so two
+ * people deciding at once give one decision and the other is refused. Those that hand the workflow back to the
+ * engine also put it in the queue, in that transaction.
  */
 
-export interface StepRef {
-  /** The step the person means; refused if the workflow waits on another one. */
-  readonly stepId?: string;
-  /** The hash of the input the person saw; refused if the input changed since (a stale approval). */
-  readonly inputHash?: string;
+export type { PersonDecision, StepRef };
+
+/** The task's next slot as a DurableAction's `next` says it (continue without a lease: runnable now). */
+function slot(db: Db, id: string, now: number, next: Next | undefined): void {
+  if (next?.kind === 'settled') unschedule(db, id);
+  if (next?.kind === 'later') schedule(db, id, next.at);
+  if (next?.kind === 'continue') schedule(db, id, now);
 }
 
-function waitingView(db: Db, id: string, to: 'EXECUTING' | 'FAILED', ref: StepRef = {}): WorkflowView {
-  const view = requireView(db, id);
-  if (view.state !== 'WAITING_FOR_PERSON') throw new IllegalTransition(view.state, to);
-  const w = view.waiting;
-  if (ref.stepId !== undefined && w && ref.stepId !== w.stepId) {
-    throw new InvalidRequest(`workflow ${id} waits on step ${w.stepId}, not ${ref.stepId}`);
+/**
+ * Reads the view, lets the core decide and commits the outcome, all in ONE immediate transaction (SQLite's single
+ * writer is the lock): a decision the core refuses (InvalidRequest, IllegalTransition) commits nothing.
+ */
+export function decide(db: Db, id: string, now: number, decision: PersonDecision): WorkflowView {
+  const run = db.transaction(() => {
+    const outcome: PersonOutcome = decidePerson(requireView(db, id), decision);
+    return commit(db, { workflowId: id, now, also: () => slot(db, id, now, outcome.next) }, outcome.events);
+  });
+  try {
+    return run.immediate();
+  } catch (error) {
+    throw storageError(error);
   }
-  if (ref.inputHash !== undefined && w?.kind === 'approval' && ref.inputHash !== w.inputHash) {
-    throw new InvalidRequest(`step ${w.stepId} changed since it was shown (input hash ${w.inputHash.slice(0, 12)}, not ${ref.inputHash.slice(0, 12)}); review it again`);
-  }
-  return view;
 }
 
 /**
@@ -38,44 +46,17 @@ function waitingView(db: Db, id: string, to: 'EXECUTING' | 'FAILED', ref: StepRe
  * after the cause is gone. Questions are answered with answer(), not approved.
  */
 export function approve(db: Db, id: string, by: string, clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
-  const view = waitingView(db, id, 'EXECUTING', ref);
-  const w = view.waiting;
-  if (w?.kind === 'question') throw new InvalidRequest(`workflow ${id} waits for an answer to "${w.question}", not an approval`);
-  if (w?.kind === 'approval' && w.held) {
-    throw new InvalidRequest(`step ${w.stepId} is held, and an approval would not run it: ${w.policy}`);
-  }
-  const now = clock.now();
-  const inputHash = w?.kind === 'approval' ? w.inputHash : undefined;
-  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-    { type: 'approved', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w?.stepId ?? null, inputHash, by } },
-  ]);
+  return decide(db, id, clock.now(), { kind: 'approve', by, ref });
 }
 
 /** Replaces the waiting step's input. Nothing is approved: the engine classifies and checks policy again first. */
 export function edit(db: Db, id: string, stepId: string, input: unknown, by: string, clock: Clock = systemClock): WorkflowView {
-  const view = waitingView(db, id, 'EXECUTING', { stepId });
-  if (view.waiting?.kind !== 'approval') throw new InvalidRequest(`workflow ${id} is not waiting for an approval; only a step waiting for approval can be edited`);
-  const now = clock.now();
-  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-    { type: 'edited', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId, input, inputHash: sha256(canonicalJson(input)), by } },
-  ]);
+  return decide(db, id, clock.now(), { kind: 'edit', by, stepId, input });
 }
 
 /** Answers the waiting ask_person step; the answer fills `{{answer:NAME}}` in later steps. */
 export function answer(db: Db, id: string, value: string, by: string, clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
-  const view = waitingView(db, id, 'EXECUTING', ref);
-  const w = view.waiting;
-  if (w?.kind !== 'question') throw new InvalidRequest(`workflow ${id} is not waiting for an answer`);
-  if (value.length > MAX_ANSWER_CHARS) throw new InvalidRequest(`an answer is at most ${MAX_ANSWER_CHARS} characters`);
-  // The value goes into arithmetic, where bash would run any other text as code. The panel and the Answer
-  // Question box check with the same pattern before sending (protocol/answers.ts).
-  if (w.expects === 'number' && !NUMBER_ANSWER.test(value)) {
-    throw new InvalidRequest(`the answer to "${w.question}" must be a number (digits, an optional minus sign and decimals), not ${JSON.stringify(value.slice(0, 80))}`);
-  }
-  const now = clock.now();
-  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-    { type: 'answered', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, name: w.name, value, by } },
-  ]);
+  return decide(db, id, clock.now(), { kind: 'answer', by, value, ref });
 }
 
 /**
@@ -84,55 +65,27 @@ export function answer(db: Db, id: string, value: string, by: string, clock: Clo
  * A workflow waiting for anything else is escalated with the note.
  */
 export function reject(db: Db, id: string, by: string, note: string, clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
-  const view = requireView(db, id);
-  const now = clock.now();
-  if (view.state === 'WAITING_FOR_PERSON' && view.waiting?.kind === 'approval') {
-    const w = waitingView(db, id, 'EXECUTING', ref).waiting!;
-    return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-      { type: 'rejected', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, note, by, reason: `step ${w.stepId} declined by ${by}: ${note}` } },
-    ]);
-  }
-  return commit(db, { workflowId: id, now }, [{ type: 'escalated', to: 'ESCALATED', actor: 'person', data: { reason: `rejected by ${by}: ${note}`, by } }]);
+  return decide(db, id, clock.now(), { kind: 'reject', by, note, ref });
 }
 
 /** Ticks the checklist item the workflow waits on: done or skipped, with an optional note. */
 export function tick(db: Db, id: string, outcome: 'done' | 'skipped', by: string, note = '', clock: Clock = systemClock, ref: StepRef = {}): WorkflowView {
-  const view = waitingView(db, id, 'EXECUTING', ref);
-  const w = view.waiting;
-  if (w?.kind !== 'checklist') throw new InvalidRequest(`workflow ${id} is not waiting on a checklist item`);
-  if (note.length > 2000) throw new InvalidRequest('a note is at most 2000 characters');
-  const now = clock.now();
-  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-    { type: 'ticked', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: w.stepId, name: w.name, outcome, note, by } },
-  ]);
+  return decide(db, id, clock.now(), { kind: 'tick', by, outcome, note, ref });
 }
 
 /** While the workflow waits for the alert to resolve: a person says it did ("Mark resolved"). */
 export function markResolved(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
-  const view = requireView(db, id);
-  if (view.state !== 'VALIDATING') throw new InvalidRequest(`workflow ${id} is ${view.state}, not waiting for its alert to resolve`);
-  const now = clock.now();
-  return commit(db, { workflowId: id, now, also: () => unschedule(db, id) }, [
-    { type: 'completed', to: 'COMPLETED', actor: 'person', data: { verifiedBy: `${by}${note ? `: ${note}` : ''}`, by } },
-  ]);
+  return decide(db, id, clock.now(), { kind: 'mark-resolved', by, note });
 }
 
 /** Escalates now, instead of waiting (for the alert to resolve, or for anything a person would otherwise do). */
 export function escalateNow(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
-  const view = requireView(db, id);
-  if (view.state !== 'VALIDATING' && view.state !== 'WAITING_FOR_PERSON') throw new IllegalTransition(view.state, 'ESCALATED');
-  const now = clock.now();
-  return commit(db, { workflowId: id, now, also: () => unschedule(db, id) }, [{ type: 'escalated', to: 'ESCALATED', actor: 'person', data: { reason: `escalated by ${by}: ${note}`, by } }]);
+  return decide(db, id, clock.now(), { kind: 'escalate', by, note });
 }
 
 /** Stops a workflow that waits (for a person, for its alert) or was escalated: nothing more runs. */
 export function cancel(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
-  const view = requireView(db, id);
-  if (!['WAITING_FOR_PERSON', 'VALIDATING', 'ESCALATED', 'FAILED'].includes(view.state)) {
-    throw new InvalidRequest(`workflow ${id} is ${view.state}: only a workflow that waits, failed or was escalated can be cancelled`);
-  }
-  const now = clock.now();
-  return commit(db, { workflowId: id, now, also: () => unschedule(db, id) }, [{ type: 'cancelled', to: 'CANCELLED', actor: 'person', data: { reason: `cancelled by ${by}: ${note}`, by } }]);
+  return decide(db, id, clock.now(), { kind: 'cancel', by, note });
 }
 
 /**
@@ -140,14 +93,7 @@ export function cancel(db: Db, id: string, by: string, note: string, clock: Cloc
  * there run afresh (a new generation of tool calls), what was declined or skipped from there on runs too.
  */
 export function retry(db: Db, id: string, stepId: string, by: string, clock: Clock = systemClock): WorkflowView {
-  const view = requireView(db, id);
-  if (!['ESCALATED', 'CANCELLED', 'COMPLETED', 'WAITING_FOR_PERSON'].includes(view.state)) {
-    throw new InvalidRequest(`workflow ${id} is ${view.state}: it can be retried once it waits, was escalated or cancelled, or completed`);
-  }
-  const stepIndex = view.plan?.steps.findIndex((s) => s.id === stepId) ?? -1;
-  if (stepIndex < 0) throw new InvalidRequest(`workflow ${id} has no step ${stepId}`);
-  const now = clock.now();
-  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [{ type: 'retried', to: 'EXECUTING', actor: 'person', data: { stepIndex, stepId, by } }]);
+  return decide(db, id, clock.now(), { kind: 'retry', by, stepId });
 }
 
 /**
@@ -155,29 +101,17 @@ export function retry(db: Db, id: string, stepId: string, by: string, clock: Clo
  * it, allowed whenever the workflow waits for a person or was escalated.
  */
 export function useRunbook(db: Db, id: string, runbook: string, by: string, clock: Clock = systemClock): WorkflowView {
-  const view = requireView(db, id);
-  if (view.state !== 'WAITING_FOR_PERSON' && view.state !== 'ESCALATED') throw new InvalidRequest(`workflow ${id} is ${view.state}: another runbook can be chosen while it waits for a person or after it escalated`);
-  if (!/^[^\0]{1,1000}$/.test(runbook) || runbook.startsWith('/') || runbook.split('/').includes('..')) throw new InvalidRequest('the runbook must be a path inside the workspace');
-  const now = clock.now();
-  const to = view.state === 'ESCALATED' ? 'EXECUTING' : 'FAILED';
-  if (to === 'EXECUTING') throw new InvalidRequest(`workflow ${id} was escalated: retry it from a step, or resolve it`);
-  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-    { type: 'runbook_chosen', to: 'FAILED', actor: 'person', data: { runbook, by, class: 'replan', reason: `${by} chose the runbook ${runbook}` } },
-  ]);
+  return decide(db, id, clock.now(), { kind: 'use-runbook', by, runbook });
 }
 
 /** Hides a settled workflow from the default lists; its events stay in the log. */
 export function archive(db: Db, id: string, by: string, clock: Clock = systemClock): WorkflowView {
-  const view = requireView(db, id);
-  if (!['COMPLETED', 'ESCALATED', 'CANCELLED'].includes(view.state)) throw new InvalidRequest(`workflow ${id} is ${view.state}: only a settled workflow can be archived`);
-  return commit(db, { workflowId: id, now: clock.now() }, [{ type: 'archived', actor: 'person', data: { by } }]);
+  return decide(db, id, clock.now(), { kind: 'archive', by });
 }
 
 /** Closes an escalated workflow after a person decided what happened (e.g. an "outcome unknown" write). */
 export function resolve(db: Db, id: string, by: string, note: string, clock: Clock = systemClock): WorkflowView {
-  return commit(db, { workflowId: id, now: clock.now() }, [
-    { type: 'resolved', to: 'COMPLETED', actor: 'person', data: { reason: `resolved by ${by}: ${note}`, by } },
-  ]);
+  return decide(db, id, clock.now(), { kind: 'resolve', by, note });
 }
 
 /**
@@ -185,10 +119,7 @@ export function resolve(db: Db, id: string, by: string, note: string, clock: Clo
  * the orchestrator runs classification and policy again and shows a fresh card (or runs a step now allowed).
  */
 export function recheck(db: Db, id: string, why: string, now: number): WorkflowView {
-  const view = waitingView(db, id, 'EXECUTING');
-  return commit(db, { workflowId: id, now, also: () => schedule(db, id, now) }, [
-    { type: 'rechecked', to: 'EXECUTING', actor: 'person', data: { stepIndex: view.stepIndex, stepId: view.waiting?.stepId ?? null, why } },
-  ]);
+  return decide(db, id, now, { kind: 'recheck', why });
 }
 
 /** Every workflow of `workspace` whose step is held by the tier: rechecked after the tier changed. */

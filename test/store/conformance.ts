@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { acquire, failure, success } from '../../engine/store/breakerRules';
 import type { ControlStore, DurableAction, ExportedEvent, WorkflowView } from '../../engine/store/types';
 import { DEFAULT_BREAKER } from '../../engine/workflow/breaker';
+import { decidePerson, type PersonDecision } from '../../engine/workflow/core/person';
 import { ManualClock } from '../../engine/workflow/clock';
 import { Backpressure, IllegalTransition, InvalidRequest, LeaseLost, NothingToDo, UnknownWorkflow } from '../../engine/workflow/errors';
 import { ToolRegistry } from '../../engine/workflow/tool';
@@ -416,6 +417,48 @@ export function conformance(adapter: Adapter): void {
         ['breaker', { name: 'tool:x', from: 'half-open', to: 'closed', consecutiveFailures: 0 }],
       ]);
       expect(await store.head()).toBeGreaterThan(head0);
+      expect(await store.verifyLog()).toMatchObject({ ok: true });
+    });
+
+    it("decides a person's action on the locked row: a stale input hash changes nothing, two approvals at once give one, the task is queued again with any lease dropped", async () => {
+      const store = await fresh();
+      const other = await connect(store);
+      const w = await create(store, 'person');
+      const waiting = { kind: 'approval', stepId: 'a', stepIndex: 0, tool: 'fix', input: { target: 'x' }, inputHash: 'h-right', describe: 'fix x', risk: 'write', reasons: ['write'], policy: 'a write always waits for a person', held: false };
+      // It waits with its task still queued, and a worker holds the lease (it would settle the task on its next action).
+      await walk(store, w.id, [toPlanned, toExecuting, { events: [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { waiting, reason: 'approval' } }], next: { kind: 'continue' } }]);
+      const worker = (await store.lease('worker', T0, 60_000))!;
+      expect(worker.workflowId).toBe(w.id);
+      const person = (d: PersonDecision) => (view: WorkflowView) => decidePerson(view, d);
+      const before = { view: await store.view(w.id), events: await store.events(w.id), head: await store.head() };
+      // A stale approval (the input changed since it was shown) and a decision for another step: refused, nothing written.
+      await expect(store.commitDecision(w.id, T0 + 1, person({ kind: 'approve', by: 'alice', ref: { stepId: 'a', inputHash: 'h-stale' } }))).rejects.toThrow(/changed since it was shown/);
+      await expect(other.commitDecision(w.id, T0 + 1, person({ kind: 'answer', by: 'alice', value: '1' }))).rejects.toBeInstanceOf(InvalidRequest);
+      await expect(store.commitDecision('no-such-workflow', T0 + 1, person({ kind: 'cancel', by: 'alice', note: '' }))).rejects.toBeInstanceOf(UnknownWorkflow);
+      expect(await store.view(w.id)).toEqual(before.view);
+      expect(await store.events(w.id)).toEqual(before.events);
+      expect(await store.head()).toBe(before.head);
+      // Two people approve at once, through two connections: one approval is recorded, the other sees it and is refused.
+      const approvals = await Promise.allSettled(
+        [store, other].map((s, i) => s.commitDecision(w.id, T0 + 2, person({ kind: 'approve', by: `person-${i}`, ref: { stepId: 'a', inputHash: 'h-right' } }))),
+      );
+      expect(approvals.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = approvals.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(IllegalTransition);
+      const approved = (await store.events(w.id)).filter((e) => e.type === 'approved');
+      expect(approved).toHaveLength(1);
+      expect(approved[0]).toMatchObject({ actor: 'person', from: 'WAITING_FOR_PERSON', to: 'EXECUTING', data: { stepId: 'a', inputHash: 'h-right' } });
+      expect((await store.view(w.id))!.approval).toMatchObject({ stepIndex: 0, inputHash: 'h-right' });
+      // Handed back to the engine: runnable now, the old lease dropped, so the worker's next commit is fenced off.
+      await expect(store.commit({ workflowId: w.id, now: T0 + 3, leaseToken: worker.token, events: [], next: { kind: 'settled' } })).rejects.toBeInstanceOf(LeaseLost);
+      expect(await store.nextReadyAt()).toBe(T0 + 2);
+      expect((await other.lease('replica', T0 + 3, 60_000))!.workflowId).toBe(w.id);
+      // A decision that settles takes the task off the queue; archive leaves it as it is.
+      const done = await create(store, 'person-2');
+      await walk(store, done.id, [toPlanned, toExecuting, { events: [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { waiting, reason: 'approval' } }], next: { kind: 'continue' } }]);
+      expect((await store.commitDecision(done.id, T0 + 4, person({ kind: 'cancel', by: 'carol', note: 'not needed' }))).state).toBe('CANCELLED');
+      expect((await store.commitDecision(done.id, T0 + 5, person({ kind: 'archive', by: 'carol' }))).archived).toBe(true);
+      expect(await store.lease('replica', T0 + 6, 60_000)).toBeNull();
       expect(await store.verifyLog()).toMatchObject({ ok: true });
     });
 

@@ -51,7 +51,7 @@ export function parseStoreUrl(raw: string): URL {
     throw new UsageError(`--store must be a URL like postgres://USER@HOST:PORT/DB, got ${JSON.stringify(raw.slice(0, 200))}`);
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new UsageError(`--store supports PostgreSQL only (postgres://USER@HOST:PORT/DB), got ${url.protocol}//…; without --store, serve uses its own SQLite file (--db)`);
+    throw new UsageError(`--store supports PostgreSQL only (postgres://USER@HOST:PORT/DB), got ${url.protocol}//…; without --store, serve and the CLI use the local SQLite file (--db)`);
   }
   if (!url.hostname) throw new UsageError('--store: the URL names no host (postgres://USER@HOST:PORT/DB)');
   if (url.pathname.length <= 1) throw new UsageError('--store: the URL names no database (postgres://USER@HOST:PORT/DB)');

@@ -4,14 +4,17 @@ import { showWorkflow } from '../../workflow/query';
 import { defaultDatabasePath } from '../../paths';
 import { summaryText } from '../agent/summaryText';
 import type { CliCommand } from '../command';
+import { showInStore, STORE_OPTION, STORE_USAGE, storeOf } from './storeCommands';
 
 export const showCommand: CliCommand = {
   name: 'show',
   summary: 'show one workflow: the incident summary first, then its state, plan, tool calls, retrieval snapshot and events',
-  usage: 'ID [--db FILE] [--json]',
-  options: { db: { type: 'string' }, json: { type: 'boolean' } },
+  usage: `ID [--db FILE] ${STORE_USAGE} [--json]`,
+  options: { db: { type: 'string' }, json: { type: 'boolean' }, ...STORE_OPTION },
   positionals: { min: 1, max: 1 },
   run({ values, positionals }, io) {
+    // --store: the workflow as the `serve --store` replicas share it (no incident summary: that reads the local file).
+    if (storeOf(values) !== undefined) return showInStore(values, io, positionals[0] ?? '');
     const db = openExisting(typeof values.db === 'string' ? values.db : defaultDatabasePath());
     try {
       const id = positionals[0] ?? '';

@@ -6,6 +6,7 @@ import { reportCommand } from './report';
 import { tierCommand } from '../agent/tier';
 import { triageCommand } from '../agent/triage';
 import { showCommand } from './show';
+import { storeAware, tierInStore } from './storeCommands';
 import { workflowsCommand } from './workflows';
 
 /** The workflow engine's subcommands (registered in index.ts). */
@@ -24,7 +25,8 @@ export const workflowCommands = [
   retryCommand,
   archiveCommand,
   resolveCommand,
-  tierCommand,
+  // --store: the tier the `serve --store` replicas share (tier.ts keeps the local file's).
+  storeAware(tierCommand, tierInStore),
   logCommand,
   killSwitchCommand,
   memoryCommand,

@@ -9,6 +9,7 @@ import type { WorkflowView } from '../../workflow/view';
 import { defaultDatabasePath } from '../../paths';
 import { redactValue } from '../../redact';
 import { UsageError, type CliCommand } from '../command';
+import { listInStore, STORE_OPTION, STORE_USAGE, storeOf } from './storeCommands';
 
 /** Newest first; archived workflows only when asked for (they carry `archived: true`). */
 function listWorkflows(db: Db, options: { state?: State; limit: number; archived: boolean }) {
@@ -25,13 +26,15 @@ function listWorkflows(db: Db, options: { state?: State; limit: number; archived
 export const workflowsCommand: CliCommand = {
   name: 'workflows',
   summary: 'list workflows (archived ones with --archived), their states, circuit breakers and kill switches',
-  usage: '[--db FILE] [--state STATE] [--limit N] [--archived] [--json]',
-  options: { db: { type: 'string' }, json: { type: 'boolean' }, state: { type: 'string' }, limit: { type: 'string' }, archived: { type: 'boolean' } },
+  usage: `[--db FILE] ${STORE_USAGE} [--state STATE] [--limit N] [--archived] [--json]`,
+  options: { db: { type: 'string' }, json: { type: 'boolean' }, state: { type: 'string' }, limit: { type: 'string' }, archived: { type: 'boolean' }, ...STORE_OPTION },
   run({ values }, io) {
     const state = values.state === undefined ? undefined : WorkflowState.safeParse(values.state);
     if (state && !state.success) throw new UsageError(`--state must be one of ${WorkflowState.options.join(', ')}`);
     const limit = values.limit === undefined ? 1000 : Number(values.limit);
     if (!Number.isInteger(limit) || limit <= 0) throw new UsageError('--limit must be a positive integer');
+    // --store: the workflows the `serve --store` replicas share, instead of the local SQLite file.
+    if (storeOf(values) !== undefined) return listInStore(values, io, { state: state?.data, limit, archived: values.archived === true });
     const db = openExisting(typeof values.db === 'string' ? values.db : defaultDatabasePath());
     try {
       // Titles and reasons quote alert text and error messages: redacted like everything that leaves the engine.

@@ -8,7 +8,7 @@ import type { EventRecord } from '../../workflow/eventLog';
 import { applyEvent } from '../../workflow/reducer';
 import { isHeld, recheckAction } from '../recheck';
 import { parseView } from '../rows';
-import type { DurableAction, WorkflowView, Write } from '../types';
+import type { Decided, DurableAction, WorkflowView, Write } from '../types';
 import { appendToChain, notifyCommit, workflowChain } from './chain';
 import type { Sql } from './connect';
 
@@ -50,6 +50,14 @@ export async function commitIn(c: Sql, channel: string, action: DurableAction): 
   // The chain last: its head is the last lock taken (the documented order) and is held for the shortest time.
   if (records.length > 0) await notifyCommit(c, channel, await appendToChain(c, workflowChain(id), records), [id]);
   return view;
+}
+
+/** ControlStore.commitDecision: `choose` decides on the LOCKED row, and its outcome commits in the same transaction. */
+export async function commitDecisionIn(c: Sql, channel: string, id: string, now: number, choose: (view: WorkflowView) => Decided): Promise<WorkflowView> {
+  const view = await lockView(c, id);
+  if (!view) throw new UnknownWorkflow(id);
+  const { events, writes, next } = choose(view);
+  return commitIn(c, channel, { workflowId: id, now, events, writes, next });
 }
 
 /**

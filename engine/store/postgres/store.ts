@@ -8,9 +8,9 @@ import type { Tier } from '../../policy/schema';
 import { pidAlive } from '../pid';
 import { isHeld } from '../recheck';
 import { parseView } from '../rows';
-import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, DurableAction, ExportedEvent, Lease, ListOptions, StoreChange, WorkflowView } from '../types';
+import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, ExportedEvent, Lease, ListOptions, StoreChange, WorkflowView } from '../types';
 import { createCheckpoint } from './checkpoint';
-import { commitIn, recheckIfHeld } from './commit';
+import { commitDecisionIn, commitIn, recheckIfHeld } from './commit';
 import { channelOf, createPool, schemaOf, transaction, type PgStoreOptions, type Pool } from './connect';
 import * as controls from './controls';
 import { exportLog } from './export';
@@ -51,6 +51,10 @@ export class PostgresControlStore implements ControlStore {
 
   commit(action: DurableAction): Promise<WorkflowView> {
     return transaction(this.pool, (c) => commitIn(c, this.channel, action));
+  }
+
+  commitDecision(workflowId: string, now: number, choose: (view: WorkflowView) => Decided): Promise<WorkflowView> {
+    return transaction(this.pool, (c) => commitDecisionIn(c, this.channel, workflowId, now, choose));
   }
 
   createWorkflow(raw: unknown, options: CreateOptions) {

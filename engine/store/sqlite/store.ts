@@ -6,7 +6,7 @@ import { getTier, setTier } from '../../policy/tiers';
 import type { Tier } from '../../policy/schema';
 import { listBreakers } from '../../workflow/breaker';
 import { systemClock } from '../../workflow/clock';
-import { storageError } from '../../workflow/errors';
+import { storageError, UnknownWorkflow } from '../../workflow/errors';
 import { eventsOf, verifyChain } from '../../workflow/eventLog';
 import { intake } from '../../workflow/intake';
 import { engagedSwitches, setKillSwitch } from '../../workflow/killSwitch';
@@ -17,7 +17,7 @@ import { loadSnapshot, saveSnapshot } from '../../workflow/snapshot';
 import { commit, loadView } from '../../workflow/store';
 import { getToolCall, listToolCalls, markFinished, markIntended } from '../../workflow/toolCalls';
 import type { KillSwitchName } from '../../../protocol/workflow';
-import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, DurableAction, ExportedEvent, ListOptions, StoreChange, WorkflowView, Write } from '../types';
+import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, ExportedEvent, ListOptions, StoreChange, WorkflowView, Write } from '../types';
 import { exportChain, headCheckpoint } from './audit';
 import { logHead, PollingFeed } from './feed';
 import { breakerRow, finishTask, heldIds, killSwitchRows, leasesHeld, recoveryCandidates, releaseTask, saveBreaker } from './statements';
@@ -46,8 +46,32 @@ export class SqliteControlStore implements ControlStore {
   }
 
   async commit(action: DurableAction): Promise<WorkflowView> {
+    const view = this.commitNow(action);
+    if (action.events.length > 0) this.feed.poll();
+    return view;
+  }
+
+  /** Decides on the view read inside the commit's own immediate transaction (SQLite's one writer is the lock). */
+  async commitDecision(workflowId: string, now: number, choose: (view: WorkflowView) => Decided): Promise<WorkflowView> {
+    const run = this.db.transaction(() => {
+      const view = loadView(this.db, workflowId);
+      if (!view) throw new UnknownWorkflow(workflowId);
+      const { events, writes, next } = choose(view);
+      return { view: this.commitNow({ workflowId, now, events, writes, next }), committed: events.length > 0 };
+    });
+    let done: { view: WorkflowView; committed: boolean };
+    try {
+      done = run.immediate();
+    } catch (error) {
+      throw storageError(error);
+    }
+    if (done.committed) this.feed.poll();
+    return done.view;
+  }
+
+  private commitNow(action: DurableAction): WorkflowView {
     const { workflowId, now, leaseToken, writes = [], next } = action;
-    const view = commit(this.db, {
+    return commit(this.db, {
       workflowId,
       now,
       leaseToken,
@@ -59,8 +83,6 @@ export class SqliteControlStore implements ControlStore {
         if (next?.kind === 'continue' && leaseToken === undefined) schedule(this.db, workflowId, now);
       },
     }, [...action.events]);
-    if (action.events.length > 0) this.feed.poll();
-    return view;
   }
 
   private write(workflowId: string, w: Write, now: number): void {

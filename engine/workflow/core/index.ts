@@ -61,3 +61,4 @@ export { callFailed, callFinished, callRefused, callStarted } from './execute';
 export { decided, type DecideAnswer } from './decide';
 export { checkPlan, planFailed, planned } from './plan';
 export type * from './types';
+export { decidePerson, type PersonDecision, type PersonOutcome, type StepRef } from './person';
