@@ -1,17 +1,22 @@
-// `npm run bench -- ann [--quick] [--rounds N] [--no-crossover] [--no-real]`: the project's IVF-PQ index
+// `npm run bench -- ann [--quick] [--rounds N] [--no-crossover] [--no-real] [--no-hnsw] [--out FILE]`: the project's IVF-PQ index
 // (engine/retrieval/ann) side by side with its anchors, in the same run and on the same vectors:
 // - data: ../shared/corpus/ann-anchor/gen_data.py (numpy, fixed seeds; Debian python3-numpy), run from
 //   ../shared (never copied here) into .work/ann-anchor; both sets, aniso (sigma 0.9) and aniso_s15 (1.5);
 // - FAISS through ../shared/corpus/ann-anchor/bench_faiss.py (IVF1024,PQ48x8np + RFlat k10, one thread),
 //   whichever build the machine has: Debian python3-faiss 1.7.3 (no SIMD, a floor) here, since PyPI's
 //   AVX2 wheel is out of reach; installed with apt-get when missing and running as root (ANN_NO_APT=1
-//   skips it). Without FAISS the bench says so and compares with hnswlib only;
+//   skips it). Without FAISS the bench says so and compares with hnswlib only. ANN_FAISS_PYTHONPATH=DIR runs
+//   the `faiss` package found in DIR instead (e.g. the AVX2 build of Debian's own faiss source made by
+//   scripts/build-faiss-avx2.sh: ANN_FAISS_PYTHONPATH=/work/faiss-avx2/python); it must import, no fallback.
+//   Which FAISS ran (version, get_compile_options(), package path, SWIG module loaded) is in the results;
 // - hnswlib-node (npm dev dependency), M16 efC200, in this process.
 // Rounds interleave the three (our side and FAISS alternate who goes first), os.loadavg() is recorded,
 // ratios are computed per round at equal recall@10. Also: the flat/IVF crossover behind
 // DEFAULT_FLAT_THRESHOLD and real embeddings (the whole scale corpus embedded by the engine's embedder,
-// deduplicated, 1,000 held-out queries; `--real-only` runs just that part and merges it into ann.json).
-// Writes bench/results/ann.json (--quick: ann-quick.json, 20k vectors, one round).
+// deduplicated, 1,000 held-out queries; `--real-only` runs just that part and merges it into ann.json;
+// `--real-refines 16,20` also measures those refine factors next to DEFAULT_REFINE at every nprobe there,
+// `--real-sweep-rounds N` times, order alternating, with medians).
+// Writes bench/results/ann.json (--quick: ann-quick.json, 20k vectors, one round; --out FILE: FILE instead).
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,7 +32,10 @@ import { SCALE, STATIC_MODEL, scaleCorpusEmbeddings } from './lib/retrieval';
 
 const quick = process.argv.includes('--quick');
 const realOnly = process.argv.includes('--real-only');
-const RESULT_FILE = path.join('bench', 'results', 'ann.json');
+const outArgAt = process.argv.indexOf('--out');
+/** --out FILE: where the results go (--real-only merges its `real` section into it) instead of ann.json. */
+const OUT_FILE = outArgAt > 0 ? process.argv[outArgAt + 1]! : null;
+const RESULT_FILE = OUT_FILE ?? path.join('bench', 'results', 'ann.json');
 /** Recall@10 the issue asks of the default setting on real embeddings (issue #14: >= 0.99). */
 const TARGET_RECALL = 0.99;
 const K = 10;
@@ -74,13 +82,17 @@ interface Row {
   refine: number;
   recall10: number;
   qps_single: number;
+  /** Process CPU time per query, best pass (user + system): steadier than QPS when the machine is loaded. */
+  cpu_us_per_query?: number;
 }
 
 function measureSearch(idx: VectorIndex, queries: Float32Array, dim: number, gt: Uint32Array, nprobe: number, refine: number): Row {
   const nq = queries.length / dim;
   let recall = 0;
   let best = Infinity;
+  let bestCpu = Infinity;
   for (let rep = 0; rep < REPEATS; rep++) {
+    const c0 = process.cpuUsage();
     const t0 = now();
     let r = 0;
     for (let q = 0; q < nq; q++) {
@@ -88,9 +100,11 @@ function measureSearch(idx: VectorIndex, queries: Float32Array, dim: number, gt:
       if (rep === 0) r += recallAt(gt, q, hits);
     }
     best = Math.min(best, now() - t0);
+    const c = process.cpuUsage(c0);
+    bestCpu = Math.min(bestCpu, (c.user + c.system) / nq);
     if (rep === 0) recall = r / nq;
   }
-  return { nprobe, refine, recall10: round(recall, 4), qps_single: Math.round(nq / (best / 1000)) };
+  return { nprobe, refine, recall10: round(recall, 4), qps_single: Math.round(nq / (best / 1000)), cpu_us_per_query: round(bestCpu, 1) };
 }
 
 const round = (v: number, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
@@ -112,10 +126,14 @@ export interface VectorBenchResult {
   flat: { recall10: 1; qps_single: number };
   rows: Row[];
   rows_no_refine: Row[];
+  /** --real-refines: per nprobe, every refine factor measured back to back on the same index (DEFAULT_REFINE included). */
+  refine_sweep?: (Row & { round: number })[];
+  /** Medians over the --real-sweep-rounds rounds of refine_sweep, per nprobe and refine. */
+  refine_sweep_median?: { nprobe: number; refine: number; recall10: number; qps_single: number; cpu_us_per_query: number; rounds: number }[];
 }
 
 /** Train, add and search the index on base vectors; queries are held out. */
-export function benchVectors(label: string, base: Float32Array, queries: Float32Array, dim: number, nlist: number, m: number, nprobes: number[], untilRecall?: number): VectorBenchResult {
+export function benchVectors(label: string, base: Float32Array, queries: Float32Array, dim: number, nlist: number, m: number, nprobes: number[], untilRecall?: number, refines: number[] = [], sweepRounds = 1): VectorBenchResult {
   const n = base.length / dim;
   log(`\n## ${label}: n=${n}, queries=${queries.length / dim}, d=${dim}, nlist=${nlist}, PQ${m}x8, refine x${DEFAULT_REFINE}`);
   let t = now();
@@ -157,12 +175,45 @@ export function benchVectors(label: string, base: Float32Array, queries: Float32
     rowsNoRefine.push(a);
     log(`nprobe ${np} (extra, looking for recall ${untilRecall}): refine recall ${r.recall10} @ ${r.qps_single} QPS | no refine recall ${a.recall10} @ ${a.qps_single} QPS`);
   }
+  // Refine sweep: at each nprobe, DEFAULT_REFINE and the other factors back to back (same index, same minute),
+  // `sweepRounds` times with the order of the factors reversed every other round; medians per cell.
+  let refineSweep: (Row & { round: number })[] | undefined;
+  let sweepMedian: VectorBenchResult['refine_sweep_median'];
+  if (refines.length) {
+    refineSweep = [];
+    const factors = [...new Set([DEFAULT_REFINE, ...refines])].sort((x, y) => x - y);
+    for (let sr = 1; sr <= sweepRounds; sr++) {
+      const order = sr % 2 === 1 ? factors : [...factors].reverse();
+      for (const p of rows.map((r) => r.nprobe)) {
+        const line: string[] = [];
+        for (const f of order) {
+          const r = measureSearch(loaded, queries, dim, gt.ids, p, f);
+          refineSweep.push({ ...r, round: sr });
+          line.push(`refine ${f}: ${r.recall10} @ ${r.qps_single} QPS, ${r.cpu_us_per_query} us CPU`);
+        }
+        log(`refine sweep ${sr}/${sweepRounds} nprobe ${p}: ${line.join(' | ')} (load ${os.loadavg()[0]!.toFixed(1)})`);
+      }
+    }
+    const med = (v: number[]) => {
+      const a = [...v].sort((x, y) => x - y);
+      return a.length % 2 ? a[a.length >> 1]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+    };
+    sweepMedian = [];
+    for (const p of rows.map((r) => r.nprobe)) {
+      for (const f of factors) {
+        const cell = refineSweep.filter((r) => r.nprobe === p && r.refine === f);
+        sweepMedian.push({ nprobe: p, refine: f, recall10: cell[0]!.recall10, qps_single: Math.round(med(cell.map((c) => c.qps_single))), cpu_us_per_query: round(med(cell.map((c) => c.cpu_us_per_query!)), 1), rounds: cell.length });
+      }
+      log(`refine sweep median nprobe ${p}: ${sweepMedian.filter((r) => r.nprobe === p).map((r) => `refine ${r.refine}: ${r.recall10} @ ${r.qps_single} QPS, ${r.cpu_us_per_query} us CPU`).join(' | ')}`);
+    }
+  }
   return {
     label, n, queries: queries.length / dim, dim, nlist, m,
     train_s: round(trainS), train_detail: { coarse_s: round(tr.coarseMs / 1000), pq_s: round(tr.pqMs / 1000), trainedOn: tr.trainedOn, trainError: round(tr.trainError, 5) },
     add_s: round(addS), code_and_id_bytes_per_vec: round(idx.stats().codeAndIdBytesPerVector),
     serialized_bytes_per_vec: round(bytes.byteLength / n, 1), serialize_s: round(serS), load_s: round(loadS),
     flat: { recall10: 1, qps_single: Math.round(gt.qps) }, rows, rows_no_refine: rowsNoRefine,
+    ...(refineSweep ? { refine_sweep: refineSweep, refine_sweep_median: sweepMedian } : {}),
   };
 }
 
@@ -227,7 +278,7 @@ function boundaryTies(base: Float32Array, queries: Float32Array, dim: number): n
  * then doubling until recall@10 >= 0.95 if neither reaches it. Also reachable without the embedder:
  * ANN_REAL_VECTORS=file.f32 (raw little-endian float32) ANN_REAL_DIM=256 npm run bench -- ann --real-only
  */
-export function benchRealEmbeddings(vectors: Float32Array, dim: number, queries = 1000, m = pqSubquantizersFor(dim), label = 'real embeddings'): VectorBenchResult & Record<string, unknown> {
+export function benchRealEmbeddings(vectors: Float32Array, dim: number, queries = 1000, m = pqSubquantizersFor(dim), label = 'real embeddings', refines: number[] = [], sweepRounds = 1): VectorBenchResult & Record<string, unknown> {
   const t0 = now();
   const dd = dedupeVectors(vectors, dim);
   normalizeRows(dd.vectors, dim);
@@ -250,7 +301,7 @@ export function benchRealEmbeddings(vectors: Float32Array, dim: number, queries 
   const np = [...new Set([1, 2, 4, 8, 16, 32, 64, defaultNprobe].filter((v) => v <= nlist))].sort((x, y) => x - y);
   const ties = boundaryTies(base, q, dim);
   log(`${ties} of ${nq} queries tie at the exact 10th/11th boundary (|s10 - s11| <= 1e-6)`);
-  const res = benchVectors(label, base, q, dim, nlist, m, np, TARGET_RECALL);
+  const res = benchVectors(label, base, q, dim, nlist, m, np, TARGET_RECALL, refines, sweepRounds);
   const atDefault = res.rows.find((r) => r.nprobe === defaultNprobe)!;
   const reaching = res.rows.filter((r) => r.recall10 >= TARGET_RECALL).sort((x, y) => x.nprobe - y.nprobe)[0] ?? null;
   const verdict = {
@@ -306,31 +357,55 @@ interface AnchorSet {
   meta: Record<string, unknown>;
 }
 
+interface FaissInfo {
+  version: string;
+  compile: string;
+  /** faiss/__init__.py that was imported. */
+  file: string;
+  /** The SWIG module the loader picked: swigfaiss_avx2 (AVX2 build) or swigfaiss (generic). */
+  swig_module: string;
+  /** Which build this is, for the results: Debian's package or the ANN_FAISS_PYTHONPATH one. */
+  build: string;
+}
+
 interface PythonEnv {
   python: string | null;
   numpy: string | null;
-  faiss: { version: string; compile: string } | null;
+  faiss: FaissInfo | null;
   apt: string;
 }
+
+/** ANN_FAISS_PYTHONPATH: a directory holding the `faiss` package to run instead of Debian's python3-faiss. */
+const FAISS_PYTHONPATH = process.env.ANN_FAISS_PYTHONPATH ? path.resolve(process.env.ANN_FAISS_PYTHONPATH) : null;
 
 /**
  * Environment for the Python subprocesses: one thread. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE stay as the
  * machine sets them: Debian's OpenBLAS (under python3-faiss) is one of the older builds they protect.
  */
 function pyEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  if (FAISS_PYTHONPATH) env.PYTHONPATH = [FAISS_PYTHONPATH, process.env.PYTHONPATH].filter(Boolean).join(path.delimiter);
+  return env;
 }
 
-function probePython(py: string): { numpy: string | null; faiss: { version: string; compile: string } | null } {
+const FAISS_PROBE = [
+  'import sys, json, faiss',
+  "mods = [m for m in ('faiss.swigfaiss_avx512', 'faiss.swigfaiss_avx2', 'faiss.swigfaiss') if m in sys.modules]",
+  "print(json.dumps([faiss.__version__, faiss.get_compile_options(), faiss.__file__, mods[0] if mods else '?']))",
+].join('\n');
+
+function probePython(py: string): { numpy: string | null; faiss: FaissInfo | null; error?: string } {
   const np = spawnSync(py, ['-c', 'import numpy; print(numpy.__version__)'], { encoding: 'utf8', env: pyEnv() });
   if (np.status !== 0) return { numpy: null, faiss: null };
-  const fa = spawnSync(py, ['-c', 'import faiss, json; print(json.dumps([faiss.__version__, faiss.get_compile_options()]))'], { encoding: 'utf8', env: pyEnv() });
-  let faiss: { version: string; compile: string } | null = null;
+  // Run outside the repository so a stray `faiss/` directory in the working directory cannot shadow the package.
+  const fa = spawnSync(py, ['-c', FAISS_PROBE], { encoding: 'utf8', env: pyEnv(), cwd: os.tmpdir() });
+  let faiss: FaissInfo | null = null;
   if (fa.status === 0) {
-    const [version, compile] = JSON.parse(fa.stdout.trim().split('\n').pop()!) as [string, string];
-    faiss = { version, compile };
+    const [version, compile, file, swig] = JSON.parse(fa.stdout.trim().split('\n').pop()!) as [string, string, string, string];
+    const build = FAISS_PYTHONPATH && file.startsWith(FAISS_PYTHONPATH) ? `ANN_FAISS_PYTHONPATH=${FAISS_PYTHONPATH}` : file.startsWith('/usr/lib/python3/') ? 'Debian python3-faiss' : 'other';
+    faiss = { version, compile: compile.trim(), file, swig_module: swig.replace(/^faiss\./, ''), build };
   }
-  return { numpy: np.stdout.trim(), faiss };
+  return { numpy: np.stdout.trim(), faiss, error: fa.status === 0 ? undefined : (fa.stderr || '').trim().split('\n').slice(-2).join(' | ') };
 }
 
 /**
@@ -340,6 +415,20 @@ function probePython(py: string): { numpy: string | null; faiss: { version: stri
  */
 function findPython(): PythonEnv {
   const candidates = ['/usr/bin/python3', 'python3'].filter((p, i, a) => a.indexOf(p) === i);
+  if (FAISS_PYTHONPATH) {
+    // An explicitly named FAISS build: use it or run without FAISS, never fall back to another build silently.
+    for (const py of candidates) {
+      if (py.startsWith('/') && !fs.existsSync(py)) continue;
+      const r = probePython(py);
+      if (r.faiss && r.faiss.file.startsWith(FAISS_PYTHONPATH)) return { python: py, numpy: r.numpy, faiss: r.faiss, apt: `ANN_FAISS_PYTHONPATH=${FAISS_PYTHONPATH}` };
+      if (r.numpy) {
+        const why = r.faiss ? `imported ${r.faiss.file}, not the one in ${FAISS_PYTHONPATH}` : `import failed: ${r.error ?? '?'}`;
+        log(`FAISS from ANN_FAISS_PYTHONPATH=${FAISS_PYTHONPATH} not usable (${why}): FAISS skipped`);
+        return { python: py, numpy: r.numpy, faiss: null, apt: `ANN_FAISS_PYTHONPATH=${FAISS_PYTHONPATH} not usable: ${why}` };
+      }
+    }
+    return { python: null, numpy: null, faiss: null, apt: 'no python3 with numpy' };
+  }
   const look = (): PythonEnv | null => {
     let withNumpy: PythonEnv | null = null;
     for (const py of candidates) {
@@ -535,9 +624,10 @@ interface FaissRun extends Contender {
 function faissRound(py: PythonEnv, set: AnchorSet, nprobes: number[], round_: number): FaissRun | { skipped: string } {
   if (!py.python || !py.faiss) return { skipped: `FAISS not available (${py.apt})` };
   if (!set.dir) return { skipped: 'vectors not from gen_data.py' };
-  const out = path.resolve('.work', 'ann-anchor', `faiss-${set.name}-n${set.n}-r${round_}.json`);
+  const tag = py.faiss.swig_module === 'swigfaiss' ? '' : `-${py.faiss.swig_module.replace(/^swigfaiss_/, '')}`;
+  const out = path.resolve('.work', 'ann-anchor', `faiss${tag}-${set.name}-n${set.n}-r${round_}.json`);
   const args = [path.join(ANCHOR_DIR, 'bench_faiss.py'), '--data', set.dir, '--out', out, '--nprobe', nprobes.join(','), '--profile', quick ? '' : '1,16'];
-  const r = spawnSync(py.python, args, { encoding: 'utf8', env: pyEnv(), maxBuffer: 64 << 20 });
+  const r = spawnSync(py.python, args, { encoding: 'utf8', env: pyEnv(), maxBuffer: 64 << 20, cwd: os.tmpdir() });
   if (r.status !== 0) return { skipped: `bench_faiss.py failed: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}` };
   const j = JSON.parse(fs.readFileSync(out, 'utf8')) as { faiss: string; compile: string; train_s: number; add_s: number; imbalance: number; polysemous_training: boolean; key: string; ivfpq_serialized_bytes_per_vec: number; rflat_serialized_bytes_per_vec: number; rows: { nprobe: number; recall10: number; qps_single: number; loadavg1: number }[]; profile?: unknown[] };
   const rows = j.rows.map((x) => ({ setting: x.nprobe, recall10: round(x.recall10, 4), qps_single: Math.round(x.qps_single), loadavg1: round(x.loadavg1) }));
@@ -643,7 +733,7 @@ async function sideBySideSet(py: PythonEnv, name: string, sigma: number, rounds:
   const set = anchorSet(py, name, sigma, N, NQ);
   log(`\n## ${name} (sigma ${sigma}): ${set.n} x ${set.dim}, ${set.nq} queries, from ${set.source}`);
   const efs = quick ? [10, 20, 40, 80, 160] : [10, 20, 40, 80, 160, 320];
-  const hb = hnswBuild(set);
+  const hb = process.argv.includes('--no-hnsw') ? null : hnswBuild(set);
   const results: RoundResult[] = [];
   for (let r = 1; r <= rounds; r++) {
     log(`\n### ${name} round ${r}/${rounds} (load ${os.loadavg().map((v) => v.toFixed(1)).join(' ')})`);
@@ -665,12 +755,12 @@ async function sideBySideSet(py: PythonEnv, name: string, sigma: number, rounds:
       ours = runOurs();
     }
     if ('skipped' in faiss && r === 1) log(`FAISS: ${faiss.skipped}`);
-    const hnsw: Contender | { skipped: string } = hb ? hnswRound(hb, set, efs) : { skipped: 'hnswlib-node not installed (npm install)' };
+    const hnsw: Contender | { skipped: string } = hb ? hnswRound(hb, set, efs) : { skipped: process.argv.includes('--no-hnsw') ? '--no-hnsw' : 'hnswlib-node not installed (npm install)' };
     results.push({ round: r, loadavg_start: loadStart, ours, faiss, hnsw, loadavg_end: os.loadavg().map((v) => round(v)) });
   }
   const cmp = compare(results, nprobes);
   const f0 = results.map((r) => r.faiss).find((f): f is FaissRun => 'rows' in f);
-  const faissLabel = f0 ? `FAISS ${f0.version}` : 'FAISS';
+  const faissLabel = f0 ? `FAISS ${f0.version} (${f0.compile})` : 'FAISS';
   log(`\n| nprobe | ours recall@10 | ours QPS (${results.map((r) => `r${r.round}`).join(' / ')}) | ${faissLabel}: cheapest nprobe reaching it: recall @ QPS per round \\| ours ÷ FAISS min-max | hnswlib: cheapest ef: recall @ QPS \\| ours ÷ hnswlib |`);
   log('|---|---|---|---|---|');
   for (const c of cmp) log(`| ${c.nprobe} | ${c.ours.recall10.toFixed(4)} | ${c.ours.qps_single.map((v) => v.toLocaleString()).join(' / ')} | ${fmtVs(c.faiss, 'FAISS')} | ${fmtVs(c.hnswlib, 'hnswlib')} |`);
@@ -756,7 +846,11 @@ async function realPart(): Promise<Record<string, unknown>> {
   const embedS = (now() - t0) / 1000;
   log(`${vectors.length / dim} vectors of ${dim} dims in ${embedS.toFixed(1)} s`);
   const nq = quick ? 300 : 1000;
-  const main = benchRealEmbeddings(vectors, dim, nq);
+  const refArg = process.argv.indexOf('--real-refines');
+  const refines = refArg > 0 ? process.argv[refArg + 1]!.split(',').map(Number).filter((v) => Number.isInteger(v) && v >= 1) : [];
+  const srArg = process.argv.indexOf('--real-sweep-rounds');
+  const sweepRounds = srArg > 0 ? Math.max(1, Number(process.argv[srArg + 1]) || 1) : 1;
+  const main = benchRealEmbeddings(vectors, dim, nq, pqSubquantizersFor(dim), 'real embeddings', refines, sweepRounds);
   const out: Record<string, unknown> = {
     started, quick, node: process.version, cores: os.cpus().length, load_at_start: os.loadavg().map((v) => round(v)),
     source: { ...source, embed_s: round(embedS) }, k: K, ...main,
@@ -805,14 +899,19 @@ async function main(): Promise<void> {
   const roundsArg = process.argv.indexOf('--rounds');
   const rounds = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : quick ? 1 : 3;
   const py = findPython();
-  log(`python: ${py.python ?? 'none'}, numpy ${py.numpy ?? 'missing'}, FAISS ${py.faiss ? `${py.faiss.version} (${py.faiss.compile.trim()})` : 'missing'} [${py.apt}]`);
+  log(`python: ${py.python ?? 'none'}, numpy ${py.numpy ?? 'missing'}, FAISS ${py.faiss ? `${py.faiss.version} (${py.faiss.compile}; ${py.faiss.swig_module} from ${py.faiss.file})` : 'missing'} [${py.apt}]`);
   const results: Record<string, unknown> = {
     started, quick, node: process.version, cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? '', kernels: kernelBackend(), k: K, n: N, queries: NQ, nlist: NLIST, m: M, refine: DEFAULT_REFINE, rounds,
     load_at_start: os.loadavg().map((v) => round(v)),
     anchors: {
       data: 'gen_data.py from ../shared/corpus/ann-anchor (run from there, not copied), numpy seeds fixed: the same vectors for every contender',
-      faiss: py.faiss ? `FAISS ${py.faiss.version} (${py.faiss.compile.trim()}) through ../shared/corpus/ann-anchor/bench_faiss.py: IVF1024,PQ48x8np (no polysemous training) + IndexRefineFlat k_factor 10, METRIC_INNER_PRODUCT, 1 thread, OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}` : `not run: ${py.apt}`,
-      faiss_note: 'Debian python3-faiss 1.7.3 is compiled without SIMD (GENERIC): a floor, not the anchor; the AVX2 faiss-cpu wheel needs PyPI, which this machine does not reach',
+      faiss: py.faiss ? `FAISS ${py.faiss.version} (${py.faiss.compile}, ${py.faiss.build}) through ../shared/corpus/ann-anchor/bench_faiss.py: IVF1024,PQ48x8np (no polysemous training) + IndexRefineFlat k_factor 10, METRIC_INNER_PRODUCT, 1 thread, OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}` : `not run: ${py.apt}`,
+      faiss_build: py.faiss ? { ...py.faiss, simd: /AVX2|AVX512/.test(py.faiss.compile) && py.faiss.swig_module !== 'swigfaiss', pythonpath: FAISS_PYTHONPATH } : null,
+      faiss_note: !py.faiss
+        ? 'no FAISS ran'
+        : /AVX2|AVX512/.test(py.faiss.compile) && py.faiss.swig_module !== 'swigfaiss'
+          ? `SIMD FAISS ${py.faiss.version} (${py.faiss.compile}, module ${py.faiss.swig_module}, ${py.faiss.build}): a SIMD anchor, though not the faiss-cpu 1.15 wheel (PyPI is unreachable here)`
+          : `FAISS ${py.faiss.version} compiled without SIMD (${py.faiss.compile}): a floor, not the anchor; ANN_FAISS_PYTHONPATH can name an AVX2 build (scripts/build-faiss-avx2.sh)`,
       blas: blasLibrary(),
       hnswlib: 'hnswlib-node 3.0.0 (npm dev dependency), M16, efConstruction 200, space ip, in this process, number[] conversion outside the timed loop',
       qps: `single-query calls, best of ${REPEATS} passes over all queries, per round; rounds interleave ours / FAISS (order alternating) / hnswlib`,
@@ -832,7 +931,7 @@ async function main(): Promise<void> {
   }
   results.load_at_end = os.loadavg().map((v) => round(v));
   results.finished = new Date().toISOString();
-  const file = quick ? path.join('bench', 'results', 'ann-quick.json') : RESULT_FILE;
+  const file = OUT_FILE ?? (quick ? path.join('bench', 'results', 'ann-quick.json') : RESULT_FILE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(results, null, 1) + '\n');
   log(`\nwrote ${file}`);

@@ -20,7 +20,7 @@ export interface VectorIndexOptions {
   m?: number;
   /** Default lists probed per query; default nprobeFor(nlist). */
   nprobe?: number;
-  /** Default re-rank factor: k*refine candidates are scored exactly (default 10). */
+  /** Default re-rank factor: k*refine candidates are scored exactly (default DEFAULT_REFINE, 12). */
   refine?: number;
   /** Train IVF-PQ automatically when an add crosses flatThreshold (default true). */
   autoTrain?: boolean;
