@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
-import { runCrashHarness } from '../engine/workflow/harness/crashHarness';
+import { runCrashHarness } from '../test/harness/crash/crashHarness';
 
 async function main(): Promise<void> {
   const quick = process.argv.includes('--quick');
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const killPoints = at > 0 ? Number(process.argv[at + 1]) : quick ? 50 : 500;
   const childEntry = path.resolve('.work/bench/crash-child.cjs');
   await esbuild.build({
-    entryPoints: ['engine/workflow/harness/child.ts'],
+    entryPoints: ['test/harness/crash/child.ts'],
     outfile: childEntry,
     bundle: true,
     platform: 'node',

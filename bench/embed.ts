@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Embedder } from '../engine/embed/embedder';
+import { Embedder } from '../engine/memory/embed/embedder';
 import { corpusChunks, ensureBuilt, log, machine, median, MINILM_SHAPE, quick, requireShared, SCALE, spread, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const THREADS = 2;

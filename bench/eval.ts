@@ -5,10 +5,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultCorpus, defaultOut } from '../engine/eval/command';
-import { renderReport, runEval, type ModelSpec } from '../engine/eval';
-import { findModel } from '../engine/model/locate';
-import { packageRoot } from '../engine/paths';
+import { defaultCorpus, defaultOut } from '../engine/entry/eval/command';
+import { renderReport, runEval, type ModelSpec } from '../engine/entry/eval';
+import { findModel } from '../engine/memory/model/locate';
+import { packageRoot } from '../engine/shared/paths';
 
 function flag(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);

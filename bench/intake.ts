@@ -1,6 +1,6 @@
 // `npm run bench -- intake [--quick] [--phases steady,capacity,...]`: alerts at fixed rates into a real intake, with
 // the server and its workers in a child process as `runbook-agent serve` runs them: the intake on its own thread
-// with its own SQLite connection (engine/intake/thread.ts), 4 workflow workers on the main thread, each alert's one
+// with its own SQLite connection (engine/control/intake/thread.ts), 4 workflow workers on the main thread, each alert's one
 // step a real /bin/sh child (the harness tools). Phases:
 // - baseline: the intake alone (its thread, no workers), 50/s for 10 s;
 // - steady: with the workers, 50/s for 60 s (10 s with --quick);
@@ -19,13 +19,13 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { openDatabase } from '../engine/db/open';
-import { IntakeServer, IntakeThread } from '../engine/intake';
-import { leasesHeld, releaseOwnerLeases } from '../engine/workflow/queue';
-import { verifyChain } from '../engine/workflow/eventLog';
-import { harnessTools } from '../engine/workflow/harness/tools';
-import { Orchestrator } from '../engine/workflow/orchestrator';
-import { FixedPlanner } from '../engine/workflow/planner';
+import { openDatabase } from '../engine/control/db/open';
+import { IntakeServer, IntakeThread } from '../engine/control/intake';
+import { leasesHeld, releaseOwnerLeases } from '../engine/control/workflow/queue';
+import { verifyChain } from '../engine/control/workflow/eventLog';
+import { harnessTools } from '../test/harness/crash/tools';
+import { Orchestrator } from '../engine/control/workflow/orchestrator';
+import { FixedPlanner } from '../engine/control/workflow/planner';
 import { percentile, round } from './lib/workflowBench';
 
 const quick = process.argv.includes('--quick');

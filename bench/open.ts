@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { checkIntegrityOffThread } from '../engine/db/integrity';
-import { openDatabase } from '../engine/db/open';
-import { Engine } from '../engine/engine';
+import { checkIntegrityOffThread } from '../engine/control/db/integrity';
+import { openDatabase } from '../engine/control/db/open';
+import { Engine } from '../engine/entry/engine';
 import { fillCompleted, round } from './lib/workflowBench';
 
 const quick = process.argv.includes('--quick');

@@ -7,7 +7,7 @@
 // reports both halves and the whole set with the engine's defaults, so the held-out figures were never looked at
 // while choosing.
 //
-// The query is what the engine builds from an alert (engine/retrieval/query.ts): its name, its summary and
+// The query is what the engine builds from an alert (engine/memory/retrieval/query.ts): its name, its summary and
 // description (Go template markup removed) and its labels, each weighted. A rule line carries no firing labels,
 // so its labels are its severity and the equality matchers of its expression (the labels its series carry, e.g.
 // namespace="openshift-monitoring"). The rule's runbook and runbook_url fields (the answer) are never used.
@@ -17,13 +17,13 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { modelIdOf } from '../engine/embed/embedder';
-import { openDatabase } from '../engine/db/open';
-import { DEFAULT_FUSION, type FusionSettings } from '../engine/retrieval/fusion';
-import { FIELD_WEIGHTS } from '../engine/retrieval/lexical';
-import { ALERT_QUERY_WEIGHTS, searchQuery, type AlertQuery, type AlertQueryWeights } from '../engine/retrieval/query';
-import { Retriever } from '../engine/retrieval/retriever';
-import type { SearchMode, SearchOptions } from '../engine/retrieval/search';
+import { modelIdOf } from '../engine/memory/embed/embedder';
+import { openDatabase } from '../engine/control/db/open';
+import { DEFAULT_FUSION, type FusionSettings } from '../engine/memory/retrieval/fusion';
+import { FIELD_WEIGHTS } from '../engine/memory/retrieval/lexical';
+import { ALERT_QUERY_WEIGHTS, searchQuery, type AlertQuery, type AlertQueryWeights } from '../engine/memory/retrieval/query';
+import { Retriever } from '../engine/memory/retrieval/retriever';
+import type { SearchMode, SearchOptions } from '../engine/memory/retrieval/search';
 import { ensureBuilt, log, machine, quick, requireShared, RUNBOOKS, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const ALERTS = path.join(RUNBOOKS, '..', 'alerts.jsonl');
@@ -168,7 +168,7 @@ async function main() {
       split: { rule: 'sha256(runbook path) first byte even: tuning, odd: held out', tuning: halves.tuning.length, heldOut: halves.heldOut.length },
       model: modelIdOf(STATIC_MODEL),
       level: 'file (best chunk per file)',
-      query: 'engine/retrieval/query.ts from the alert: name, summary, description (Go templates removed), labels (severity + the expression\'s equality matchers); `text` = name + summary + description as one free-text query',
+      query: 'engine/memory/retrieval/query.ts from the alert: name, summary, description (Go templates removed), labels (severity + the expression\'s equality matchers); `text` = name + summary + description as one free-text query',
       defaults: { fieldWeights: FIELD_WEIGHTS, queryWeights: ALERT_QUERY_WEIGHTS, fusion: DEFAULT_FUSION },
       indexedFiles: report.files,
       chunks: retriever.status().chunks,

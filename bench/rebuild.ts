@@ -1,6 +1,6 @@
 // `npm run bench -- rebuild [--quick]`: searches while the vector index is (re)built, on the scale corpus
 // (../shared/corpus/scale/cockroachdb-docs, 99.6k chunks; --quick: every 12th file with the flat threshold lowered
-// to 4,096 so that it still trains). The build runs in a worker thread (engine/retrieval/denseHost.ts) while the
+// to 4,096 so that it still trains). The build runs in a worker thread (engine/memory/retrieval/denseHost.ts) while the
 // serving worker answers. Measures, with the engine's own Retriever:
 // - the first indexing run (it returns once the flat index serves) and the background IVF-PQ training after it;
 // - search latency (dense, hybrid, lexical) with no build under way, then during a forced rebuild, one query at a
@@ -12,9 +12,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { openDatabase } from '../engine/db/open';
-import { Retriever } from '../engine/retrieval/retriever';
-import type { SearchMode } from '../engine/retrieval/search';
+import { openDatabase } from '../engine/control/db/open';
+import { Retriever } from '../engine/memory/retrieval/retriever';
+import type { SearchMode } from '../engine/memory/retrieval/search';
 import { ensureBuilt, log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const QUERIES = [

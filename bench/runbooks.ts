@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { corpusTotals, listMarkdown } from '../engine/runbook/corpus';
+import { corpusTotals, listMarkdown } from '../engine/memory/runbook/corpus';
 
 const dir = path.resolve(process.argv[2] ?? path.join('..', 'shared', 'corpus', 'runbooks'));
 if (!fs.existsSync(dir)) {

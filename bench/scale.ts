@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openDatabase } from '../engine/db/open';
-import { DenseIndex } from '../engine/retrieval/dense';
-import { Retriever } from '../engine/retrieval/retriever';
+import { openDatabase } from '../engine/control/db/open';
+import { DenseIndex } from '../engine/memory/retrieval/dense';
+import { Retriever } from '../engine/memory/retrieval/retriever';
 import { ensureBuilt, log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const QUERIES = [

@@ -16,8 +16,8 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { openControlStore } from '../engine/store/open';
-import type { ControlStore } from '../engine/store/types';
+import { openControlStore } from '../engine/control/store/open';
+import type { ControlStore } from '../engine/control/store/types';
 import { startPostgres } from '../test/support/postgres';
 import { percentile } from './lib/workflowBench';
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 
 /**
  * In Restricted Mode, refuses an action that would run or approve something from this workspace, says why and
- * how to trust it, and returns true. The engine refuses too (engine/trust.ts); this keeps the person from
+ * how to trust it, and returns true. The engine refuses too (engine/control/trust.ts); this keeps the person from
  * starting something that can only be refused.
  */
 export function blockedByTrust(action: string): boolean {

@@ -159,7 +159,7 @@ export const WorkflowPanelView = z.object({
   tier: Tier,
   /** Execution refused (Restricted Mode): the panel shows why and disables Approve. */
   executionBlocked: z.string().nullable(),
-  /** Earlier incidents of the same alert settled before this one fired (engine/memory), best first. */
+  /** Earlier incidents of the same alert settled before this one fired (engine/memory/incidents), best first. */
   lastTime: z.array(LastTimeView).optional(),
   /** The model-drafted summary or why there is none (summary_drafted); its shape is the model's, so the webview checks it (webview/views/summary.ts draftOf). */
   summaryDraft: z.unknown().optional(),
@@ -319,7 +319,7 @@ export const AgentSettings = z
   .object({
     policy: UserPolicy,
     allowedHosts: z.array(z.string().min(1).max(300)).max(200).default([]),
-    /** runbookAgent.sandbox.requireForReads: without the sandbox (engine/sandbox), shell reads wait for a person. */
+    /** runbookAgent.sandbox.requireForReads: without the sandbox (engine/execution/sandbox), shell reads wait for a person. */
     sandbox: z.object({ requireForReads: z.boolean().default(false) }).strict().default({ requireForReads: false }),
     prometheusUrl: z.string().max(2000).default(''),
     /** runbookAgent.alertmanager.url: Alertmanager (API v2) for silences while an approved mitigation works; '' = none. */

@@ -1,6 +1,6 @@
 /**
  * The tools Runbook Agent offers other agents: VS Code's Language Model tools (extension/tools) and the MCP
- * server (`runbook-agent mcp`, engine/mcp). One definition per tool: its name, what a model reads about it, its
+ * server (`runbook-agent mcp`, engine/entry/mcp). One definition per tool: its name, what a model reads about it, its
  * input schema (zod; the JSON schemas in package.json `contributes.languageModelTools` are generated from these and
  * checked by test/unit/agentTools.test.ts), what it returns, and hints that tell the truth about its effects.
  *

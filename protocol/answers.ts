@@ -1,6 +1,6 @@
 /**
  * What an answer to a question must look like, in one place for every side that checks it: the engine
- * refuses anything else (engine/workflow/person.ts), and the panel and the Answer Question box say so before
+ * refuses anything else (engine/control/workflow/person.ts), and the panel and the Answer Question box say so before
  * sending. A number answer fills arithmetic in a step, where bash would run any other text as code, so only
  * digits, an optional minus sign and decimals pass ("1e3", "0x10", "7;" do not).
  */

@@ -25,7 +25,7 @@ export const ModelInfo = z.object({
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 
-/** Whether shell reads run confined (engine/sandbox): the probe's answer, shown by doctor and the panel. */
+/** Whether shell reads run confined (engine/execution/sandbox): the probe's answer, shown by doctor and the panel. */
 export const SandboxInfo = z.object({
   available: z.boolean(),
   kind: z.enum(['bubblewrap', 'none']),

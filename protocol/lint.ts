@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineRequest } from './define';
 
-/** The kinds of finding, as `runbook-agent lint` names them (engine/runbook/lint.ts). */
+/** The kinds of finding, as `runbook-agent lint` names them (engine/memory/runbook/lint.ts). */
 export const LintRule = z.enum(['prose-command', 'unparsed-command', 'unfilled-placeholder', 'write-without-verification', 'verification-without-threshold', 'parse-warning']);
 export type LintRule = z.infer<typeof LintRule>;
 

@@ -1,5 +1,5 @@
 /**
- * Incident memory (engine/memory): what earlier settled workflows of the same alert found and did ("last time"),
+ * Incident memory (engine/memory/incidents): what earlier settled workflows of the same alert found and did ("last time"),
  * as the panel shows it and as people list and forget it. Memories are data about the past: redacted, capped,
  * never instructions.
  */

@@ -24,13 +24,13 @@ const xenovaOnnxShim = {
   name: 'xenova-onnx-shim',
   setup(build) {
     build.onResolve({ filter: /backends[\\/]onnx\.js$/ }, (args) =>
-      args.importer.includes('@xenova') ? { path: path.resolve('engine/embed/xenovaOnnxShim.ts') } : undefined,
+      args.importer.includes('@xenova') ? { path: path.resolve('engine/memory/embed/xenovaOnnxShim.ts') } : undefined,
     );
   },
 };
 const embedWorker = {
   ...node,
-  entryPoints: { embedWorker: 'engine/embed/worker.ts' },
+  entryPoints: { embedWorker: 'engine/memory/embed/worker.ts' },
   outdir: 'dist',
   external: natives,
   plugins: [xenovaOnnxShim],
@@ -41,9 +41,9 @@ const embedWorker = {
 const builds = [
   embedWorker,
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...node, entryPoints: { engine: 'engine/server/main.ts', cli: 'engine/cli/main.ts', 'crash-child': 'engine/workflow/harness/child.ts' }, outdir: 'dist', external: natives },
+  { ...node, entryPoints: { engine: 'engine/entry/server/main.ts', cli: 'engine/entry/cli/main.ts', 'crash-child': 'test/harness/crash/child.ts' }, outdir: 'dist', external: natives },
   // The engine's worker threads: the vector index (train, rebuild, serve), the integrity check, the HTTP intake.
-  { ...node, entryPoints: { indexWorker: 'engine/retrieval/indexWorker.ts', integrityWorker: 'engine/db/integrityWorker.ts', intakeWorker: 'engine/intake/worker.ts' }, outdir: 'dist', external: natives },
+  { ...node, entryPoints: { indexWorker: 'engine/memory/retrieval/indexWorker.ts', integrityWorker: 'engine/control/db/integrityWorker.ts', intakeWorker: 'engine/control/intake/worker.ts' }, outdir: 'dist', external: natives },
   {
     bundle: true,
     platform: 'browser',

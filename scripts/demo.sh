@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/node.sh"
 ensure_node
 ensure_deps
 bash "$ROOT/scripts/setup-e2e.sh" --no-browser
-bash "$ROOT/scripts/setup-sandbox.sh"   # the diagnostics run confined (engine/sandbox)
+bash "$ROOT/scripts/setup-sandbox.sh"   # the diagnostics run confined (engine/execution/sandbox)
 cd "$ROOT"
 node scripts/package.mjs >&2
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs bubblewrap (Debian's `bubblewrap`), the sandbox shell reads run in (engine/sandbox): the tests
+# Installs bubblewrap (Debian's `bubblewrap`), the sandbox shell reads run in (engine/execution/sandbox): the tests
 # exercise it for real, and the demo runs its diagnostics confined. Idempotent: does nothing when bwrap is
 # there. Linux only; elsewhere the engine reports that it has no sandbox.
 set -euo pipefail

@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Embedder } from '../../engine/embed/embedder';
-import { chunkMarkdown } from '../../engine/retrieval/chunk/chunker';
+import { Embedder } from '../../engine/memory/embed/embedder';
+import { chunkMarkdown } from '../../engine/memory/retrieval/chunk/chunker';
 
 export const SHARED = path.resolve(process.env.RUNBOOK_AGENT_SHARED ?? path.join('..', 'shared'));
 export const MODELS = path.join(SHARED, 'models');

@@ -1,14 +1,14 @@
 // Shared pieces of the workflow benchmarks: fast no-op tools, a bulk filler, percentiles.
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import type { Db } from '../../engine/db/open';
-import { markFinished, markIntended } from '../../engine/workflow/toolCalls';
-import { toolCallKey } from '../../engine/workflow/canonical';
-import { commit } from '../../engine/workflow/store';
-import { schedule, unschedule } from '../../engine/workflow/queue';
-import type { EventDraft } from '../../engine/workflow/reducer';
-import type { AnyTool } from '../../engine/workflow/tool';
-import { DEFAULT_BUDGET } from '../../engine/workflow/budget';
+import type { Db } from '../../engine/control/db/open';
+import { markFinished, markIntended } from '../../engine/control/workflow/toolCalls';
+import { toolCallKey } from '../../engine/control/workflow/canonical';
+import { commit } from '../../engine/control/workflow/store';
+import { schedule, unschedule } from '../../engine/control/workflow/queue';
+import type { EventDraft } from '../../engine/control/workflow/reducer';
+import type { AnyTool } from '../../engine/control/workflow/tool';
+import { DEFAULT_BUDGET } from '../../engine/control/workflow/budget';
 import { randomUUID } from 'node:crypto';
 
 export const Target = z.object({ target: z.string() }).strict();

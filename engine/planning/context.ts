@@ -1,14 +1,14 @@
-import type { AlertQuery } from '../retrieval/query';
-import type { SearchHit } from '../retrieval/search';
-import type { AnyTool } from '../workflow/tool';
-import type { AlertRequest } from '../workflow/request';
+import type { AlertQuery } from '../memory/retrieval/query';
+import type { SearchHit } from '../memory/retrieval/search';
+import type { AnyTool } from '../control/workflow/tool';
+import type { AlertRequest } from '../control/workflow/request';
 import type { SnapshotHit } from '../../protocol/workflow';
 
 /** What every planner may use besides the alert: the workspace, retrieval over its docs, the tools a plan may name. */
 export interface PlanningContext {
   /** Absolute path of the workspace folder; runbook paths in hits are relative to it. */
   readonly workspace: string;
-  /** Hybrid search over the workspace's indexed docs (engine/retrieval). */
+  /** Hybrid search over the workspace's indexed docs (engine/memory/retrieval). */
   search(query: string | AlertQuery, k: number): Promise<SearchHit[]>;
   /** The tools available to this engine; a plan naming any other tool is invalid. */
   readonly tools: readonly AnyTool[];
@@ -17,7 +17,7 @@ export interface PlanningContext {
   /** The user's policy lets a model propose writes no runbook step names (they still wait for approval). */
   readonly allowModelWrites?: boolean;
   /**
-   * Earlier incidents of the same alert (engine/memory): "last time" for the plan and the model's context. Data
+   * Earlier incidents of the same alert (engine/memory/incidents): "last time" for the plan and the model's context. Data
    * about the past, never instructions; already redacted and size-capped.
    */
   recall?(request: AlertRequest, workflowId: string): readonly RecalledIncident[];
@@ -26,7 +26,7 @@ export interface PlanningContext {
 /** One earlier incident as a planner reads it: the workflow it was, and one paragraph of what happened. */
 export interface RecalledIncident {
   readonly workflowId: string;
-  /** lastTime() of engine/memory/incident: when, how it ended, what ran, what fixed it. */
+  /** lastTime() of engine/memory/incidents/incident: when, how it ended, what ran, what fixed it. */
   readonly text: string;
 }
 
@@ -48,7 +48,7 @@ export function alertQuery(request: AlertRequest): AlertQuery {
   const a = request.annotations;
   const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
   const name = text(request.labels.alertname) ?? request.title;
-  // Each part in its field, so retrieval weighs the name most (engine/retrieval/query.ts); a text alert's body is
+  // Each part in its field, so retrieval weighs the name most (engine/memory/retrieval/query.ts); a text alert's body is
   // its description.
   const description = [a.description, a.message, request.body].filter((p) => text(p) !== undefined).join('\n').slice(0, 2000);
   // The title is often the summary; when it says something else (a text alert's first line) it counts as one.

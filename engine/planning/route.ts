@@ -1,9 +1,9 @@
-import type { DecideRequest, DecideResult } from '../workflow/decision';
-import type { SettledRecord } from '../workflow/planner';
-import type { SearchHit } from '../retrieval/search';
-import { ClassifiedError } from '../workflow/failures';
-import type { PlanRequest, PlanResult, Planner } from '../workflow/planner';
-import type { AlertRequest } from '../workflow/request';
+import type { DecideRequest, DecideResult } from '../control/workflow/decision';
+import type { SettledRecord } from '../control/workflow/planner';
+import type { SearchHit } from '../memory/retrieval/search';
+import { ClassifiedError } from '../control/workflow/failures';
+import type { PlanRequest, PlanResult, Planner } from '../control/workflow/planner';
+import type { AlertRequest } from '../control/workflow/request';
 import { alertQuery, type PlanningContext } from './context';
 import { referencesOf, resolveReference } from './runbook/reference';
 import { listMarkdown } from './runbook/workspace';

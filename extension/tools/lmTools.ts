@@ -43,7 +43,7 @@ function triageFolder(): vscode.WorkspaceFolder | undefined {
 
 /**
  * One Language Model tool: what it will do (prepareInvocation), and the engine's answer (the same
- * implementation the MCP server runs, engine/mcp/tools.ts). No tool approves anything.
+ * implementation the MCP server runs, engine/entry/mcp/tools.ts). No tool approves anything.
  */
 class RunbookTool<K extends AgentToolKey> implements vscode.LanguageModelTool<Input<K>> {
   constructor(

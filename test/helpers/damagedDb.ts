@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { openDatabase, type OpenOptions } from '../../engine/db/open';
+import { openDatabase, type OpenOptions } from '../../engine/control/db/open';
 
 /** Pages overwritten: enough that `quick_check` cannot miss them, few enough that the file still opens. */
 const DAMAGED_PAGES = 4;

@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../engine/alert';
-import { sandboxStatus } from '../../engine/sandbox';
-import { builtinAvailability, builtinDiagnostics, HOST_SYSTEMD, hostTool, systemdRunning, type HostOutput } from '../../engine/tools/builtin';
-import { createTools } from '../../engine/tools/catalogue';
-import { TOOL } from '../../engine/tools/names';
+import { normalizeAlerts } from '../../engine/control/alert';
+import { sandboxStatus } from '../../engine/execution/sandbox';
+import { builtinAvailability, builtinDiagnostics, HOST_SYSTEMD, hostTool, systemdRunning, type HostOutput } from '../../engine/execution/tools/builtin';
+import { createTools } from '../../engine/execution/tools/catalogue';
+import { TOOL } from '../../engine/execution/tools/names';
 import { tempDir } from '../helpers/tmp';
 
 const linux = process.platform === 'linux';

@@ -4,11 +4,11 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../engine/alert';
-import { sandboxStatus } from '../../engine/sandbox';
-import { builtinAvailability, builtinDiagnostics, k8sTool, kubernetesStatus, resetKubernetesStatus, type K8sOutput } from '../../engine/tools/builtin';
-import { createTools } from '../../engine/tools/catalogue';
-import { TOOL } from '../../engine/tools/names';
+import { normalizeAlerts } from '../../engine/control/alert';
+import { sandboxStatus } from '../../engine/execution/sandbox';
+import { builtinAvailability, builtinDiagnostics, k8sTool, kubernetesStatus, resetKubernetesStatus, type K8sOutput } from '../../engine/execution/tools/builtin';
+import { createTools } from '../../engine/execution/tools/catalogue';
+import { TOOL } from '../../engine/execution/tools/names';
 import { tempDir } from '../helpers/tmp';
 
 const FIXTURE = path.resolve('test/fixtures/kubectl');

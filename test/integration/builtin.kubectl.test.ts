@@ -10,8 +10,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { k8sTool, type K8sOutput } from '../../engine/tools/builtin';
-import { onPath } from '../../engine/tools/builtin/run';
+import { k8sTool, type K8sOutput } from '../../engine/execution/tools/builtin';
+import { onPath } from '../../engine/execution/tools/builtin/run';
 
 const KUBECTL = onPath('kubectl');
 const works = KUBECTL !== null && spawnSync(KUBECTL, ['version', '--client'], { encoding: 'utf8', timeout: 20_000 }).status === 0;

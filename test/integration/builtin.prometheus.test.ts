@@ -7,11 +7,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../engine/alert';
-import { builtinAvailability, builtinDiagnostics, type PrometheusAlertOutput } from '../../engine/tools/builtin';
-import { createTools } from '../../engine/tools/catalogue';
-import { TOOL } from '../../engine/tools/names';
-import type { AnyTool } from '../../engine/workflow/tool';
+import { normalizeAlerts } from '../../engine/control/alert';
+import { builtinAvailability, builtinDiagnostics, type PrometheusAlertOutput } from '../../engine/execution/tools/builtin';
+import { createTools } from '../../engine/execution/tools/catalogue';
+import { TOOL } from '../../engine/execution/tools/names';
+import type { AnyTool } from '../../engine/control/workflow/tool';
 import { tempDir } from '../helpers/tmp';
 
 const PROMETHEUS = '/usr/bin/prometheus';

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { DoctorReport } from '../../engine/cli/commands/doctor';
-import { openDatabase } from '../../engine/db/open';
+import { DoctorReport } from '../../engine/entry/cli/commands/doctor';
+import { openDatabase } from '../../engine/control/db/open';
 import { tempDir } from '../helpers/tmp';
 
 const version = (JSON.parse(fs.readFileSync('package.json', 'utf8')) as { version: string }).version;

@@ -9,9 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEval, type EvalReport, type RunResult } from '../../engine/eval';
-import { findModel } from '../../engine/model/locate';
-import { packageRoot } from '../../engine/paths';
+import { runEval, type EvalReport, type RunResult } from '../../engine/entry/eval';
+import { findModel } from '../../engine/memory/model/locate';
+import { packageRoot } from '../../engine/shared/paths';
 import { DECISION, decision, PLAN, ScriptedLlm, skipCiting, type Behaviour, type Received, type ScriptedStep } from '../support/scriptedLlm';
 
 const run = promisify(execFile);

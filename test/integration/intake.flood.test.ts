@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS } from '../../engine/intake';
+import { DEFAULT_INTAKE_LIMITS } from '../../engine/control/intake';
 import { AUTH, startServer, webhook } from '../unit/intake/fixtures';
 import { request } from '../unit/intake/http';
 import { connect, until, viaAgent, type Watched } from '../unit/intake/sockets';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../engine/db/open';
+import { openDatabase } from '../../engine/control/db/open';
 import { tempDir } from '../helpers/tmp';
 import { PROGRAMS, budget, freePort, logsOf, startAlertmanager, startPrometheus, startServe, stopStarted, waitFor } from '../support/processes';
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../engine/db/open';
+import { openDatabase } from '../../engine/control/db/open';
 import { tempDir } from '../helpers/tmp';
 import { webhook } from '../unit/intake/fixtures';
 

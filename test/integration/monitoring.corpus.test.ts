@@ -17,10 +17,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WorkflowPanelView } from '../../protocol/agent';
-import { panelView } from '../../engine/agent/panelView';
-import { openDatabase } from '../../engine/db/open';
-import { findModel } from '../../engine/model/locate';
-import type { PrometheusAlertOutput, SeriesView } from '../../engine/tools/builtin';
+import { panelView } from '../../engine/entry/agent/panelView';
+import { openDatabase } from '../../engine/control/db/open';
+import { findModel } from '../../engine/memory/model/locate';
+import type { PrometheusAlertOutput, SeriesView } from '../../engine/execution/tools/builtin';
 import { tempDir } from '../helpers/tmp';
 import { PROGRAMS, budget, freePort, logsOf, start, startAlertmanager, startPrometheus, startServe, stopStarted, waitFor, type Started } from '../support/processes';
 

@@ -11,11 +11,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Health } from '../../protocol/engine';
-import { Engine } from '../../engine/engine';
-import { commandNeeds, findBwrap, probeSandbox, realFs, sandboxArgv, sandboxStatus } from '../../engine/sandbox';
-import { shellTool, type ShellOutput } from '../../engine/tools/shell';
-import { listToolCalls } from '../../engine/workflow/toolCalls';
-import type { AnyTool } from '../../engine/workflow/tool';
+import { Engine } from '../../engine/entry/engine';
+import { commandNeeds, findBwrap, probeSandbox, realFs, sandboxArgv, sandboxStatus } from '../../engine/execution/sandbox';
+import { shellTool, type ShellOutput } from '../../engine/execution/tools/shell';
+import { listToolCalls } from '../../engine/control/workflow/toolCalls';
+import type { AnyTool } from '../../engine/control/workflow/tool';
 import { tempDir } from '../helpers/tmp';
 import { fixture, stateOf } from '../unit/workflow/fixtures';
 import { eventually } from '../unit/tools/processes';
@@ -32,7 +32,7 @@ afterEach(async () => {
 let savedHome: string | undefined;
 let home = '';
 beforeEach(() => {
-  // Steps see HOME from the engine's environment (engine/tools/env.ts): a temporary one, so `~` is ours.
+  // Steps see HOME from the engine's environment (engine/execution/tools/env.ts): a temporary one, so `~` is ours.
   savedHome = process.env.HOME;
   home = tempDir('rba-sbx-home-');
   process.env.HOME = home;
@@ -165,7 +165,7 @@ describe.skipIf(SKIP)(title('sandbox: a misclassified write run as a read fails 
     const workspace = tempDir('rba-sbx-ws-');
     fs.writeFileSync(path.join(workspace, 'app.log'), 'ERROR one\nok\nERROR two\n');
     const server = await httpServer();
-    // Whether curl to this host is a read depends on runbookAgent.tools.allowedHosts (engine/risk); the sandbox
+    // Whether curl to this host is a read depends on runbookAgent.tools.allowedHosts (engine/execution/risk); the sandbox
     // question here is only whether a read that uses curl gets the network, so the stub says read. `errors` is
     // judged by the real classifier.
     const stubbed = stubbedShell(workspace, 'read');

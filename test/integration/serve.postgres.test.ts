@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../engine/store/postgres/store';
+import { openPostgresStore } from '../../engine/control/store/postgres/store';
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
 import { logsOf, start, stopStarted, waitFor, type Started } from '../support/processes';

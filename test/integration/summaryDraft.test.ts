@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { panelView } from '../../engine/agent/panelView';
-import { openDatabase } from '../../engine/db/open';
-import { eventsOf } from '../../engine/workflow/eventLog';
-import { loadView } from '../../engine/workflow/store';
+import { panelView } from '../../engine/entry/agent/panelView';
+import { openDatabase } from '../../engine/control/db/open';
+import { eventsOf } from '../../engine/control/workflow/eventLog';
+import { loadView } from '../../engine/control/workflow/store';
 import { DECISION, PLAN, SUMMARY, ScriptedLlm, decision, observationIds, summaryOf } from '../support/scriptedLlm';
 import { tempDir } from '../helpers/tmp';
 

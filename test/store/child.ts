@@ -2,8 +2,8 @@
 // need real processes: lease fencing across processes, concurrent intake, workers racing for leases. Bundled by
 // children.ts.
 import readline from 'node:readline';
-import { openControlStore } from '../../engine/store/open';
-import type { ControlStore, DurableAction } from '../../engine/store/types';
+import { openControlStore } from '../../engine/control/store/open';
+import type { ControlStore, DurableAction } from '../../engine/control/store/types';
 
 type Message =
   | { id: number; op: 'open'; url: string }

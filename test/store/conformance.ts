@@ -2,13 +2,13 @@
 // databases only: each test gets a fresh, empty store; raw SQL appears only in the adapters' tamper helpers.
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquire, failure, success } from '../../engine/store/breakerRules';
-import type { ControlStore, DurableAction, ExportedEvent, WorkflowView } from '../../engine/store/types';
-import { DEFAULT_BREAKER } from '../../engine/workflow/breaker';
-import { decidePerson, type PersonDecision } from '../../engine/workflow/core/person';
-import { ManualClock } from '../../engine/workflow/clock';
-import { Backpressure, IllegalTransition, InvalidRequest, LeaseLost, NothingToDo, UnknownWorkflow } from '../../engine/workflow/errors';
-import { ToolRegistry } from '../../engine/workflow/tool';
+import { acquire, failure, success } from '../../engine/control/store/breakerRules';
+import type { ControlStore, DurableAction, ExportedEvent, WorkflowView } from '../../engine/control/store/types';
+import { DEFAULT_BREAKER } from '../../engine/control/workflow/breaker';
+import { decidePerson, type PersonDecision } from '../../engine/control/workflow/core/person';
+import { ManualClock } from '../../engine/control/workflow/clock';
+import { Backpressure, IllegalTransition, InvalidRequest, LeaseLost, NothingToDo, UnknownWorkflow } from '../../engine/control/workflow/errors';
+import { ToolRegistry } from '../../engine/control/workflow/tool';
 import { StoreChild } from './children';
 import { drain, tool, type Runtime } from './drive';
 
@@ -391,7 +391,7 @@ export function conformance(adapter: Adapter): void {
       expect(rechecked.state).toBe('EXECUTING');
       expect((await store.events(w.id)).at(-1)).toMatchObject({ type: 'rechecked', actor: 'person', data: { why: 'tier changed to approved-writes by ops', stepId: 'a' } });
       expect(await store.nextReadyAt()).toBe(T0 + 3);
-      // Breakers: the rules of engine/workflow/breaker.ts over the stored row.
+      // Breakers: the rules of engine/control/workflow/breaker.ts over the stored row.
       const cfg = { ...DEFAULT_BREAKER, failureThreshold: 2, cooldownMs: 100 };
       expect(await store.updateBreaker('tool:x', T0, acquire(cfg, T0))).toEqual({ allowed: true, probe: false });
       expect(await store.breakers()).toEqual([]);

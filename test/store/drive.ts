@@ -1,18 +1,18 @@
-// A minimal runtime over a ControlStore: lease, read, let the real decision core (engine/workflow/core) decide,
+// A minimal runtime over a ControlStore: lease, read, let the real decision core (engine/control/workflow/core) decide,
 // perform its effect (plan, tool call), commit its Outcome. It is what the orchestrator does, minus breakers,
 // timeouts, heartbeats and loops, and shows the interface carries everything the core needs: the core's facts are
 // synchronous, so the tool-call records and kill switches are read from the store before each decision.
 import { z } from 'zod';
 import type { KillSwitchName, SnapshotHit } from '../../protocol/workflow';
-import type { ControlStore, Lease, Next, WorkflowView } from '../../engine/store/types';
-import type { ManualClock } from '../../engine/workflow/clock';
-import { seededRandom } from '../../engine/workflow/clock';
-import { act, callFailed, callFinished, callStarted, planFailed, planned, type CoreConfig, type Facts, type Outcome } from '../../engine/workflow/core';
-import { classify, ClassifiedError, messageOf } from '../../engine/workflow/failures';
-import type { Planner, PlanRequest, PlanResult } from '../../engine/workflow/planner';
-import { DEFAULT_RETRY_POLICIES } from '../../engine/workflow/retry';
-import { isSettled } from '../../engine/workflow/states';
-import { ToolRegistry, type AnyTool, type ToolOutput } from '../../engine/workflow/tool';
+import type { ControlStore, Lease, Next, WorkflowView } from '../../engine/control/store/types';
+import type { ManualClock } from '../../engine/control/workflow/clock';
+import { seededRandom } from '../../engine/control/workflow/clock';
+import { act, callFailed, callFinished, callStarted, planFailed, planned, type CoreConfig, type Facts, type Outcome } from '../../engine/control/workflow/core';
+import { classify, ClassifiedError, messageOf } from '../../engine/control/workflow/failures';
+import type { Planner, PlanRequest, PlanResult } from '../../engine/control/workflow/planner';
+import { DEFAULT_RETRY_POLICIES } from '../../engine/control/workflow/retry';
+import { isSettled } from '../../engine/control/workflow/states';
+import { ToolRegistry, type AnyTool, type ToolOutput } from '../../engine/control/workflow/tool';
 
 const Input = z.object({ target: z.string() }).strict();
 

@@ -4,9 +4,9 @@
 // binaries are installed (scripts/setup-postgres.sh installs them).
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseProblem } from '../../engine/db/errors';
-import { openPostgresStore, type PostgresControlStore } from '../../engine/store/postgres/store';
-import type { ControlStore, ExportedEvent } from '../../engine/store/types';
+import { DatabaseProblem } from '../../engine/control/db/errors';
+import { openPostgresStore, type PostgresControlStore } from '../../engine/control/store/postgres/store';
+import type { ControlStore, ExportedEvent } from '../../engine/control/store/types';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
 import { conformance, type Adapter } from './conformance';
 

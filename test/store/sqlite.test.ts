@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { acquire, failure, success } from '../../engine/store/breakerRules';
-import { openSqliteStore, type SqliteControlStore } from '../../engine/store/sqlite/store';
-import type { BreakerDecision, BreakerRow, ControlStore } from '../../engine/store/types';
-import { openDatabase } from '../../engine/db/open';
-import { Breakers, DEFAULT_BREAKER, type Admission } from '../../engine/workflow/breaker';
-import { ManualClock } from '../../engine/workflow/clock';
+import { acquire, failure, success } from '../../engine/control/store/breakerRules';
+import { openSqliteStore, type SqliteControlStore } from '../../engine/control/store/sqlite/store';
+import type { BreakerDecision, BreakerRow, ControlStore } from '../../engine/control/store/types';
+import { openDatabase } from '../../engine/control/db/open';
+import { Breakers, DEFAULT_BREAKER, type Admission } from '../../engine/control/workflow/breaker';
+import { ManualClock } from '../../engine/control/workflow/clock';
 import { conformance, type Adapter } from './conformance';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'rba-store-sqlite-'));
@@ -47,7 +47,7 @@ const adapter: Adapter = {
 conformance(adapter);
 
 describe('SQLite adapter', () => {
-  it('applies the breaker rules exactly as engine/workflow/breaker.ts does', async () => {
+  it('applies the breaker rules exactly as engine/control/workflow/breaker.ts does', async () => {
     const cfg = { ...DEFAULT_BREAKER, failureThreshold: 3, cooldownMs: 1000, probeTimeoutMs: 500 };
     const clock = new ManualClock();
     const today = new Breakers(openDatabase(path.join(root, `breaker-${++n}.sqlite`)), clock, cfg);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExecutionRefused, TrustGate } from '../../engine/trust';
+import { ExecutionRefused, TrustGate } from '../../engine/control/trust';
 
 describe('TrustGate', () => {
   it('refuses execution until the workspace is trusted, with a message that says how to fix it', () => {

@@ -1,6 +1,6 @@
 /**
  * "Last time": earlier incidents of the same alert (same alertname and identity labels) that settled before this
- * one fired, as the engine remembered them (engine/memory): when, how it ended, what ran, what fixed it, with a
+ * one fired, as the engine remembered them (engine/memory/incidents): when, how it ended, what ran, what fixed it, with a
  * link to that workflow, and Forget (after an inline confirm, like Cancel and Retry). Text only: what the engine
  * sends is never parsed as markup.
  */

@@ -4,14 +4,14 @@
 // when the user's own policy allows model-proposed writes) a write that waits for a person; never an Alertmanager
 // silence, which only the engine offers (engine/planning/runbook/silence.ts). Whatever is refused
 // is noted in the decision, so the record says what the model wanted and why it did not happen.
-import { redactText } from '../../redact';
-import { TOOL } from '../../tools/names';
-import { bindAnswers, answersUsed } from '../../workflow/answers';
-import { canonicalJson } from '../../workflow/canonical';
-import { MAX_ADDED, type DecideRequest, type DecisionInput } from '../../workflow/decision';
-import { messageOf } from '../../workflow/failures';
-import type { PlanStepInput } from '../../workflow/plan';
-import type { AnyTool, Bound } from '../../workflow/tool';
+import { redactText } from '../../execution/redact';
+import { TOOL } from '../../execution/tools/names';
+import { bindAnswers, answersUsed } from '../../control/workflow/answers';
+import { canonicalJson } from '../../control/workflow/canonical';
+import { MAX_ADDED, type DecideRequest, type DecisionInput } from '../../control/workflow/decision';
+import { messageOf } from '../../control/workflow/failures';
+import type { PlanStepInput } from '../../control/workflow/plan';
+import type { AnyTool, Bound } from '../../control/workflow/tool';
 import type { Observation } from '../observe/observations';
 import type { ModelDecision } from './decideOutput';
 import { clip, describeInput } from './decidePrompt';

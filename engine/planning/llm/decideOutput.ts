@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { MAX_ADDED } from '../../workflow/decision';
-import { ClassifiedError } from '../../workflow/failures';
+import { MAX_ADDED } from '../../control/workflow/decision';
+import { ClassifiedError } from '../../control/workflow/failures';
 import { extractJson } from './output';
 import { truncate } from './transport';
 

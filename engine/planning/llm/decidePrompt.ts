@@ -1,9 +1,9 @@
 // The decision prompt: the alert, the plan (what ran, what is ahead), the observations with their citation ids,
 // the engine's own reading, the runbook steps a model may copy, and the tool catalogue, all fenced as data.
-import { redactText } from '../../redact';
-import { MAX_ADDED, MAX_ROUNDS, type DecideRequest, type DecisionInput } from '../../workflow/decision';
-import type { PlanStep } from '../../workflow/plan';
-import type { AnyTool } from '../../workflow/tool';
+import { redactText } from '../../execution/redact';
+import { MAX_ADDED, MAX_ROUNDS, type DecideRequest, type DecisionInput } from '../../control/workflow/decision';
+import type { PlanStep } from '../../control/workflow/plan';
+import type { AnyTool } from '../../control/workflow/tool';
 import type { Observation } from '../observe/observations';
 import { MAX_MODEL_NOTES } from './decideOutput';
 import { dataBlock } from './fence';

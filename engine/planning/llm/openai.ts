@@ -1,5 +1,5 @@
-import { ClassifiedError } from '../../workflow/failures';
-import { retryAfterMs } from '../../net/retryAfter';
+import { ClassifiedError } from '../../control/workflow/failures';
+import { retryAfterMs } from '../../execution/net/retryAfter';
 import { truncate, type ChatRequest, type ChatResult, type ChatTransport } from './transport';
 
 export interface OpenAiOptions {

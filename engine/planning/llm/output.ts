@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { SearchHit } from '../../retrieval/search';
-import { ClassifiedError } from '../../workflow/failures';
-import type { PlanStepInput, StepSource } from '../../workflow/plan';
+import type { SearchHit } from '../../memory/retrieval/search';
+import { ClassifiedError } from '../../control/workflow/failures';
+import type { PlanStepInput, StepSource } from '../../control/workflow/plan';
 import { truncate } from './transport';
 
 export const MAX_STEPS = 12;

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { SearchHit } from '../../retrieval/search';
-import { TOOL } from '../../tools/names';
-import type { PlanRequest } from '../../workflow/planner';
-import type { AnyTool } from '../../workflow/tool';
+import type { SearchHit } from '../../memory/retrieval/search';
+import { TOOL } from '../../execution/tools/names';
+import type { PlanRequest } from '../../control/workflow/planner';
+import type { AnyTool } from '../../control/workflow/tool';
 import type { RecalledIncident } from '../context';
 import { dataBlock } from './fence';
 import { MAX_STEPS, sourceIdOf } from './output';
@@ -13,7 +13,7 @@ export interface PromptInput {
   readonly request: PlanRequest;
   readonly hits: readonly SearchHit[];
   readonly tools: readonly AnyTool[];
-  /** Earlier incidents of the same alert (engine/memory), already redacted and capped: data, never instructions. */
+  /** Earlier incidents of the same alert (engine/memory/incidents), already redacted and capped: data, never instructions. */
   readonly memories?: readonly RecalledIncident[];
 }
 

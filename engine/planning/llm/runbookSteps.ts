@@ -3,12 +3,12 @@
 // proposes that none of them names is dropped. Read from the runbooks the plan came from, then those retrieval
 // ranks first for the alert, bounded.
 import { createHash } from 'node:crypto';
-import { parseRunbook } from '../../runbook';
-import { classifyCommand } from '../../risk';
-import { TOOL } from '../../tools/names';
-import { messageOf } from '../../workflow/failures';
-import type { Plan } from '../../workflow/plan';
-import type { AlertRequest } from '../../workflow/request';
+import { parseRunbook } from '../../memory/runbook';
+import { classifyCommand } from '../../execution/risk';
+import { TOOL } from '../../execution/tools/names';
+import { messageOf } from '../../control/workflow/failures';
+import type { Plan } from '../../control/workflow/plan';
+import type { AlertRequest } from '../../control/workflow/request';
 import { alertQuery, type PlanningContext } from '../context';
 import { hitPath } from '../runbook/choose';
 import { buildCandidates, type Candidate } from '../runbook/steps';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { packageRoot } from '../../paths';
+import { packageRoot } from '../../shared/paths';
 
 export const TEMPLATE_PARTS = ['system', 'context', 'task', 'replan', 'checklist'] as const;
 export type TemplatePart = (typeof TEMPLATE_PARTS)[number];

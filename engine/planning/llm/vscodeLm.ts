@@ -1,6 +1,6 @@
 import { describeIssues } from '../../../protocol/define';
 import { LmChatResult, lmFailureOf, type LmChatParams } from '../../../protocol/lm';
-import { ClassifiedError, messageOf, type FailureClass } from '../../workflow/failures';
+import { ClassifiedError, messageOf, type FailureClass } from '../../control/workflow/failures';
 import { truncate, type ChatRequest, type ChatResult, type ChatTransport } from './transport';
 
 export interface VscodeLmOptions {

@@ -2,7 +2,7 @@
 // diagnostics printed. Only what the outputs can show decides: a literal in backticks that appears in an output
 // holds; a `key=value` whose key appears with another value does not; a known failure signature named in the
 // condition holds when a diagnostic showed it. Anything else stays undecided, and the step stays in the plan.
-import { isProseCommand } from '../../runbook/prose';
+import { isProseCommand } from '../../memory/runbook/prose';
 import { SIGNATURES, type Observation } from './observations';
 
 export interface ConditionVerdict {

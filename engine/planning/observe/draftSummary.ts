@@ -2,16 +2,16 @@
 // citing the observations it rests on; a claim that cites no observation that exists is dropped and the drop is
 // returned with the draft, so what a person reads is only text the record backs. Nothing but the claims is kept.
 import { z } from 'zod';
-import { redactText, redactValue } from '../../redact';
-import { ClassifiedError } from '../../workflow/failures';
+import { redactText, redactValue } from '../../execution/redact';
+import { ClassifiedError } from '../../control/workflow/failures';
 import { citable, normaliseId } from '../llm/decide';
 import { clip, observationsText } from '../llm/decidePrompt';
 import { dataBlock } from '../llm/fence';
 import { extractJson } from '../llm/output';
 import { loadFamily, render } from '../llm/template';
 import { truncate, type ChatTransport } from '../llm/transport';
-import type { CallRecord } from '../../workflow/decision';
-import type { WorkflowView } from '../../workflow/view';
+import type { CallRecord } from '../../control/workflow/decision';
+import type { WorkflowView } from '../../control/workflow/view';
 import { observe, type Observation } from './observations';
 import { composeSummary, type IncidentSummary, type SummaryEvent } from './summary';
 

@@ -1,9 +1,9 @@
 // What the steps of a workflow returned, read for the decisions that follow and for the incident summary: each
 // tool call becomes an observation (redacted, size-capped, cited by its tool-call id) with the findings in its
 // output. A failed command is flagged, and so is one that exited 0 but wrote errors to stderr: never a plain ✓.
-import { redactText } from '../../redact';
-import type { CallRecord } from '../../workflow/decision';
-import type { Phase, Plan } from '../../workflow/plan';
+import { redactText } from '../../execution/redact';
+import type { CallRecord } from '../../control/workflow/decision';
+import type { Phase, Plan } from '../../control/workflow/plan';
 import { salientFacts } from './facts';
 import { levelRank, parseLogLine, type Level } from './logs';
 import { describeQueryInput, queryHeadline } from './queryText';

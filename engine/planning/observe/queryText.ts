@@ -1,9 +1,9 @@
 // A Prometheus answer in one line a person reads: each series' labels and its value, so an incident summary says
 // what the query found ("1 series: {job="node-exporter"} 50") instead of the first 200 characters of its JSON,
-// which for a long expression end before the first value. For prometheus_alert (engine/tools/builtin/prometheus.ts)
-// and promql_query (engine/tools/promql.ts) results; anything else gets null.
-import { PROMETHEUS_VIEWS, describePrometheusAlert, type PrometheusAlertInput, type PrometheusAlertOutput, type QueryView, type SeriesView } from '../../tools/builtin/prometheus';
-import { TOOL } from '../../tools/names';
+// which for a long expression end before the first value. For prometheus_alert (engine/execution/tools/builtin/prometheus.ts)
+// and promql_query (engine/execution/tools/promql.ts) results; anything else gets null.
+import { PROMETHEUS_VIEWS, describePrometheusAlert, type PrometheusAlertInput, type PrometheusAlertOutput, type QueryView, type SeriesView } from '../../execution/tools/builtin/prometheus';
+import { TOOL } from '../../execution/tools/names';
 
 /** Series listed per answer; the rest are counted. */
 const LISTED = 6;

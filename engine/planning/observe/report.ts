@@ -3,14 +3,14 @@
 // all read it from here.
 import type { IncidentSummary } from '../../../protocol/agent';
 import type { ToolCallRecord, WorkflowEvent } from '../../../protocol/workflow';
-import type { Db } from '../../db/open';
-import { redactValue } from '../../redact';
-import { printable, printableValue } from '../../redact/printable';
-import type { CallRecord } from '../../workflow/decision';
-import { eventsOf } from '../../workflow/eventLog';
-import { requireView } from '../../workflow/store';
-import { listToolCalls } from '../../workflow/toolCalls';
-import type { WorkflowView } from '../../workflow/view';
+import type { Db } from '../../control/db/open';
+import { redactValue } from '../../execution/redact';
+import { printable, printableValue } from '../../execution/redact/printable';
+import type { CallRecord } from '../../control/workflow/decision';
+import { eventsOf } from '../../control/workflow/eventLog';
+import { requireView } from '../../control/workflow/store';
+import { listToolCalls } from '../../control/workflow/toolCalls';
+import type { WorkflowView } from '../../control/workflow/view';
 import { composeSummary, summaryMarkdown, type SummaryEvent } from './summary';
 
 /** When a person last retried the workflow from a step (ms), or null. */

@@ -6,9 +6,9 @@
 // warnings, a table's rows, df, logs digested), or a query's answer (queryText.ts), each in the output's own words and
 // citing its tool call; a signature a log printed only below its most severe level is noted, not made a likely cause.
 // A question a person answered is said as theirs, with the answer.
-import { redactText } from '../../redact';
-import type { CallRecord } from '../../workflow/decision';
-import type { WorkflowView } from '../../workflow/view';
+import { redactText } from '../../execution/redact';
+import type { CallRecord } from '../../control/workflow/decision';
+import type { WorkflowView } from '../../control/workflow/view';
 import { evaluateCondition } from './conditions';
 import { observe, type Observation } from './observations';
 

@@ -1,10 +1,10 @@
 // Candidates -> the plan's steps: rejected steps out (and the steps that needed a rejected answer), diagnose
 // before mitigate before verify, the maxSteps bound, one question per missing value right before its first
 // use, and the alert-expression check at the end.
-import { TOOL } from '../../tools/names';
-import { ClassifiedError } from '../../workflow/failures';
-import type { PlanStepInput } from '../../workflow/plan';
-import type { PlanRequest } from '../../workflow/planner';
+import { TOOL } from '../../execution/tools/names';
+import { ClassifiedError } from '../../control/workflow/failures';
+import type { PlanStepInput } from '../../control/workflow/plan';
+import type { PlanRequest } from '../../control/workflow/planner';
 import { askId, EXPR_CHECK_ID } from './ids';
 import { PHASE_ORDER } from './phase';
 import { clip } from './reference';

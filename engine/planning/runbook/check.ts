@@ -1,9 +1,9 @@
 // Verification checks. A fence may say what "fixed" looks like with an `expect` attribute (README.md);
 // values in it may name alert labels, filled here as plain text (a check is data, never run).
-import { findPlaceholders, type Step } from '../../runbook';
-import { Check } from '../../workflow/plan';
-import type { AlertRequest } from '../../workflow/request';
-import { answerMarker } from '../../workflow/answers';
+import { findPlaceholders, type Step } from '../../memory/runbook';
+import { Check } from '../../control/workflow/plan';
+import type { AlertRequest } from '../../control/workflow/request';
+import { answerMarker } from '../../control/workflow/answers';
 import { answerName, valueFor } from './values';
 
 export interface CheckResult {

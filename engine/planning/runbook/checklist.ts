@@ -2,8 +2,8 @@
 // priority, resources, probes") become checklist steps a person ticks, so a runbook of prose still gives a person
 // the next thing to do. Only instructions: a list item or paragraph in a diagnose or mitigate section that starts
 // with a verb of doing, with its nested details folded in.
-import type { ParsedRunbook, ProseItem } from '../../runbook';
-import type { Phase } from '../../workflow/plan';
+import type { ParsedRunbook, ProseItem } from '../../memory/runbook';
+import type { Phase } from '../../control/workflow/plan';
 import { phaseOfSection } from './phase';
 
 export interface ChecklistItem {

@@ -5,9 +5,9 @@
 //   4. the best retrieval hit
 // Among several documents with the same evidence, the one retrieval ranks higher wins, then path order.
 import path from 'node:path';
-import { readFrontMatter } from '../../runbook/frontMatter';
-import type { SearchHit } from '../../retrieval/search';
-import type { AlertRequest } from '../../workflow/request';
+import { readFrontMatter } from '../../memory/runbook/frontMatter';
+import type { SearchHit } from '../../memory/retrieval/search';
+import type { AlertRequest } from '../../control/workflow/request';
 import { clip, referencesOf, resolveReference } from './reference';
 import { insideWorkspace, readHead } from './workspace';
 

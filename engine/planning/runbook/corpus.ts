@@ -1,13 +1,13 @@
 // The public runbook corpus (../shared/corpus) as a planner benchmark: every alert rule in alerts.jsonl,
-// normalised by engine/alert, planned against runbooks/ with runbook_url resolution only (no retrieval).
+// normalised by engine/control/alert, planned against runbooks/ with runbook_url resolution only (no retrieval).
 // Shared by the corpus test and bench/planner.ts so both report the same numbers.
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeAlerts } from '../../alert';
-import { TOOL } from '../../tools/names';
-import { messageOf } from '../../workflow/failures';
-import { Plan } from '../../workflow/plan';
-import type { AnyTool } from '../../workflow/tool';
+import { normalizeAlerts } from '../../control/alert';
+import { TOOL } from '../../execution/tools/names';
+import { messageOf } from '../../control/workflow/failures';
+import { Plan } from '../../control/workflow/plan';
+import type { AnyTool } from '../../control/workflow/tool';
 import { firingAlert, type Rule } from './corpusAlerts';
 import { RunbookPlanner } from './planner';
 

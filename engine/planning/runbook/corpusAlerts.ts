@@ -4,9 +4,9 @@
 // expression gives it (namespace="monitoring"), else a typical value of the right shape (pod, node, mountpoint…).
 import fs from 'node:fs';
 import path from 'node:path';
-import { normalizeAlerts } from '../../alert';
-import { promqlSelectors } from '../../tools/builtin/selectors';
-import type { AlertRequest } from '../../workflow/request';
+import { normalizeAlerts } from '../../control/alert';
+import { promqlSelectors } from '../../execution/tools/builtin/selectors';
+import type { AlertRequest } from '../../control/workflow/request';
 
 export const CORPUS = path.resolve('..', 'shared', 'corpus', 'alerts.jsonl');
 // Shared by the built-in fit test and the planner's corpus evaluation (npm run bench -- planner).

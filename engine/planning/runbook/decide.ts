@@ -2,8 +2,8 @@
 // what ran. A step whose runbook condition the outputs show false is skipped, citing those outputs; the findings
 // (failed commands, known failure signatures) are noted; and when a person declined every mitigation the runbook
 // names, the workflow escalates with their reasons instead of verifying a fix nobody made.
-import { TOOL } from '../../tools/names';
-import type { DecideRequest, DecisionInput } from '../../workflow/decision';
+import { TOOL } from '../../execution/tools/names';
+import type { DecideRequest, DecisionInput } from '../../control/workflow/decision';
 import { evaluateCondition } from '../observe/conditions';
 import { observe } from '../observe/observations';
 

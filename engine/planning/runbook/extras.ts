@@ -2,12 +2,12 @@
 // built-in diagnostics when the runbook has none that use the alert's labels (marked "built in"), checklist steps
 // for its instructions that are not commands, a confirmation when only search chose the runbook, and, when no
 // runbook answers, the built-ins and a checklist item that says so.
-import type { ParsedRunbook } from '../../runbook';
-import { builtinAvailability, builtinDiagnostics, localHostNames } from '../../tools/builtin';
-import { TOOL } from '../../tools/names';
-import type { PlanStepInput, Phase } from '../../workflow/plan';
-import type { AlertRequest } from '../../workflow/request';
-import type { AnyTool } from '../../workflow/tool';
+import type { ParsedRunbook } from '../../memory/runbook';
+import { builtinAvailability, builtinDiagnostics, localHostNames } from '../../execution/tools/builtin';
+import { TOOL } from '../../execution/tools/names';
+import type { PlanStepInput, Phase } from '../../control/workflow/plan';
+import type { AlertRequest } from '../../control/workflow/request';
+import type { AnyTool } from '../../control/workflow/tool';
 import { checklistItems } from './checklist';
 import { PHASE_ORDER } from './phase';
 import { clip } from './reference';

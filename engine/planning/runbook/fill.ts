@@ -1,13 +1,13 @@
 // Fills a step's placeholders from the alert. Alert values are data: in shell, each goes only where the parsed
 // command shows a plain argument word and only when it is a plain word itself, or a number in arithmetic
-// (engine/risk/slots.ts). A value that does not fit its place still goes in, quoted, but the step waits for a
+// (engine/execution/risk/slots.ts). A value that does not fit its place still goes in, quoted, but the step waits for a
 // person who sees it; one that cannot go in at all (arithmetic, heredocs, backticks), or that the alert lacks,
 // becomes a question, and the orchestrator checks the person's answer by the same rules.
-import type { Placeholder } from '../../runbook';
-import { placeValue, slotSites } from '../../risk/slots';
-import { answerMarker } from '../../workflow/answers';
-import type { AlertRequest } from '../../workflow/request';
-import { promqlQuote } from '../../tools/quote';
+import type { Placeholder } from '../../memory/runbook';
+import { placeValue, slotSites } from '../../execution/risk/slots';
+import { answerMarker } from '../../control/workflow/answers';
+import type { AlertRequest } from '../../control/workflow/request';
+import { promqlQuote } from '../../execution/tools/quote';
 import { findOccurrences, type Occurrence } from './spans';
 import { answerName, valueFor } from './values';
 

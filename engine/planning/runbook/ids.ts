@@ -1,7 +1,7 @@
 // Plan step ids. Rejections and idempotency keys refer to them, so the same runbook must give the same ids on
 // every plan: the fence's `name` (slugified) when it has one, else the section's title and the step's place in
 // it (`diagnosis-2`), which a person can type in `runbook-agent approve ID STEP`.
-import type { Step } from '../../runbook';
+import type { Step } from '../../memory/runbook';
 
 export function slug(text: string, max = 60): string {
   return text

@@ -1,7 +1,7 @@
 // Phase of a runbook step from the headings above it. The deepest heading that names a phase decides
 // ("Mitigation > Check the pods again" is a diagnose step); a step under no such heading is judged by its
 // command (reads diagnose, writes mitigate).
-import type { Phase } from '../../workflow/plan';
+import type { Phase } from '../../control/workflow/plan';
 
 const WORDS: ReadonlyArray<readonly [RegExp, Phase]> = [
   [/^(diagnos\w*|investigat\w*|troubleshoot\w*|checks?|checking|symptoms?|triage)$/, 'diagnose'],

@@ -2,20 +2,20 @@
 // blocks into plan steps and fills them from the alert. The runbook is data: its prose is never read as an
 // instruction and every command is classified, whatever the fence declares.
 import { createHash } from 'node:crypto';
-import { parseRunbook } from '../../runbook';
-import { classifyCommand } from '../../risk';
-import type { DecideRequest, DecideResult } from '../../workflow/decision';
+import { parseRunbook } from '../../memory/runbook';
+import { classifyCommand } from '../../execution/risk';
+import type { DecideRequest, DecideResult } from '../../control/workflow/decision';
 import { runbookDecision } from './decide';
-import { TOOL } from '../../tools/names';
-import { ClassifiedError, messageOf } from '../../workflow/failures';
-import type { Planner, PlanRequest, PlanResult } from '../../workflow/planner';
+import { TOOL } from '../../execution/tools/names';
+import { ClassifiedError, messageOf } from '../../control/workflow/failures';
+import type { Planner, PlanRequest, PlanResult } from '../../control/workflow/planner';
 import { alertQuery, snapshotOf, type PlanningContext } from '../context';
-import type { SearchHit } from '../../retrieval/search';
+import type { SearchHit } from '../../memory/retrieval/search';
 import { assemble } from './assemble';
 import { alertExpression } from './check';
 import { chooseRunbook, hitPath, type Choice } from './choose';
 import { EXPR_CHECK_ID } from './ids';
-import type { PlanStepInput } from '../../workflow/plan';
+import type { PlanStepInput } from '../../control/workflow/plan';
 import { clip } from './reference';
 import { builtinSteps, checklistSteps, confirmRunbookStep, noRunbookStep, placeAfterPhase, placeBuiltins } from './extras';
 import { buildCandidates } from './steps';
@@ -47,7 +47,7 @@ function noStepsStep(path: string, notes: readonly string[]): PlanStepInput {
   };
 }
 
-/** The PromQL tool's input bound (engine/tools/promql.ts). */
+/** The PromQL tool's input bound (engine/execution/tools/promql.ts). */
 const MAX_QUERY_CHARS = 10_000;
 
 export interface RunbookPlannerOptions {

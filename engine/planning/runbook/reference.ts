@@ -3,7 +3,7 @@
 // match a file's trailing segments (case-insensitive, extension dropped). The longest match wins, so
 // .../runbooks/alertmanager/alertmanagerfailedreload picks alertmanager/AlertmanagerFailedReload.md over a
 // same-named file in another component.
-import type { AlertRequest } from '../../workflow/request';
+import type { AlertRequest } from '../../control/workflow/request';
 import { insideWorkspace } from './workspace';
 
 const KEYS = ['runbook_url', 'runbook', 'runbookURL', 'runbook_link'];

@@ -2,13 +2,13 @@
 // configured and the plan has a mitigation that writes, a step that silences the alert's labels is placed just
 // before the first such write. It is a write itself, so it waits for a person's approval like any other; declining
 // it leaves notifications on and the mitigation goes on. The agent expires the silence when the workflow settles
-// (engine/agent/silences.ts). The labels are data: they become equality matchers, never a regex.
+// (engine/entry/agent/silences.ts). The labels are data: they become equality matchers, never a regex.
 // Both planners place it with placeSilence, by this rule only: a model's plan gets the same step (after
 // withoutProposedSilences has taken out any silence the model asked for itself; engine/planning/llm/planner.ts).
-import { DEFAULT_SILENCE_MINUTES, SilenceInput } from '../../tools/alertmanager';
-import { TOOL } from '../../tools/names';
-import type { PlanStepInput } from '../../workflow/plan';
-import type { PlanRequest } from '../../workflow/planner';
+import { DEFAULT_SILENCE_MINUTES, SilenceInput } from '../../execution/tools/alertmanager';
+import { TOOL } from '../../execution/tools/names';
+import type { PlanStepInput } from '../../control/workflow/plan';
+import type { PlanRequest } from '../../control/workflow/planner';
 import { clip } from './reference';
 
 export const SILENCE_STEP_ID = 'silence-alert';

@@ -1,8 +1,8 @@
 // Where each placeholder occurs in a step's text, and in which quoting context, so a value can be inserted as
-// exactly one argument (shell) or one string (PromQL). The patterns follow engine/runbook/placeholders.ts; only
+// exactly one argument (shell) or one string (PromQL). The patterns follow engine/memory/runbook/placeholders.ts; only
 // names the parser reported for the step are taken, so its exclusions (assigned variables, well-known
 // variables, single-quoted `$X`) hold here too.
-import type { Placeholder } from '../../runbook';
+import type { Placeholder } from '../../memory/runbook';
 
 /**
  * plain: outside quotes (shell: also inside `$( )`, which starts afresh); double/single: inside that kind of

@@ -1,10 +1,10 @@
 // Runbook steps -> candidate plan steps: tool, filled input, phase, risk, rationale, source, check. Skipped
 // steps are noted, never dropped silently.
-import type { ParsedRunbook, Step } from '../../runbook';
-import { TOOL } from '../../tools/names';
-import type { Check, Phase, StepSource } from '../../workflow/plan';
-import type { Assessment } from '../../workflow/tool';
-import type { AlertRequest } from '../../workflow/request';
+import type { ParsedRunbook, Step } from '../../memory/runbook';
+import { TOOL } from '../../execution/tools/names';
+import type { Check, Phase, StepSource } from '../../control/workflow/plan';
+import type { Assessment } from '../../control/workflow/tool';
+import type { AlertRequest } from '../../control/workflow/request';
 import { checkFor } from './check';
 import { conditionOf } from '../observe/conditions';
 import { fillPlaceholders, type Ask } from './fill';

@@ -1,7 +1,7 @@
 // Which alert value a placeholder stands for. Names are compared case-insensitively with `-` and `_` alike, so
 // $NAMESPACE, <namespace> and {{ $labels.namespace }} are one value, and one question when the alert lacks it.
-import type { Placeholder } from '../../runbook';
-import type { AlertRequest } from '../../workflow/request';
+import type { Placeholder } from '../../memory/runbook';
+import type { AlertRequest } from '../../control/workflow/request';
 
 /** `<value of namespace label from alert>`, `<the pod label>`: the corpus's way to name a label in prose. */
 const LABEL_IN_PROSE = /(?:^|\s)([A-Za-z_][\w-]*)\s+label\b/i;

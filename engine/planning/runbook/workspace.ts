@@ -2,7 +2,7 @@
 // leave the folder (a `runbook_url` of `../../etc/passwd` or a symlink out of it finds nothing).
 import fs from 'node:fs';
 import path from 'node:path';
-import { readWorkspaceText } from '../../fsafe/readWorkspaceFile';
+import { readWorkspaceText } from '../../memory/fsafe/readWorkspaceFile';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.work', '.tools']);
 export const MAX_FILES = 20_000;
@@ -59,7 +59,7 @@ function contained(root: string, abs: string): boolean {
 
 /**
  * Reads a runbook the planner chose; refuses files that left the workspace, are no longer regular files, or grew
- * past the bound since (engine/fsafe: the checks and the read are one step, so a swap in between is caught).
+ * past the bound since (engine/memory/fsafe: the checks and the read are one step, so a swap in between is caught).
  */
 export function readRunbook(workspace: string, rel: string): string {
   const checked = insideWorkspace(workspace, rel);
@@ -69,6 +69,6 @@ export function readRunbook(workspace: string, rel: string): string {
 
 /** The first bytes of a file: enough for front matter without reading every document whole. */
 export function readHead(workspace: string, rel: string, bytes = 4096): string {
-  // A FIFO here would block the open itself; engine/fsafe opens non-blocking and refuses anything but a file.
+  // A FIFO here would block the open itself; engine/memory/fsafe opens non-blocking and refuses anything but a file.
   return readWorkspaceText(workspace, rel, { maxBytes: bytes, truncate: true, label: rel });
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { packageRoot } from '../../../engine/paths';
+import { packageRoot } from '../../../engine/shared/paths';
 
 /** Found by walking up, so the harness also works when bundled elsewhere (bench/run.mjs). */
 export const ROOT = packageRoot();

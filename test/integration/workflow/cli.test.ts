@@ -2,12 +2,12 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../engine/db/open';
-import { harnessTools, HARNESS_RUNBOOKS } from '../../../engine/workflow/harness/tools';
-import { intake } from '../../../engine/workflow/intake';
-import { setKillSwitch } from '../../../engine/workflow/killSwitch';
-import { Orchestrator } from '../../../engine/workflow/orchestrator';
-import { FixedPlanner } from '../../../engine/workflow/planner';
+import { openDatabase } from '../../../engine/control/db/open';
+import { harnessTools, HARNESS_RUNBOOKS } from '../../harness/crash/tools';
+import { intake } from '../../../engine/control/workflow/intake';
+import { setKillSwitch } from '../../../engine/control/workflow/killSwitch';
+import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { WorkflowDetail, WorkflowSummary, ChainVerification } from '../../../protocol/workflow';
 import { tempDir } from '../../helpers/tmp';
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCrashHarness } from '../../../engine/workflow/harness/crashHarness';
+import { runCrashHarness } from '../../harness/crash/crashHarness';
 import { tempDir } from '../../helpers/tmp';
 
 describe('crash harness (engine as a real child process, SIGKILLed at random points)', () => {

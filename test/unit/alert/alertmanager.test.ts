@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidAlert, labelsFingerprint, normalizeAlerts, normalizeAlertText } from '../../../engine/alert';
-import { AlertRequest } from '../../../engine/workflow/request';
+import { InvalidAlert, labelsFingerprint, normalizeAlerts, normalizeAlertText } from '../../../engine/control/alert';
+import { AlertRequest } from '../../../engine/control/workflow/request';
 
 const ALERTS = path.resolve(__dirname, '..', '..', '..', 'examples', 'demo-workspace', 'alerts');
 const demo = (name: string) => JSON.parse(fs.readFileSync(path.join(ALERTS, name), 'utf8')) as unknown;

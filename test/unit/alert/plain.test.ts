@@ -2,8 +2,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidAlert, normalizeAlerts, normalizeAlertText } from '../../../engine/alert';
-import { AlertRequest } from '../../../engine/workflow/request';
+import { InvalidAlert, normalizeAlerts, normalizeAlertText } from '../../../engine/control/alert';
+import { AlertRequest } from '../../../engine/control/workflow/request';
 
 const CORPUS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'alerts.jsonl');
 

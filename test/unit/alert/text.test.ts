@@ -1,6 +1,6 @@
 // Alert text pasted by a person.
 import { describe, expect, it } from 'vitest';
-import { InvalidAlert, normalizeAlertText } from '../../../engine/alert';
+import { InvalidAlert, normalizeAlertText } from '../../../engine/control/alert';
 
 describe('pasted alert text', () => {
   it('reads a title, labels from key=value and key: value lines, and a body', () => {

@@ -1,7 +1,7 @@
 // Issue #15: a pasted text alert keeps the severity it states; before, only a lower-case `severity` line was
 // read, and "CRITICAL: …", "Severity: Critical" or "[critical] …" came out as the default, warning.
 import { describe, expect, it } from 'vitest';
-import { normalizeAlertText } from '../../../engine/alert';
+import { normalizeAlertText } from '../../../engine/control/alert';
 
 const severity = (text: string) => normalizeAlertText(text)[0]!.severity;
 

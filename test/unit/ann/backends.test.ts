@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createVectorIndex, VectorIndex } from '../../../engine/retrieval/ann';
-import { kernelBackend, setKernelBackend, type KernelBackend } from '../../../engine/retrieval/ann/kernels';
-import { generateClustered } from '../../../engine/retrieval/ann/synthetic-data';
+import { createVectorIndex, VectorIndex } from '../../../engine/memory/retrieval/ann';
+import { kernelBackend, setKernelBackend, type KernelBackend } from '../../../engine/memory/retrieval/ann/kernels';
+import { generateClustered } from '../../support/ann/synthetic-data';
 
 // The index built and searched with the WebAssembly SIMD kernels and with the plain-TypeScript twins must be
 // the same index: identical bytes after training and adding, identical hits. d=136 with nlist 128 takes

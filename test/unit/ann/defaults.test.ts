@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FLAT_THRESHOLD, DEFAULT_NPROBE_FRACTION, DEFAULT_REFINE, nlistFor, nprobeFor, pqSubquantizersFor } from '../../../engine/retrieval/ann/defaults';
+import { DEFAULT_FLAT_THRESHOLD, DEFAULT_NPROBE_FRACTION, DEFAULT_REFINE, nlistFor, nprobeFor, pqSubquantizersFor } from '../../../engine/memory/retrieval/ann/defaults';
 
 // The default parameters are measured choices (bench/ann.ts; the numbers are in defaults.ts and README.md).
 // Pinned here so a change to them is deliberate and comes with a new measurement.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createVectorIndex, VectorIndex, VectorIndexFormatError } from '../../../engine/retrieval/ann';
-import { CoarseQuantizer } from '../../../engine/retrieval/ann/coarse-quantizer';
-import { FlatIndex } from '../../../engine/retrieval/ann/flat-index';
-import { createRng } from '../../../engine/retrieval/ann/prng';
-import { FORMAT_VERSION } from '../../../engine/retrieval/ann/serialize';
-import { generateClustered } from '../../../engine/retrieval/ann/synthetic-data';
+import { createVectorIndex, VectorIndex, VectorIndexFormatError } from '../../../engine/memory/retrieval/ann';
+import { CoarseQuantizer } from '../../../engine/memory/retrieval/ann/coarse-quantizer';
+import { FlatIndex } from '../../../engine/memory/retrieval/ann/flat-index';
+import { createRng } from '../../../engine/memory/retrieval/ann/prng';
+import { FORMAT_VERSION } from '../../../engine/memory/retrieval/ann/serialize';
+import { generateClustered } from '../../support/ann/synthetic-data';
 
 const D = 128;
 const SLOW = 180_000;

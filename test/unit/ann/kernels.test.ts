@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Arena, kernelBackend, pad16, panelIndex, setKernelBackend, toDimMajor, type KernelBackend } from '../../../engine/retrieval/ann/kernels';
-import { createRng } from '../../../engine/retrieval/ann/prng';
+import { Arena, kernelBackend, pad16, panelIndex, setKernelBackend, toDimMajor, type KernelBackend } from '../../../engine/memory/retrieval/ann/kernels';
+import { createRng } from '../../../engine/memory/retrieval/ann/prng';
 
 // Every kernel is run on the same random memory by the WebAssembly SIMD module and by its plain-TypeScript
 // twin; the results must agree bit for bit (floats compared as their 32-bit patterns).
@@ -190,8 +190,8 @@ describe.runIf(WASM)('ann kernels: WebAssembly SIMD and TypeScript agree bit for
 });
 
 describe('ann kernels: build', () => {
-  it('the committed module bytes are kernels.wat assembled (node engine/retrieval/ann/wasm/assemble.mjs)', async () => {
-    const dir = path.join(__dirname, '../../../engine/retrieval/ann/wasm');
+  it('the committed module bytes are kernels.wat assembled (node engine/memory/retrieval/ann/wasm/assemble.mjs)', async () => {
+    const dir = path.join(__dirname, '../../../engine/memory/retrieval/ann/wasm');
     const { assembleKernels, renderBytesModule } = (await import(path.join(dir, 'assemble.mjs'))) as {
       assembleKernels: () => Promise<Buffer>;
       renderBytesModule: (b: Buffer) => string;

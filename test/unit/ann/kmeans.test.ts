@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { kmeans } from '../../../engine/retrieval/ann/kmeans';
-import { createRng } from '../../../engine/retrieval/ann/prng';
-import { TopKHeap } from '../../../engine/retrieval/ann/top-k-heap';
+import { kmeans } from '../../../engine/memory/retrieval/ann/kmeans';
+import { createRng } from '../../../engine/memory/retrieval/ann/prng';
+import { TopKHeap } from '../../../engine/memory/retrieval/ann/top-k-heap';
 
 /** n points around each of the given 2-d centres (spread 0.05). */
 function blobs(centres: number[][], n: number, seed: number): Float32Array {

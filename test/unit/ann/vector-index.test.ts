@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createVectorIndex, VectorIndex, VectorIndexFormatError } from '../../../engine/retrieval/ann';
-import { FlatIndex } from '../../../engine/retrieval/ann/flat-index';
-import { generateClustered } from '../../../engine/retrieval/ann/synthetic-data';
+import { createVectorIndex, VectorIndex, VectorIndexFormatError } from '../../../engine/memory/retrieval/ann';
+import { FlatIndex } from '../../../engine/memory/retrieval/ann/flat-index';
+import { generateClustered } from '../../support/ann/synthetic-data';
 
 const D = 128;
 // Training runs in these tests take seconds (more on a loaded 2-core machine); no timing is asserted.

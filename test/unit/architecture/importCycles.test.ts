@@ -1,33 +1,8 @@
 // No import cycles in the engine (issue #13): a module's runtime imports never lead back to it, so each folder can
 // be read, tested and moved on its own. Type-only imports are erased at build time and are not followed.
 import fs from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const IMPORT = /^(import|export)\s+(?!type\b)[^'"]*?\bfrom\s+['"](\.[^'"]+)['"]/gm;
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
-  });
-}
-
-/** Relative runtime imports of each file, resolved to files of the set. */
-function importGraph(files: readonly string[], read: (file: string) => string): Map<string, string[]> {
-  const known = new Set(files);
-  const graph = new Map<string, string[]>();
-  for (const file of files) {
-    const deps: string[] = [];
-    for (const m of read(file).matchAll(IMPORT)) {
-      const base = path.join(path.dirname(file), m[2]!);
-      const hit = [`${base}.ts`, path.join(base, 'index.ts')].find((c) => known.has(c));
-      if (hit) deps.push(hit);
-    }
-    graph.set(file, deps);
-  }
-  return graph;
-}
+import { importGraph, sources } from './graph';
 
 /** One cycle per strongly connected component of more than one file (or a file importing itself). */
 function cycles(graph: Map<string, string[]>): string[][] {

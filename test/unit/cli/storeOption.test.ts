@@ -3,7 +3,7 @@
 // names the URL without its password. The decisions themselves are tested against real PostgreSQL in
 // test/integration/serve.postgres.person.test.ts and test/store/conformance.ts.
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../engine/cli/run';
+import { runCli } from '../../../engine/entry/cli/run';
 
 async function cli(...argv: string[]) {
   const out: string[] = [];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CaseError, loadCases } from '../../../engine/eval/load';
+import { CaseError, loadCases } from '../../../engine/entry/eval/load';
 
 let dirs: string[] = [];
 afterEach(() => {

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normalizeText, Recordings, replayTools } from '../../../engine/eval/replay';
-import { evalTools } from '../../../engine/eval/run';
-import { CaseFile } from '../../../engine/eval/schema';
-import { ClassifiedError } from '../../../engine/workflow/failures';
-import type { AnyTool } from '../../../engine/workflow/tool';
+import { normalizeText, Recordings, replayTools } from '../../../engine/entry/eval/replay';
+import { evalTools } from '../../../engine/entry/eval/run';
+import { CaseFile } from '../../../engine/entry/eval/schema';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
+import type { AnyTool } from '../../../engine/control/workflow/tool';
 
 const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'eval-replay-'));
 afterAll(() => fs.rmSync(workspace, { recursive: true, force: true }));

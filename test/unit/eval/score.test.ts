@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseRun } from '../../../engine/eval/run';
-import { scoreRun } from '../../../engine/eval/score';
-import { CaseFile } from '../../../engine/eval/schema';
+import type { CaseRun } from '../../../engine/entry/eval/run';
+import { scoreRun } from '../../../engine/entry/eval/score';
+import { CaseFile } from '../../../engine/entry/eval/schema';
 import type { IncidentSummary } from '../../../engine/planning/observe/summary';
 
 const summary: IncidentSummary = {

@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readWorkspaceFile, readWorkspaceText, WorkspaceFileError } from '../../../engine/fsafe/readWorkspaceFile';
+import { readWorkspaceFile, readWorkspaceText, WorkspaceFileError } from '../../../engine/memory/fsafe/readWorkspaceFile';
 import { readHead, readRunbook } from '../../../engine/planning/runbook/workspace';
-import { readText, scanWorkspace } from '../../../engine/retrieval/files';
+import { readText, scanWorkspace } from '../../../engine/memory/retrieval/files';
 import { tempDir } from '../../helpers/tmp';
 
 const CAP = 256 * 1024;

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { openDatabase, type Db } from '../../../engine/db/open';
-import { IntakeServer, type IntakeServerOptions } from '../../../engine/intake';
+import { openDatabase, type Db } from '../../../engine/control/db/open';
+import { IntakeServer, type IntakeServerOptions } from '../../../engine/control/intake';
 import { tempDir } from '../../helpers/tmp';
 
 export const TOKEN = 'test-token-0123456789abcdef';

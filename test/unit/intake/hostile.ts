@@ -1,7 +1,7 @@
 // Seeded generators of malformed and hostile intake requests: every one must be refused with a 4xx JSON error.
 import type { Send } from './http';
 import { AUTH, TOKEN, webhook } from './fixtures';
-import { seededRandom } from '../../../engine/workflow/clock';
+import { seededRandom } from '../../../engine/control/workflow/clock';
 
 export interface Case {
   readonly kind: string;

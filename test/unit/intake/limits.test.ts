@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_INTAKE_LIMITS } from '../../../engine/intake';
-import { resolveLimits } from '../../../engine/intake/limits';
+import { DEFAULT_INTAKE_LIMITS } from '../../../engine/control/intake';
+import { resolveLimits } from '../../../engine/control/intake/limits';
 import { AUTH, startServer, webhook } from './fixtures';
 import { request } from './http';
 import { connect, until, viaAgent, type Watched } from './sockets';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../engine/db/open';
-import { IntakeThread, type IntakeThreadOptions } from '../../../engine/intake';
-import type { AcceptResult } from '../../../engine/intake/accept';
+import { openDatabase } from '../../../engine/control/db/open';
+import { IntakeThread, type IntakeThreadOptions } from '../../../engine/control/intake';
+import type { AcceptResult } from '../../../engine/control/intake/accept';
 import { tempDir } from '../../helpers/tmp';
 import { AUTH, counts, TOKEN, webhook } from './fixtures';
 import { request } from './http';

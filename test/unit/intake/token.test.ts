@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadOrCreateToken } from '../../../engine/intake';
+import { loadOrCreateToken } from '../../../engine/control/intake';
 import { tempDir } from '../../helpers/tmp';
 
 describe('loadOrCreateToken', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IncidentMemory, lastTime, memoryMarkdown, memoryOf, recall } from '../../../engine/memory/incident';
+import { IncidentMemory, lastTime, memoryMarkdown, memoryOf, recall } from '../../../engine/memory/incidents/incident';
 import type { IncidentSummary } from '../../../engine/planning/observe/summary';
 
 const HOUR = 3_600_000;

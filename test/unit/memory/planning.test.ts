@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../../engine/alert';
+import { normalizeAlerts } from '../../../engine/control/alert';
 import { lastTimeSection } from '../../../engine/planning/llm/prompt';
 import type { PlanningContext } from '../../../engine/planning/context';
 import { ScriptedLlm, goodPlan } from '../../support/scriptedLlm';

@@ -1,11 +1,11 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { traceIdOf } from '../../../engine/otel/ids';
-import { otlpJson } from '../../../engine/otel/export';
-import { listToolCalls } from '../../../engine/workflow/toolCalls';
-import { reject } from '../../../engine/workflow/person';
-import type { Planner } from '../../../engine/workflow/planner';
-import { ClassifiedError } from '../../../engine/workflow/failures';
+import { traceIdOf } from '../../../engine/control/otel/ids';
+import { otlpJson } from '../../../engine/control/otel/export';
+import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
+import { reject } from '../../../engine/control/workflow/person';
+import type { Planner } from '../../../engine/control/workflow/planner';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { fixture, scriptedTool } from '../workflow/fixtures';
 import { flatten, type FlatSpan } from './otlp';
 import { tracedWorkflow } from './workflow';

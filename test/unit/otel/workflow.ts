@@ -1,6 +1,6 @@
-import { approve } from '../../../engine/workflow/person';
-import type { Planner } from '../../../engine/workflow/planner';
-import { ClassifiedError } from '../../../engine/workflow/failures';
+import { approve } from '../../../engine/control/workflow/person';
+import type { Planner } from '../../../engine/control/workflow/planner';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { fixture, scriptedTool } from '../workflow/fixtures';
 
 /** A planner that reports what a model-backed planner reports: model, tokens, route and what it retrieved. */

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decide, effectiveTier, ignoredWorkspaceRules } from '../../../engine/policy/gate';
-import { loadUserPolicy, loadWorkspacePolicy, PolicyFileError } from '../../../engine/policy/load';
-import { UserPolicy, WorkspacePolicy } from '../../../engine/policy/schema';
+import { decide, effectiveTier, ignoredWorkspaceRules } from '../../../engine/control/policy/gate';
+import { loadUserPolicy, loadWorkspacePolicy, PolicyFileError } from '../../../engine/control/policy/load';
+import { UserPolicy, WorkspacePolicy } from '../../../engine/control/policy/schema';
 import { tempDir } from '../../helpers/tmp';
 
 const shell = (command: string, risk: 'read' | 'write') => ({ tool: 'shell', risk, input: { command } });

@@ -2,9 +2,9 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { workspaceGate } from '../../../engine/agent/policy';
-import { openDatabase } from '../../../engine/db/open';
-import { loadWorkspacePolicy, MAX_POLICY_BYTES, PolicyFileError } from '../../../engine/policy/load';
+import { workspaceGate } from '../../../engine/entry/agent/policy';
+import { openDatabase } from '../../../engine/control/db/open';
+import { loadWorkspacePolicy, MAX_POLICY_BYTES, PolicyFileError } from '../../../engine/control/policy/load';
 import { tempDir } from '../../helpers/tmp';
 
 const cleanup: Array<() => void> = [];

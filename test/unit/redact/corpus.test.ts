@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../../engine/redact';
+import { redactText } from '../../../engine/execution/redact';
 
 const dir = path.join(__dirname, 'corpus');
 const fixtures = fs.readdirSync(dir).filter((f) => !f.endsWith('.secrets') && !f.endsWith('.keep'));

@@ -1,7 +1,7 @@
 // Ordinary tool output that looks a little like the new structures (netrc words, pgpass colons, -p flags, XML,
 // YAML blocks, signed URLs) or like the rule set's tokens must come through redactText word for word.
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../../engine/redact';
+import { redactText } from '../../../engine/execution/redact';
 
 const KEPT: Record<string, string[]> = {
   'log lines': [

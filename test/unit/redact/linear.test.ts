@@ -3,7 +3,7 @@
 // same size, not with a clock. A quadratic pass would be thousands of times slower at 1 MB; linear ones stay
 // within a small factor.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { redactText } from '../../../engine/redact';
+import { redactText } from '../../../engine/execution/redact';
 
 const SIZE = 1 << 20;
 const fill = (unit: string): string => unit.repeat(Math.ceil(SIZE / unit.length)).slice(0, SIZE);

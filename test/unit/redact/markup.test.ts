@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactXml, redactYamlBlocks } from '../../../engine/redact/markup';
+import { redactXml, redactYamlBlocks } from '../../../engine/execution/redact/markup';
 
 describe('redactXml', () => {
   it('redacts the text of elements named like secrets', () => {

@@ -2,7 +2,7 @@
 // pipeline (redactText). Every secret must go; the text a reader needs stays. Provider-shaped tokens are built at
 // run time, so the source holds no literal that looks like a live key.
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../../engine/redact';
+import { redactText } from '../../../engine/execution/redact';
 
 const ALNUM = 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xYzCq';
 const fake = (prefix: string, n: number, alphabet = ALNUM): string => prefix + Array.from({ length: n }, (_, i) => alphabet[(i * 7 + 3) % alphabet.length]).join('');

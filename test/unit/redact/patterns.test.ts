@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../../engine/redact';
+import { redactText } from '../../../engine/execution/redact';
 
 /** Builds token-shaped strings at run time, so the source holds no literal that looks like a live key. */
 const fake = (prefix: string, n: number, alphabet = 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xYz'): string =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { printable, printableValue } from '../../../engine/redact/printable';
+import { printable, printableValue } from '../../../engine/execution/redact/printable';
 
 describe('printable', () => {
   it('shows terminal escapes, bidirectional overrides and zero-width marks as escapes, and keeps newlines and tabs', () => {

@@ -3,8 +3,8 @@
 // what running it on the whole text finds, and what it finds is replaced with the kinds the other passes use.
 import { rules } from '@secretlint/secretlint-rule-preset-recommend';
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../../engine/redact';
-import { findSecrets, findSecretsInWholeText, kindOfMessage, redactRuleSet, RULE_KEYWORDS, ruleSetInfo, ungatedRules } from '../../../engine/redact/ruleset';
+import { redactText } from '../../../engine/execution/redact';
+import { findSecrets, findSecretsInWholeText, kindOfMessage, redactRuleSet, RULE_KEYWORDS, ruleSetInfo, ungatedRules } from '../../../engine/execution/redact/ruleset';
 
 /** Builds token-shaped strings at run time, so the source holds no literal that looks like a live key. */
 const ALNUM = 'aB3dE5fG7hJ9kL1mN2pQ4rS6tU8vW0xYzCq';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactCliPasswords, redactNetrc, redactPgpass, redactSignedUrlParams } from '../../../engine/redact/structured';
+import { redactCliPasswords, redactNetrc, redactPgpass, redactSignedUrlParams } from '../../../engine/execution/redact/structured';
 
 describe('redactNetrc', () => {
   it('redacts password and account values, on one line or several', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactValue } from '../../../engine/redact';
+import { redactValue } from '../../../engine/execution/redact';
 
 describe('redactValue', () => {
   it('replaces the whole value of a secret-named property, whatever it looks like', () => {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chunkMarkdown } from '../../../engine/retrieval/chunk/chunker';
-import { estimateTokens } from '../../../engine/retrieval/chunk/tokens';
-import { parseSections } from '../../../engine/retrieval/chunk/blocks';
-import { readFrontMatter } from '../../../engine/retrieval/chunk/frontMatter';
+import { chunkMarkdown } from '../../../engine/memory/retrieval/chunk/chunker';
+import { estimateTokens } from '../../../engine/memory/retrieval/chunk/tokens';
+import { parseSections } from '../../../engine/memory/retrieval/chunk/blocks';
+import { readFrontMatter } from '../../../engine/memory/retrieval/chunk/frontMatter';
 import { hasShared, RUNBOOKS } from './shared';
 
 const doc = [

@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { downloadModel, type PinnedFile } from '../../../engine/embed/download';
-import { Embedder } from '../../../engine/embed/embedder';
+import { downloadModel, type PinnedFile } from '../../../engine/memory/embed/download';
+import { Embedder } from '../../../engine/memory/embed/embedder';
 import { tempDir } from '../../helpers/tmp';
 import { hasShared, MODEL_DIR } from './shared';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Embedder } from '../../../engine/embed/embedder';
+import { Embedder } from '../../../engine/memory/embed/embedder';
 import { hasShared, MODEL_DIR } from './shared';
 
 const opened: Embedder[] = [];

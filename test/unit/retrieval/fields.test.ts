@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { migrations } from '../../../engine/db/migrations';
-import { openDatabase, schemaVersion } from '../../../engine/db/open';
-import { chunkMarkdown } from '../../../engine/retrieval/chunk/chunker';
-import { readFrontMatter } from '../../../engine/retrieval/chunk/frontMatter';
-import { weightedRankFusion, weightedScoreFusion } from '../../../engine/retrieval/fusion';
-import { lexicalSearch } from '../../../engine/retrieval/lexical';
-import { identifierParts, withIdentifierParts } from '../../../engine/retrieval/lexicalText';
-import { ALERT_QUERY_WEIGHTS as W, searchQuery } from '../../../engine/retrieval/query';
-import { searchChunks } from '../../../engine/retrieval/search';
-import { RetrievalStore } from '../../../engine/retrieval/store';
+import { migrations } from '../../../engine/control/db/migrations';
+import { openDatabase, schemaVersion } from '../../../engine/control/db/open';
+import { chunkMarkdown } from '../../../engine/memory/retrieval/chunk/chunker';
+import { readFrontMatter } from '../../../engine/memory/retrieval/chunk/frontMatter';
+import { weightedRankFusion, weightedScoreFusion } from '../../../engine/memory/retrieval/fusion';
+import { lexicalSearch } from '../../../engine/memory/retrieval/lexical';
+import { identifierParts, withIdentifierParts } from '../../../engine/memory/retrieval/lexicalText';
+import { ALERT_QUERY_WEIGHTS as W, searchQuery } from '../../../engine/memory/retrieval/query';
+import { searchChunks } from '../../../engine/memory/retrieval/search';
+import { RetrievalStore } from '../../../engine/memory/retrieval/store';
 import { tempDir } from '../../helpers/tmp';
 
 function store() {

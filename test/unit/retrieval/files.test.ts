@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkOnePath, readText, scanWorkspace } from '../../../engine/retrieval/files';
+import { checkOnePath, readText, scanWorkspace } from '../../../engine/memory/retrieval/files';
 import { tempDir } from '../../helpers/tmp';
 
 function write(root: string, rel: string, data: string | Buffer) {

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../engine/db/open';
-import { Retriever } from '../../../engine/retrieval/retriever';
-import { INDEX_KIND } from '../../../engine/retrieval/vectorIndex';
+import { openDatabase, type Db } from '../../../engine/control/db/open';
+import { Retriever } from '../../../engine/memory/retrieval/retriever';
+import { INDEX_KIND } from '../../../engine/memory/retrieval/vectorIndex';
 import { tempDir } from '../../helpers/tmp';
 import { hasShared, MINILM_SHAPE_DIR, MODEL_DIR, RUNBOOKS } from './shared';
 

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../engine/db/open';
-import { reciprocalRankFusion } from '../../../engine/retrieval/fusion';
-import { ftsQuery, lexicalSearch } from '../../../engine/retrieval/lexical';
-import { RetrievalStore } from '../../../engine/retrieval/store';
-import { chunkMarkdown } from '../../../engine/retrieval/chunk/chunker';
+import { openDatabase } from '../../../engine/control/db/open';
+import { reciprocalRankFusion } from '../../../engine/memory/retrieval/fusion';
+import { ftsQuery, lexicalSearch } from '../../../engine/memory/retrieval/lexical';
+import { RetrievalStore } from '../../../engine/memory/retrieval/store';
+import { chunkMarkdown } from '../../../engine/memory/retrieval/chunk/chunker';
 import { tempDir } from '../../helpers/tmp';
 
 describe('lexical ranking and fusion', () => {

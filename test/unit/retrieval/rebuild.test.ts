@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../engine/db/open';
-import { Retriever } from '../../../engine/retrieval/retriever';
-import type { SearchHit } from '../../../engine/retrieval/search';
+import { openDatabase, type Db } from '../../../engine/control/db/open';
+import { Retriever } from '../../../engine/memory/retrieval/retriever';
+import type { SearchHit } from '../../../engine/memory/retrieval/search';
 import { tempDir } from '../../helpers/tmp';
 import { hasShared, MODEL_DIR, RUNBOOKS } from './shared';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Classification, classifyCommand } from '../../../engine/risk';
+import { Classification, classifyCommand } from '../../../engine/execution/risk';
 import { corpus, evasions, hostile, HOSTS, type Row } from './commands';
 
 function check(row: Row): void {

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { Classification } from '../../../engine/risk';
+import { Classification } from '../../../engine/execution/risk';
 import { tempDir } from '../../helpers/tmp';
 
 /** Runs the real bin against the esbuild bundle (vitest's globalSetup builds dist/ first). */

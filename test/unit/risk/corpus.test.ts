@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Classification, classifyCommand } from '../../../engine/risk';
+import { Classification, classifyCommand } from '../../../engine/execution/risk';
 
 const root = path.resolve('..', 'shared', 'corpus', 'runbooks');
 

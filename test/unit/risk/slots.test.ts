@@ -4,13 +4,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../../engine/alert';
+import { normalizeAlerts } from '../../../engine/control/alert';
 import { answerName, fillPlaceholders } from '../../../engine/planning/runbook';
 import { findOccurrences } from '../../../engine/planning/runbook/spans';
-import { parseRunbook, type Placeholder } from '../../../engine/runbook';
-import { parseShell, walk } from '../../../engine/risk/parse';
-import { placeValue, slotSites, type SlotContext } from '../../../engine/risk/slots';
-import { seededRandom } from '../../../engine/workflow/clock';
+import { parseRunbook, type Placeholder } from '../../../engine/memory/runbook';
+import { parseShell, walk } from '../../../engine/execution/risk/parse';
+import { placeValue, slotSites, type SlotContext } from '../../../engine/execution/risk/slots';
+import { seededRandom } from '../../../engine/control/workflow/clock';
 
 const contextsOf = (template: string, marker = '$V') => {
   const ranges: Array<[number, number]> = [];

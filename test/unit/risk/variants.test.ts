@@ -2,7 +2,7 @@
 // ANSI-C and locale quoting, command substitution, quote splitting, GNU abbreviations, `=` forms, xargs, wrappers,
 // full paths). Every variant must still be a write: the classifier reads words as the program will get them.
 import { describe, expect, it } from 'vitest';
-import { classifyCommand } from '../../../engine/risk';
+import { classifyCommand } from '../../../engine/execution/risk';
 
 const HOSTS = { allowedHosts: ['prometheus:9090'] };
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { lintRunbook } from '../../../engine/runbook/lint';
-import { asFilled, findPlaceholders } from '../../../engine/runbook/placeholders';
-import { parseRunbook } from '../../../engine/runbook';
-import { classifyCommand } from '../../../engine/risk';
+import { lintRunbook } from '../../../engine/memory/runbook/lint';
+import { asFilled, findPlaceholders } from '../../../engine/memory/runbook/placeholders';
+import { parseRunbook } from '../../../engine/memory/runbook';
+import { classifyCommand } from '../../../engine/execution/risk';
 
 describe('a command judged as it will run once its placeholders are filled', () => {
   it('kubectl read verbs with $NAMESPACE / <pod-name> / {{ $labels.x }} are reads, and $POD_NAME is replaced whole', () => {

@@ -1,8 +1,8 @@
 // `runbook-agent parse FILE [--json]`, run in process through the CLI's own argument handling.
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../engine/cli/run';
-import { ParsedRunbook } from '../../../engine/runbook';
+import { runCli } from '../../../engine/entry/cli/run';
+import { ParsedRunbook } from '../../../engine/memory/runbook';
 
 const FILE = path.resolve(__dirname, '..', '..', '..', 'examples', 'demo-workspace', 'runbooks', 'job-queue-backlog.md');
 

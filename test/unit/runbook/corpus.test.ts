@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ParsedRunbook, parseRunbook } from '../../../engine/runbook';
-import { corpusTotals, listMarkdown } from '../../../engine/runbook/corpus';
+import { ParsedRunbook, parseRunbook } from '../../../engine/memory/runbook';
+import { corpusTotals, listMarkdown } from '../../../engine/memory/runbook/corpus';
 
 const RUNBOOKS = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'corpus', 'runbooks');
 const present = fs.existsSync(RUNBOOKS);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ParsedRunbook, parseRunbook, stepId } from '../../../engine/runbook';
+import { ParsedRunbook, parseRunbook, stepId } from '../../../engine/memory/runbook';
 
 const DIR = path.resolve(__dirname, '..', '..', '..', 'examples', 'demo-workspace', 'runbooks');
 const parse = (name: string) => parseRunbook(fs.readFileSync(path.join(DIR, name), 'utf8'), { path: `runbooks/${name}` });

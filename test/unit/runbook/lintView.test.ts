@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LintFindingView } from '../../../protocol/lint';
-import { lintText } from '../../../engine/agent/lintView';
+import { lintText } from '../../../engine/entry/agent/lintView';
 
 const at = (text: string, f: { startLine: number; startColumn: number; endLine: number; endColumn: number }) => {
   const lines = text.split('\n');
@@ -10,7 +10,7 @@ const at = (text: string, f: { startLine: number; startColumn: number; endLine: 
   return [lines[f.startLine - 1]!.slice(f.startColumn), ...lines.slice(f.startLine, f.endLine - 1), lines[f.endLine - 1]!.slice(0, f.endColumn)].join('\n');
 };
 
-describe('lint findings located for the editor (engine/agent/lintView)', () => {
+describe('lint findings located for the editor (engine/entry/agent/lintView)', () => {
   it('puts a prose command finding under the inline code it names', () => {
     const text = '# Disk full\n\n## Diagnosis\n\nFirst of all\nlook with `kubectl describe` at the node.\n';
     const r = lintText(text, 'runbooks/disk.md');

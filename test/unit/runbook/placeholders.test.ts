@@ -1,6 +1,6 @@
 // Placeholder forms and what must not be mistaken for one.
 import { describe, expect, it } from 'vitest';
-import { findPlaceholders, parseRunbook } from '../../../engine/runbook';
+import { findPlaceholders, parseRunbook } from '../../../engine/memory/runbook';
 
 const shell = (text: string) => findPlaceholders(text, { shell: true }).map((p) => `${p.form}:${p.name}`);
 

@@ -1,6 +1,6 @@
 // parseRunbook never throws: binary data, unterminated fences, CRLF, huge lines, random text.
 import { describe, expect, it } from 'vitest';
-import { ParsedRunbook, parseRunbook } from '../../../engine/runbook';
+import { ParsedRunbook, parseRunbook } from '../../../engine/memory/runbook';
 
 describe('robustness', () => {
   it('binary data and non-strings come back as a warning', () => {

@@ -1,6 +1,6 @@
 // Each parsing rule on small inputs: fences, shell joining, console prompts, PromQL, attributes, front matter.
 import { describe, expect, it } from 'vitest';
-import { parseInfoString, parseRunbook, splitConsole, splitShellCommands } from '../../../engine/runbook';
+import { parseInfoString, parseRunbook, splitConsole, splitShellCommands } from '../../../engine/memory/runbook';
 
 const md = (...lines: string[]) => lines.join('\n');
 

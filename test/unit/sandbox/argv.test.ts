@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandNeeds, sandboxArgv, type FsView } from '../../../engine/sandbox';
+import { commandNeeds, sandboxArgv, type FsView } from '../../../engine/execution/sandbox';
 
 /** A described machine: `dirs` exist as real folders, `links` are symlinks to their target. */
 function machine(dirs: string[], links: Record<string, string> = {}): FsView {

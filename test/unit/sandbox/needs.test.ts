@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandNeeds, programsOf } from '../../../engine/sandbox';
+import { commandNeeds, programsOf } from '../../../engine/execution/sandbox';
 
 describe('sandbox needs: the programs a command runs, through the shell parser', () => {
   it.each([

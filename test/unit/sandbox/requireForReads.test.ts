@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { workspaceGate } from '../../../engine/agent/policy';
-import { openDatabase } from '../../../engine/db/open';
-import type { SandboxStatus } from '../../../engine/sandbox';
-import { shellTool, type ShellOutput } from '../../../engine/tools/shell';
-import { approve } from '../../../engine/workflow/person';
-import { listToolCalls } from '../../../engine/workflow/toolCalls';
+import { workspaceGate } from '../../../engine/entry/agent/policy';
+import { openDatabase } from '../../../engine/control/db/open';
+import type { SandboxStatus } from '../../../engine/execution/sandbox';
+import { shellTool, type ShellOutput } from '../../../engine/execution/tools/shell';
+import { approve } from '../../../engine/control/workflow/person';
+import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
 import { tempDir } from '../../helpers/tmp';
 import { fixture, stateOf } from '../workflow/fixtures';
 

@@ -1,9 +1,9 @@
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { withSilenceExpiry } from '../../../engine/agent/silenceView';
-import { alertmanagerSilenceTool, expireSilence, SilenceInput, type SilenceOutput } from '../../../engine/tools/alertmanager';
-import { createTools } from '../../../engine/tools/catalogue';
-import { TOOL } from '../../../engine/tools/names';
+import { withSilenceExpiry } from '../../../engine/entry/agent/silenceView';
+import { alertmanagerSilenceTool, expireSilence, SilenceInput, type SilenceOutput } from '../../../engine/execution/tools/alertmanager';
+import { createTools } from '../../../engine/execution/tools/catalogue';
+import { TOOL } from '../../../engine/execution/tools/names';
 import { classifiedRejection } from '../../helpers/classified';
 import { closedPort, serve, type Seen } from './server';
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { askPersonTool } from '../../../engine/tools/askPerson';
-import { createTools, ToolOptions } from '../../../engine/tools/catalogue';
-import { TOOL } from '../../../engine/tools/names';
-import { ClassifiedError } from '../../../engine/workflow/failures';
-import { ToolRegistry } from '../../../engine/workflow/tool';
+import { askPersonTool } from '../../../engine/execution/tools/askPerson';
+import { createTools, ToolOptions } from '../../../engine/execution/tools/catalogue';
+import { TOOL } from '../../../engine/execution/tools/names';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
+import { ToolRegistry } from '../../../engine/control/workflow/tool';
 
 const call = { key: 'k', workflowId: 'wf', stepId: 's' };
 
 describe('createTools', () => {
   it('builds shell, http_request, read_file, ask_person and checklist, promql_query and prometheus_alert only with a Prometheus URL, host on Linux', () => {
-    // k8s depends on this machine (kubectl with a context): engine/tools/builtin tests cover it.
+    // k8s depends on this machine (kubectl with a context): engine/execution/tools/builtin tests cover it.
     const names = (o: Parameters<typeof createTools>[0]) => createTools(o).map((t) => t.name).filter((n) => n !== TOOL.k8s);
     const host = process.platform === 'linux' ? [TOOL.host] : [];
     expect(names({ workspace: '/srv/ws' })).toEqual([TOOL.shell, TOOL.http, TOOL.readFile, TOOL.ask, TOOL.checklist, ...host]);

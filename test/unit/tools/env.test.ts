@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CappedBuffer, utf8Boundary } from '../../../engine/tools/capture';
-import { looksSecretEnvName, scrubbedEnv } from '../../../engine/tools/env';
+import { CappedBuffer, utf8Boundary } from '../../../engine/execution/tools/capture';
+import { looksSecretEnvName, scrubbedEnv } from '../../../engine/execution/tools/env';
 
 describe('scrubbedEnv', () => {
   const source = { PATH: '/bin', HOME: '/home/a', LANG: 'C', EDITOR: 'vi', KUBECONFIG: '/k', VAULT_TOKEN: 't', AWS_SECRET_ACCESS_KEY: 's', TERM: 'xterm' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { httpTool, type HttpOutput } from '../../../engine/tools/http';
-import { retryAfterMs } from '../../../engine/net/retryAfter';
-import { ClassifiedError } from '../../../engine/workflow/failures';
+import { httpTool, type HttpOutput } from '../../../engine/execution/tools/http';
+import { retryAfterMs } from '../../../engine/execution/net/retryAfter';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { closedPort, serve } from './server';
 import { classifiedRejection } from '../../helpers/classified';
 

@@ -1,7 +1,7 @@
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { promqlTool, type PromqlOutput } from '../../../engine/tools/promql';
-import { ClassifiedError } from '../../../engine/workflow/failures';
+import { promqlTool, type PromqlOutput } from '../../../engine/execution/tools/promql';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { closedPort, serve, type Seen } from './server';
 import { classifiedRejection } from '../../helpers/classified';
 

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFileTool, type ReadFileOutput } from '../../../engine/tools/readFile';
-import { ClassifiedError } from '../../../engine/workflow/failures';
+import { readFileTool, type ReadFileOutput } from '../../../engine/execution/tools/readFile';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { tempDir } from '../../helpers/tmp';
 
 const call = { key: 'k', workflowId: 'wf', stepId: 's' };

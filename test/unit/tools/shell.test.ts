@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { shellTool, type ShellOptions, type ShellOutput } from '../../../engine/tools/shell';
-import { ClassifiedError } from '../../../engine/workflow/failures';
+import { shellTool, type ShellOptions, type ShellOutput } from '../../../engine/execution/tools/shell';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { tempDir } from '../../helpers/tmp';
 import { alive, eventually, readPid } from './processes';
 

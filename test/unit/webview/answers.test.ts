@@ -21,11 +21,11 @@ describe('a number answer', () => {
   it('is checked with one shared pattern by the engine, the panel and the Answer Question box', () => {
     // A copy of the pattern in one of them could drift and let the panel send what the engine refuses.
     const inline = /\/\^-\?\[0-9\]\+/;
-    for (const file of ['engine/workflow/core/person.ts', 'webview/views/waiting.ts', 'extension/commands/answerQuestion.ts']) {
+    for (const file of ['engine/control/workflow/core/person.ts', 'webview/views/waiting.ts', 'extension/commands/answerQuestion.ts']) {
       expect(read(file), file).not.toMatch(inline);
       expect(read(file), file).toMatch(/protocol\/answers'/);
     }
-    expect(read('engine/workflow/core/person.ts')).toMatch(/NUMBER_ANSWER\.test\(d\.value\)/);
+    expect(read('engine/control/workflow/core/person.ts')).toMatch(/NUMBER_ANSWER\.test\(d\.value\)/);
     expect(read('extension/commands/answerQuestion.ts')).toMatch(/validateInput: \(v\) => answerProblem\(v,/);
     expect(read('webview/views/waiting.ts')).toMatch(/answerProblem\(draft\.value, w\.expects\)/);
     expect(NUMBER_ANSWER.test('42')).toBe(true);

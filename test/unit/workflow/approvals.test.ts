@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { decide } from '../../../engine/policy/gate';
-import type { Tier } from '../../../engine/policy/schema';
-import { getTier, setTier } from '../../../engine/policy/tiers';
-import { classifyCommand } from '../../../engine/risk';
-import { shellQuote } from '../../../engine/tools/quote';
-import { NothingToDo } from '../../../engine/workflow/errors';
-import { setKillSwitch } from '../../../engine/workflow/killSwitch';
-import { ClassifiedError } from '../../../engine/workflow/failures';
-import { intake } from '../../../engine/workflow/intake';
-import type { PolicyCall } from '../../../engine/workflow/orchestrator';
-import { answer, approve, edit, reject } from '../../../engine/workflow/person';
-import type { Planner, PlanRequest } from '../../../engine/workflow/planner';
-import type { PlanStepInput } from '../../../engine/workflow/plan';
-import type { AnyTool } from '../../../engine/workflow/tool';
+import { decide } from '../../../engine/control/policy/gate';
+import type { Tier } from '../../../engine/control/policy/schema';
+import { getTier, setTier } from '../../../engine/control/policy/tiers';
+import { classifyCommand } from '../../../engine/execution/risk';
+import { shellQuote } from '../../../engine/execution/tools/quote';
+import { NothingToDo } from '../../../engine/control/workflow/errors';
+import { setKillSwitch } from '../../../engine/control/workflow/killSwitch';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
+import { intake } from '../../../engine/control/workflow/intake';
+import type { PolicyCall } from '../../../engine/control/workflow/orchestrator';
+import { answer, approve, edit, reject } from '../../../engine/control/workflow/person';
+import type { Planner, PlanRequest } from '../../../engine/control/workflow/planner';
+import type { PlanStepInput } from '../../../engine/control/workflow/plan';
+import type { AnyTool } from '../../../engine/control/workflow/tool';
 import { assertConsistent, eventData, fixture, stateOf } from './fixtures';
 
 /** A shell-shaped tool that records commands instead of running them: this file tests the orchestration. */

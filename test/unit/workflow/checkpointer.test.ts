@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../engine/db/open';
-import { BackgroundCheckpointer } from '../../../engine/workflow/checkpointer';
-import { intake } from '../../../engine/workflow/intake';
-import { Orchestrator } from '../../../engine/workflow/orchestrator';
-import { FixedPlanner } from '../../../engine/workflow/planner';
+import { openDatabase } from '../../../engine/control/db/open';
+import { BackgroundCheckpointer } from '../../../engine/control/workflow/checkpointer';
+import { intake } from '../../../engine/control/workflow/intake';
+import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { tempDir } from '../../helpers/tmp';
 import { assertConsistent, scriptedTool } from './fixtures';
 

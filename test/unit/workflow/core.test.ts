@@ -1,19 +1,19 @@
 // The decision core with plain data: no database, no clock, no orchestrator. A tiny in-memory world applies the
 // core's outcomes with the real reducer, keeps tool-call records in a Map, and performs effects with plain tools.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BUDGET } from '../../../engine/workflow/budget';
-import { seededRandom } from '../../../engine/workflow/clock';
-import { act, callFailed, callFinished, callStarted, checkPlan, decided, interruptedCall, planned, type Action, type CoreConfig, type Facts, type Outcome, type PolicyDecision } from '../../../engine/workflow/core';
-import { ClassifiedError } from '../../../engine/workflow/failures';
-import type { PlanStep } from '../../../engine/workflow/plan';
-import { AlertRequest } from '../../../engine/workflow/request';
-import { applyEvent, type StoredEvent } from '../../../engine/workflow/reducer';
-import { DEFAULT_RETRY_POLICIES } from '../../../engine/workflow/retry';
-import { ToolRegistry } from '../../../engine/workflow/tool';
-import type { ToolCallRow } from '../../../engine/workflow/toolCalls';
-import type { WorkflowView } from '../../../engine/workflow/view';
-import { checklistTool } from '../../../engine/tools/checklist';
-import { TOOL } from '../../../engine/tools/names';
+import { DEFAULT_BUDGET } from '../../../engine/control/workflow/budget';
+import { seededRandom } from '../../../engine/control/workflow/clock';
+import { act, callFailed, callFinished, callStarted, checkPlan, decided, interruptedCall, planned, type Action, type CoreConfig, type Facts, type Outcome, type PolicyDecision } from '../../../engine/control/workflow/core';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
+import type { PlanStep } from '../../../engine/control/workflow/plan';
+import { AlertRequest } from '../../../engine/control/workflow/request';
+import { applyEvent, type StoredEvent } from '../../../engine/control/workflow/reducer';
+import { DEFAULT_RETRY_POLICIES } from '../../../engine/control/workflow/retry';
+import { ToolRegistry } from '../../../engine/control/workflow/tool';
+import type { ToolCallRow } from '../../../engine/control/workflow/toolCalls';
+import type { WorkflowView } from '../../../engine/control/workflow/view';
+import { checklistTool } from '../../../engine/execution/tools/checklist';
+import { TOOL } from '../../../engine/execution/tools/names';
 import { askTool } from '../planning/llm/setup';
 import { scriptedTool } from './fixtures';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { listBreakers } from '../../../engine/workflow/breaker';
-import { seededRandom } from '../../../engine/workflow/clock';
-import { ClassifiedError } from '../../../engine/workflow/failures';
-import { listToolCalls } from '../../../engine/workflow/toolCalls';
-import type { Planner } from '../../../engine/workflow/planner';
+import { listBreakers } from '../../../engine/control/workflow/breaker';
+import { seededRandom } from '../../../engine/control/workflow/clock';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
+import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
+import type { Planner } from '../../../engine/control/workflow/planner';
 import { assertConsistent, eventData, fixture, scriptedTool, stateOf } from './fixtures';
 
 const one = (tool: string) => ({ main: [{ id: 's1', tool, input: { target: 'x' } }] });

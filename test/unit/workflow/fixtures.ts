@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { expect } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, type Db } from '../../../engine/db/open';
-import { ManualClock, seededRandom } from '../../../engine/workflow/clock';
-import { verifyChain } from '../../../engine/workflow/eventLog';
-import { intake } from '../../../engine/workflow/intake';
-import { Orchestrator, type OrchestratorOptions } from '../../../engine/workflow/orchestrator';
-import { FixedPlanner, type Planner, type RunbookSteps } from '../../../engine/workflow/planner';
-import { replayWorkflow } from '../../../engine/workflow/replay';
-import { loadView } from '../../../engine/workflow/store';
-import type { AnyTool, Tool, ToolOutput } from '../../../engine/workflow/tool';
+import { openDatabase, type Db } from '../../../engine/control/db/open';
+import { ManualClock, seededRandom } from '../../../engine/control/workflow/clock';
+import { verifyChain } from '../../../engine/control/workflow/eventLog';
+import { intake } from '../../../engine/control/workflow/intake';
+import { Orchestrator, type OrchestratorOptions } from '../../../engine/control/workflow/orchestrator';
+import { FixedPlanner, type Planner, type RunbookSteps } from '../../../engine/control/workflow/planner';
+import { replayWorkflow } from '../../../engine/control/workflow/replay';
+import { loadView } from '../../../engine/control/workflow/store';
+import type { AnyTool, Tool, ToolOutput } from '../../../engine/control/workflow/tool';
 import { tempDir } from '../../helpers/tmp';
 
 export const Input = z.object({ target: z.string() }).strict();

@@ -1,11 +1,11 @@
-// The decision core's person rules (engine/workflow/core/person.ts), with plain views: what each decision commits
-// and what it does to the task. Both the local SQLite file (engine/workflow/person.ts) and the control store
+// The decision core's person rules (engine/control/workflow/core/person.ts), with plain views: what each decision commits
+// and what it does to the task. Both the local SQLite file (engine/control/workflow/person.ts) and the control store
 // (ControlStore.commitDecision, `--store`) commit exactly this, so the `next` each decision gives is the contract.
 import { describe, expect, it } from 'vitest';
-import { decidePerson, type PersonDecision } from '../../../engine/workflow/core/person';
-import { IllegalTransition, InvalidRequest } from '../../../engine/workflow/errors';
-import { applyEvent, type EventDraft } from '../../../engine/workflow/reducer';
-import type { WorkflowView } from '../../../engine/workflow/view';
+import { decidePerson, type PersonDecision } from '../../../engine/control/workflow/core/person';
+import { IllegalTransition, InvalidRequest } from '../../../engine/control/workflow/errors';
+import { applyEvent, type EventDraft } from '../../../engine/control/workflow/reducer';
+import type { WorkflowView } from '../../../engine/control/workflow/view';
 
 const T0 = Date.UTC(2026, 0, 1);
 const plan = {

@@ -1,10 +1,10 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { Orchestrator } from '../../../engine/workflow/orchestrator';
-import { FixedPlanner } from '../../../engine/workflow/planner';
-import { leaseNext } from '../../../engine/workflow/queue';
-import { listToolCalls } from '../../../engine/workflow/toolCalls';
-import type { AnyTool } from '../../../engine/workflow/tool';
+import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { FixedPlanner } from '../../../engine/control/workflow/planner';
+import { leaseNext } from '../../../engine/control/workflow/queue';
+import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
+import type { AnyTool } from '../../../engine/control/workflow/tool';
 import { assertConsistent, eventData, fixture, scriptedTool, stateOf, type Fixture } from './fixtures';
 
 const runbooks = { main: [{ id: 'only', tool: 't', input: { target: 'x' } }] };

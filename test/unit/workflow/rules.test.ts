@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../engine/workflow/clock';
-import { canonicalJson, toolCallKey } from '../../../engine/workflow/canonical';
-import { IllegalTransition } from '../../../engine/workflow/errors';
-import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICIES, resolvePolicy } from '../../../engine/workflow/retry';
-import { canTransition, TRANSITIONS } from '../../../engine/workflow/states';
-import { commit } from '../../../engine/workflow/store';
+import { seededRandom } from '../../../engine/control/workflow/clock';
+import { canonicalJson, toolCallKey } from '../../../engine/control/workflow/canonical';
+import { IllegalTransition } from '../../../engine/control/workflow/errors';
+import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICIES, resolvePolicy } from '../../../engine/control/workflow/retry';
+import { canTransition, TRANSITIONS } from '../../../engine/control/workflow/states';
+import { commit } from '../../../engine/control/workflow/store';
 import { WorkflowState } from '../../../protocol/workflow';
 import { fixture, stateOf } from './fixtures';
 
@@ -92,8 +92,8 @@ describe('idempotency keys', () => {
 describe('replay', () => {
   it('replaying the log reproduces the state of workflows that retried, re-planned, waited for a person and were resolved', async () => {
     const { fixture: make, scriptedTool: tool, assertConsistent: consistent } = await import('./fixtures');
-    const { approve, resolve } = await import('../../../engine/workflow/person');
-    const { replayWorkflow } = await import('../../../engine/workflow/replay');
+    const { approve, resolve } = await import('../../../engine/control/workflow/person');
+    const { replayWorkflow } = await import('../../../engine/control/workflow/replay');
     const flaky = tool('flaky', {}, (call) => {
       if (call === 1) throw Object.assign(new Error('503'), { status: 503 });
       return { output: { v: call } };

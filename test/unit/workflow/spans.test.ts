@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOf } from '../../../engine/workflow/eventLog';
-import { ClassifiedError } from '../../../engine/workflow/failures';
-import { approve } from '../../../engine/workflow/person';
-import { spansOf } from '../../../engine/workflow/spans';
+import { eventsOf } from '../../../engine/control/workflow/eventLog';
+import { ClassifiedError } from '../../../engine/control/workflow/failures';
+import { approve } from '../../../engine/control/workflow/person';
+import { spansOf } from '../../../engine/control/workflow/spans';
 import { fixture, scriptedTool } from './fixtures';
 
 describe('trace spans from the event log', () => {

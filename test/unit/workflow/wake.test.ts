@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { intake } from '../../../engine/workflow/intake';
-import { Orchestrator } from '../../../engine/workflow/orchestrator';
-import { FixedPlanner } from '../../../engine/workflow/planner';
+import { intake } from '../../../engine/control/workflow/intake';
+import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { fixture, scriptedTool, stateOf } from './fixtures';
 
 describe('waking idle workers', () => {

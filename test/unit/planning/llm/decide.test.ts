@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { citation } from '../../../../engine/planning/observe/observations';
-import { MAX_ROUNDS } from '../../../../engine/workflow/decision';
-import { approve } from '../../../../engine/workflow/person';
+import { MAX_ROUNDS } from '../../../../engine/control/workflow/decision';
+import { approve } from '../../../../engine/control/workflow/person';
 import { DECISION, PLAN, ScriptedLlm, added, asksForMoreDiagnostics, decision, inventsAWrite, loopsForever, observationIds, skipCiting, slow, type Behaviour } from '../../../support/scriptedLlm';
 import { assertConsistent, eventData, eventTypes, stateOf } from '../../workflow/fixtures';
 import { diagnoseOnlyPlan, fullPlan, reopen, setUp } from './decideSetup';

@@ -5,9 +5,9 @@ import { OBSERVATION_CHARS } from '../../../../engine/planning/llm/decidePrompt'
 import { LlmPlanner } from '../../../../engine/planning/llm/planner';
 import { VscodeLmTransport } from '../../../../engine/planning/llm/vscodeLm';
 import { citation, observe } from '../../../../engine/planning/observe/observations';
-import type { CallRecord, DecideRequest } from '../../../../engine/workflow/decision';
-import { Plan } from '../../../../engine/workflow/plan';
-import { AlertRequest } from '../../../../engine/workflow/request';
+import type { CallRecord, DecideRequest } from '../../../../engine/control/workflow/decision';
+import { Plan } from '../../../../engine/control/workflow/plan';
+import { AlertRequest } from '../../../../engine/control/workflow/request';
 import { LmChatParams } from '../../../../protocol/lm';
 import { DECISION, ScriptedLlm, decision } from '../../../support/scriptedLlm';
 import { planner, shellTool, workspace } from './decideSetup';

@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAiTransport } from '../../../../engine/planning/llm/openai';
-import { retryAfterMs } from '../../../../engine/net/retryAfter';
-import { ClassifiedError } from '../../../../engine/workflow/failures';
+import { retryAfterMs } from '../../../../engine/execution/net/retryAfter';
+import { ClassifiedError } from '../../../../engine/control/workflow/failures';
 import { ScriptedLlm, USAGE, serverError, tooManyRequests, type Behaviour } from '../../../support/scriptedLlm';
 import { classifiedRejection } from '../../../helpers/classified';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PolicyCall, PolicyDecision } from '../../../../engine/workflow/orchestrator';
+import type { PolicyCall, PolicyDecision } from '../../../../engine/control/workflow/orchestrator';
 import { ScriptedLlm, destructiveAsRead, goodPlan, malformedJson, serverError, slow, step, tooManyRequests, unknownTool, type Behaviour } from '../../../support/scriptedLlm';
 import { ALERT, askTool, context, llmPlanner, shellTool } from './setup';
 import { assertConsistent, eventData, fixture, stateOf } from '../../workflow/fixtures';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractJson, MODEL_PLAN_SCHEMA, parseModelPlan, toEnginePlan } from '../../../../engine/planning/llm/output';
-import { ClassifiedError } from '../../../../engine/workflow/failures';
-import { Plan } from '../../../../engine/workflow/plan';
+import { ClassifiedError } from '../../../../engine/control/workflow/failures';
+import { Plan } from '../../../../engine/control/workflow/plan';
 import { step } from '../../../support/scriptedLlm';
 import { HITS } from './setup';
 

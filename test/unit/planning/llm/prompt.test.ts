@@ -31,7 +31,7 @@ async function promptFor(extra: Parameters<typeof planRequest>[0] = {}) {
 describe('planning prompt (template v1)', () => {
   it('lists each retrieved section with a provenance id, path:lines and docVersion, its text fenced as data', async () => {
     const { user, ctx } = await promptFor();
-    // The alert, each part in its field: retrieval weighs the name most (engine/retrieval/query.ts).
+    // The alert, each part in its field: retrieval weighs the name most (engine/memory/retrieval/query.ts).
     expect(ctx.queries[0]).toMatchObject({ name: 'DiskAlmostFull', summary: 'Disk almost full on db-1\nData volume above 90%', description: 'Volume /var/lib/data is 93% full' });
     expect(user).toContain('### S1: runbooks/disk-full.md:10-18 "Section 1", docVersion v1hash');
     expect(user).toContain('### S2: runbooks/evil.md:20-28 "Section 2", docVersion v2hash');

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chooseRoute, documentScores, namedRunbook, RoutingPlanner, type RouteFacts } from '../../../../engine/planning/route';
-import { ClassifiedError } from '../../../../engine/workflow/failures';
-import type { PlanRequest, PlanResult, Planner } from '../../../../engine/workflow/planner';
-import { AlertRequest } from '../../../../engine/workflow/request';
+import { ClassifiedError } from '../../../../engine/control/workflow/failures';
+import type { PlanRequest, PlanResult, Planner } from '../../../../engine/control/workflow/planner';
+import { AlertRequest } from '../../../../engine/control/workflow/request';
 import { tempDir } from '../../../helpers/tmp';
 import { context, hit, planRequest } from './setup';
 

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { PlanningContext } from '../../../../engine/planning/context';
 import { LlmPlanner } from '../../../../engine/planning/llm/planner';
 import { OpenAiTransport } from '../../../../engine/planning/llm/openai';
-import type { AlertQuery } from '../../../../engine/retrieval/query';
-import type { SearchHit } from '../../../../engine/retrieval/search';
-import { classifyCommand } from '../../../../engine/risk';
-import type { PlanRequest } from '../../../../engine/workflow/planner';
-import { AlertRequest, type AlertRequestInput } from '../../../../engine/workflow/request';
-import type { AnyTool } from '../../../../engine/workflow/tool';
+import type { AlertQuery } from '../../../../engine/memory/retrieval/query';
+import type { SearchHit } from '../../../../engine/memory/retrieval/search';
+import { classifyCommand } from '../../../../engine/execution/risk';
+import type { PlanRequest } from '../../../../engine/control/workflow/planner';
+import { AlertRequest, type AlertRequestInput } from '../../../../engine/control/workflow/request';
+import type { AnyTool } from '../../../../engine/control/workflow/tool';
 import type { ScriptedLlm } from '../../../support/scriptedLlm';
 
 /** A stand-in for the real shell tool: same name and the real risk classifier, but it runs nothing. */

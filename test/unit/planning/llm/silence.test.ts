@@ -3,11 +3,11 @@
 // model is never shown the silence tool, and a silence it asks for anyway (in its plan or in a decision) is dropped.
 import { afterEach, describe, expect, it } from 'vitest';
 import { placeSilence, SILENCE_STEP_ID } from '../../../../engine/planning/runbook/silence';
-import { SilenceInput } from '../../../../engine/tools/alertmanager';
-import { TOOL } from '../../../../engine/tools/names';
-import { approve, reject } from '../../../../engine/workflow/person';
-import type { Plan, PlanStepInput } from '../../../../engine/workflow/plan';
-import type { AnyTool } from '../../../../engine/workflow/tool';
+import { SilenceInput } from '../../../../engine/execution/tools/alertmanager';
+import { TOOL } from '../../../../engine/execution/tools/names';
+import { approve, reject } from '../../../../engine/control/workflow/person';
+import type { Plan, PlanStepInput } from '../../../../engine/control/workflow/plan';
+import type { AnyTool } from '../../../../engine/control/workflow/tool';
 import { DECISION, PLAN, ScriptedLlm, decision, goodPlan, step, type Behaviour, type ScriptedStep } from '../../../support/scriptedLlm';
 import { assertConsistent, eventData, fixture, stateOf } from '../../workflow/fixtures';
 import { diagnoseOnlyPlan, fullPlan, planner, shellTool, workspace, writesNeedApproval } from './decideSetup';

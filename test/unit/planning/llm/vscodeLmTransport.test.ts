@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VscodeLmTransport } from '../../../../engine/planning/llm/vscodeLm';
 import { LmChatParams, lmChat, lmFailureMessage } from '../../../../protocol/lm';
-import { ClassifiedError } from '../../../../engine/workflow/failures';
+import { ClassifiedError } from '../../../../engine/control/workflow/failures';
 import { classifiedRejection } from '../../../helpers/classified';
 
 const REQ = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { conditionOf, evaluateCondition } from '../../../../engine/planning/observe/conditions';
 import { findingsIn, observe } from '../../../../engine/planning/observe/observations';
-import type { CallRecord } from '../../../../engine/workflow/decision';
-import type { Plan } from '../../../../engine/workflow/plan';
+import type { CallRecord } from '../../../../engine/control/workflow/decision';
+import type { Plan } from '../../../../engine/control/workflow/plan';
 
 const plan: Plan = {
   summary: '',

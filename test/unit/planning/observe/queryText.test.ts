@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { describeQueryInput, queryHeadline } from '../../../../engine/planning/observe/queryText';
 import { observe } from '../../../../engine/planning/observe/observations';
 import { composeSummary } from '../../../../engine/planning/observe/summary';
-import type { CallRecord } from '../../../../engine/workflow/decision';
-import type { WorkflowView } from '../../../../engine/workflow/view';
+import type { CallRecord } from '../../../../engine/control/workflow/decision';
+import type { WorkflowView } from '../../../../engine/control/workflow/view';
 
 const EXPR = '100 * (count(up == 0) BY (cluster, job, namespace, service) / count(up) BY (cluster, job, namespace, service)) > 10';
 const QUERY = '100 * (count by (cluster, job, namespace, service) (up == 0) / count by (cluster, job, namespace, service) (up)) > 10';

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { observe } from '../../../../engine/planning/observe/observations';
 import { composeSummary, FINDING_CHARS, findingOf, inlineCode, summaryMarkdown, type SummaryEvent } from '../../../../engine/planning/observe/summary';
-import type { CallRecord } from '../../../../engine/workflow/decision';
-import type { Plan } from '../../../../engine/workflow/plan';
-import type { WorkflowView } from '../../../../engine/workflow/view';
+import type { CallRecord } from '../../../../engine/control/workflow/decision';
+import type { Plan } from '../../../../engine/control/workflow/plan';
+import type { WorkflowView } from '../../../../engine/control/workflow/view';
 import { DESCRIBE_DEPLOY, DESCRIBE_OOM, GET_PODS } from './outputs';
 
 const DEBUG = 'oc debug node/worker-5.ocp.example.com\nchroot /host\nsystemctl status chronyd';

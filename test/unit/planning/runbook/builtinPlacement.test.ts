@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../../../engine/alert';
+import { normalizeAlerts } from '../../../../engine/control/alert';
 import { context, plan, toolsNamed } from './helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-builtins-'));

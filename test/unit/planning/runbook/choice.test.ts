@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../../../engine/alert';
+import { normalizeAlerts } from '../../../../engine/control/alert';
 import { chooseRunbook, listMarkdown, phaseOfHeading, phaseOfSection } from '../../../../engine/planning/runbook';
-import type { SearchHit } from '../../../../engine/retrieval/search';
+import type { SearchHit } from '../../../../engine/memory/retrieval/search';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rb-choice-'));
 for (const f of ['prometheus-operator/alertmanager/AlertmanagerFailedReload.md', 'openshift/cluster-monitoring-operator/AlertmanagerFailedReload.md', 'openshift/ceph/CephOSDNearFull.md', 'node_modules/x/KubeDown.md', 'docs/KubeDown.md']) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runbookDecision } from '../../../../engine/planning/runbook/decide';
-import type { DecideRequest } from '../../../../engine/workflow/decision';
-import { AlertRequest } from '../../../../engine/workflow/request';
+import type { DecideRequest } from '../../../../engine/control/workflow/decision';
+import { AlertRequest } from '../../../../engine/control/workflow/request';
 
 const request = AlertRequest.parse({ source: 'test', title: 'log volume' });
 

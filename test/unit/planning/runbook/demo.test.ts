@@ -1,11 +1,11 @@
-// The runbook planner on the demo workspace, with the demo alerts normalised by engine/alert and a small
+// The runbook planner on the demo workspace, with the demo alerts normalised by engine/control/alert and a small
 // lexical search over the workspace's Markdown sections (helpers.ts), so retrieval hits are real.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { normalizeAlerts, normalizeAlertText } from '../../../../engine/alert';
-import { answerMarker } from '../../../../engine/workflow/answers';
-import { ClassifiedError } from '../../../../engine/workflow/failures';
+import { normalizeAlerts, normalizeAlertText } from '../../../../engine/control/alert';
+import { answerMarker } from '../../../../engine/control/workflow/answers';
+import { ClassifiedError } from '../../../../engine/control/workflow/failures';
 import { context, DEMO, NO_PROMQL, plan, type PlannedStep } from './helpers';
 
 const alert = (name: string) => normalizeAlerts(JSON.parse(fs.readFileSync(path.join(DEMO, 'alerts', name), 'utf8')))[0]!;

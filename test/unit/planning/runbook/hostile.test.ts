@@ -1,8 +1,8 @@
 // Runbooks are data. A runbook that tells the planner to ignore its rules, declares writes as reads, hides
 // `curl | sh` in Diagnosis or pastes a destructive session changes nothing: commands are classified.
 import { describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../../../engine/alert';
-import { classifyCommand } from '../../../../engine/risk';
+import { normalizeAlerts } from '../../../../engine/control/alert';
+import { classifyCommand } from '../../../../engine/execution/risk';
 import { context, HOSTILE, plan } from './helpers';
 
 describe('hostile runbooks', () => {

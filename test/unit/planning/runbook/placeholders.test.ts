@@ -1,12 +1,12 @@
 // Placeholder filling in every quoting context: a hostile value must reach the program as exactly one
 // argument (checked with the real shell parser), and a value that cannot be placed safely becomes a question.
 import { describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../../../engine/alert';
+import { normalizeAlerts } from '../../../../engine/control/alert';
 import { answerName, fillPlaceholders, valueFor } from '../../../../engine/planning/runbook';
-import { findPlaceholders } from '../../../../engine/runbook';
+import { findPlaceholders } from '../../../../engine/memory/runbook';
 import { conventionsOf } from '../../../../engine/planning/runbook/values';
-import type { Placeholder } from '../../../../engine/runbook';
-import { answerMarker } from '../../../../engine/workflow/answers';
+import type { Placeholder } from '../../../../engine/memory/runbook';
+import { answerMarker } from '../../../../engine/control/workflow/answers';
 import { argvs, context, FIXTURES, NO_PROMQL, plan } from './helpers';
 
 const HOSTILE_VALUE = `a'b "c" $(rm -rf /) \`id\` ; reboot\nnext`;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { runbookDecision } from '../../../../engine/planning/runbook/decide';
 import { placeSilence, SILENCE_STEP_ID } from '../../../../engine/planning/runbook/silence';
-import type { DecideRequest } from '../../../../engine/workflow/decision';
-import { SilenceInput } from '../../../../engine/tools/alertmanager';
-import { TOOL } from '../../../../engine/tools/names';
-import type { PlanStepInput } from '../../../../engine/workflow/plan';
-import { AlertRequest } from '../../../../engine/workflow/request';
+import type { DecideRequest } from '../../../../engine/control/workflow/decision';
+import { SilenceInput } from '../../../../engine/execution/tools/alertmanager';
+import { TOOL } from '../../../../engine/execution/tools/names';
+import type { PlanStepInput } from '../../../../engine/control/workflow/plan';
+import { AlertRequest } from '../../../../engine/control/workflow/request';
 
 const step = (id: string, phase: 'diagnose' | 'mitigate' | 'verify', risk: 'read' | 'write', tool: string = TOOL.shell): PlanStepInput => ({ id, tool, input: { command: id }, risk, phase });
 const steps: PlanStepInput[] = [

@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { programNeeds, sandboxArgv, type FsView } from '../../../../engine/sandbox';
-import { hostArgv, largest } from '../../../../engine/tools/builtin/host';
-import { describeK8s, k8sArgv, k8sRestartsArgv, restartCount, type K8sInput } from '../../../../engine/tools/builtin/k8s';
-import { runArgv } from '../../../../engine/tools/builtin/run';
-import { runProcess } from '../../../../engine/tools/process';
+import { programNeeds, sandboxArgv, type FsView } from '../../../../engine/execution/sandbox';
+import { hostArgv, largest } from '../../../../engine/execution/tools/builtin/host';
+import { describeK8s, k8sArgv, k8sRestartsArgv, restartCount, type K8sInput } from '../../../../engine/execution/tools/builtin/k8s';
+import { runArgv } from '../../../../engine/execution/tools/builtin/run';
+import { runProcess } from '../../../../engine/execution/tools/process';
 import { tempDir } from '../../../helpers/tmp';
 
 const pod = (extra: Partial<K8sInput> = {}): K8sInput => ({ verb: 'get', kind: 'pod', name: 'api-0', namespace: 'web', ...extra });

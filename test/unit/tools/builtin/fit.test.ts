@@ -2,15 +2,15 @@
 // the 233 corpus alerts get one.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalizeAlerts } from '../../../../engine/alert';
-import { aboutThisMachine, builtinDiagnostics, HOST_SYSTEMD, type BuiltinDiagnostic } from '../../../../engine/tools/builtin/fit';
-import { builtinAvailability } from '../../../../engine/tools/builtin';
-import { HostInput } from '../../../../engine/tools/builtin/host';
-import { K8sInput } from '../../../../engine/tools/builtin/k8s';
-import { PrometheusAlertInput } from '../../../../engine/tools/builtin/prometheus';
-import { HttpInput } from '../../../../engine/tools/http';
-import { TOOL } from '../../../../engine/tools/names';
-import type { AlertRequest } from '../../../../engine/workflow/request';
+import { normalizeAlerts } from '../../../../engine/control/alert';
+import { aboutThisMachine, builtinDiagnostics, HOST_SYSTEMD, type BuiltinDiagnostic } from '../../../../engine/execution/tools/builtin/fit';
+import { builtinAvailability } from '../../../../engine/execution/tools/builtin';
+import { HostInput } from '../../../../engine/execution/tools/builtin/host';
+import { K8sInput } from '../../../../engine/execution/tools/builtin/k8s';
+import { PrometheusAlertInput } from '../../../../engine/execution/tools/builtin/prometheus';
+import { HttpInput } from '../../../../engine/execution/tools/http';
+import { TOOL } from '../../../../engine/execution/tools/names';
+import type { AlertRequest } from '../../../../engine/control/workflow/request';
 import { CORPUS, corpusRules, firingAlert } from '../../../../engine/planning/runbook/corpusAlerts';
 
 const ALL = new Set([TOOL.k8s, TOOL.host, TOOL.prometheusAlert, TOOL.http, HOST_SYSTEMD]);

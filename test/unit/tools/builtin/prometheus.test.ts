@@ -1,8 +1,8 @@
 // prometheus_alert against a stand-in HTTP API (the integration test runs it against a real Prometheus).
 import type http from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { prometheusAlertTool, type PrometheusAlertOutput } from '../../../../engine/tools/builtin/prometheus';
-import { ClassifiedError } from '../../../../engine/workflow/failures';
+import { prometheusAlertTool, type PrometheusAlertOutput } from '../../../../engine/execution/tools/builtin/prometheus';
+import { ClassifiedError } from '../../../../engine/control/workflow/failures';
 import { serve, type Seen } from '../server';
 
 const call = { key: 'k', workflowId: 'wf', stepId: 's' };

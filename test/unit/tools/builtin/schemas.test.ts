@@ -1,10 +1,10 @@
 // Every string a built-in diagnostic takes has a safe shape: hostile values are refused by the schema, so
 // they never reach an argv or a query.
 import { describe, expect, it } from 'vitest';
-import { HostInput, hostInput } from '../../../../engine/tools/builtin/host';
-import { K8sInput } from '../../../../engine/tools/builtin/k8s';
-import { PrometheusAlertInput } from '../../../../engine/tools/builtin/prometheus';
-import { AbsolutePath, AlertName, Duration, durationSeconds, K8sContainer, K8sName, K8sNamespace, Since, UnitName } from '../../../../engine/tools/builtin/shapes';
+import { HostInput, hostInput } from '../../../../engine/execution/tools/builtin/host';
+import { K8sInput } from '../../../../engine/execution/tools/builtin/k8s';
+import { PrometheusAlertInput } from '../../../../engine/execution/tools/builtin/prometheus';
+import { AbsolutePath, AlertName, Duration, durationSeconds, K8sContainer, K8sName, K8sNamespace, Since, UnitName } from '../../../../engine/execution/tools/builtin/shapes';
 
 /** Values no field may take: options, shell syntax, whitespace, traversal, control characters. */
 const HOSTILE = ['-n', '--all-namespaces', '--kubeconfig=/tmp/x', '$(touch /tmp/pwned)', '`id`', 'a b', 'a\nb', 'a\tb', '..', 'a/../b', 'a;b', 'a|b', "a'b", 'a"b', 'a\\b', 'a\0b', '', '*', 'a*'];

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { promqlSelectors, tokenize, unquote } from '../../../../engine/tools/builtin/selectors';
+import { promqlSelectors, tokenize, unquote } from '../../../../engine/execution/tools/builtin/selectors';
 
 const texts = (expr: string) => promqlSelectors(expr).map((s) => s.text);
 

@@ -1,0 +1,200 @@
+import type { Db } from '../../control/db/open';
+import { recallForPlanning, rememberWorkflow } from '../../memory/incidents/store';
+import { RunbookPlanner } from '../../planning/runbook';
+import type { PlanningContext } from '../../planning/context';
+import { RoutingPlanner } from '../../planning/route';
+import type { UserPolicy } from '../../control/policy/schema';
+import { Retriever } from '../../memory/retrieval/retriever';
+import type { AlertQuery } from '../../memory/retrieval/query';
+import type { SearchHit } from '../../memory/retrieval/search';
+import { createTools } from '../../execution/tools/catalogue';
+import { intake } from '../../control/workflow/intake';
+import { Orchestrator } from '../../control/workflow/orchestrator';
+import type { Planner } from '../../control/workflow/planner';
+import type { AlertRequest } from '../../control/workflow/request';
+import { eventsOf } from '../../control/workflow/eventLog';
+import { commit, loadView } from '../../control/workflow/store';
+import { listToolCalls } from '../../control/workflow/toolCalls';
+import type { WorkflowView } from '../../control/workflow/view';
+import { workspaceGate } from './policy';
+import { expireSettledSilences } from './silences';
+
+/** A summary draft is a nicety: it may not hold anything up. */
+const SUMMARY_TIMEOUT_MS = 60_000;
+
+export interface AgentOptions {
+  readonly db: Db;
+  /** Absolute path of the workspace folder. */
+  readonly workspace: string;
+  /** The embedding model folder; null searches with bm25 only (no model needed). */
+  readonly modelDir: string | null;
+  /** A retriever shared with the rest of the engine (one embedding worker per process); the agent makes its own otherwise. */
+  readonly retriever?: Retriever;
+  readonly prometheusUrl?: string;
+  /** Alertmanager's base URL (API v2): the alertmanager_silence tool, and its silences expired when a workflow settles. */
+  readonly alertmanagerUrl?: string;
+  readonly allowedHosts?: readonly string[];
+  /** kubectl's --context and --kubeconfig for the built-in Kubernetes diagnostics (user settings or CLI flags only). */
+  readonly kube?: { readonly context?: string; readonly kubeconfig?: string };
+  readonly user?: UserPolicy;
+  /** runbookAgent.sandbox.requireForReads / --require-sandbox: without the sandbox, shell reads wait for a person. */
+  readonly requireSandboxForReads?: boolean;
+  /** Model-backed planners (engine/planning/llm) over this agent's context; without them the runbook planner plans alone. */
+  readonly models?: (context: PlanningContext) => { readonly fast?: Planner; readonly strong?: Planner };
+  /** Workspace trust (see engine/control/trust.ts): a message while execution is refused. */
+  readonly mayExecute?: () => string | null;
+  readonly toolTimeoutMs?: number;
+  /** Worker loops when started as a service (orchestrator.start()). */
+  readonly concurrency?: number;
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * Everything that turns an alert into a workflow for one workspace: retrieval over its docs, the tool
+ * catalogue bound to it, the planners, the policy gate, and an orchestrator serving only its queue. The
+ * CLI and the editor's engine both build this; neither wires the parts itself.
+ */
+export class Agent {
+  readonly retriever: Retriever;
+  readonly orchestrator: Orchestrator;
+  readonly context: PlanningContext;
+  /** Summary drafts in flight: the CLI waits for them before it reports, a service before it closes. */
+  private readonly drafting = new Set<Promise<void>>();
+
+  constructor(private readonly options: AgentOptions) {
+    const { db, workspace } = options;
+    this.retriever = options.retriever ?? new Retriever({ db, modelDir: options.modelDir ?? '', log: options.log });
+    const tools = createTools({
+      workspace,
+      prometheusUrl: options.prometheusUrl,
+      alertmanagerUrl: options.alertmanagerUrl,
+      allowedHosts: [...(options.allowedHosts ?? [])],
+      kubeContext: options.kube?.context,
+      kubeconfig: options.kube?.kubeconfig,
+    });
+    this.context = {
+      workspace,
+      tools,
+      allowedHosts: options.allowedHosts ?? [],
+      allowModelWrites: options.user?.allowModelWrites ?? false,
+      search: (query, k) => this.search(query, k),
+      // "Last time" for the plan and the model's context: earlier incidents of the same alert (engine/memory/incidents).
+      recall: (request, workflowId) => recallForPlanning(db, workspace, request, workflowId, Date.now(), options.log),
+    };
+    const runbook = new RunbookPlanner({ context: this.context });
+    const { fast, strong } = options.models?.(this.context) ?? {};
+    const planner: Planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;
+    this.orchestrator = new Orchestrator({
+      db,
+      tools,
+      planner,
+      queue: workspace,
+      policy: workspaceGate(db, workspace, options.user, { requireForReads: options.requireSandboxForReads }),
+      mayExecute: options.mayExecute,
+      toolTimeoutMs: options.toolTimeoutMs,
+      concurrency: options.concurrency,
+      onError: (error) => options.log?.(`workflow worker: ${(error as Error).message}`),
+      // Every settled workflow is remembered (engine/memory/incidents) for the next time its alert fires. Only a model drafts
+      // a summary; without one the composed summary (engine/planning/observe) is the whole story.
+      onSettled: (id) => {
+        this.remember(id);
+        // Alertmanager silences end with their workflow (engine/entry/agent/silences.ts). One sweep of the workspace's settled
+        // workflows covers this one and any a person settled from the CLI, which has no Alertmanager URL; expiring
+        // this one separately as well would race the sweep to the same silence.
+        void this.expireSilences();
+        if (fast?.summarize || strong?.summarize) this.track(this.draftSummary(planner, id));
+      },
+    });
+  }
+
+  /** Incident memory is a nicety too: a failure to remember is logged, never thrown into the worker. */
+  private remember(id: string): void {
+    try {
+      rememberWorkflow(this.options.db, id);
+    } catch (error) {
+      this.options.log?.(`incident memory for ${id}: ${(error as Error).message}`);
+    }
+  }
+
+  /**
+   * A model drafts the incident summary of a settled workflow from its record only; the draft (claims with their
+   * citations, and what was dropped and why) is an event like any other, so it is audited and never re-asked.
+   */
+  private track(work: Promise<void>): void {
+    this.drafting.add(work);
+    void work.finally(() => this.drafting.delete(work));
+  }
+
+  private async draftSummary(planner: Planner, id: string): Promise<void> {
+    const db = this.options.db;
+    try {
+      const view = loadView(db, id);
+      if (!view || (view.state !== 'COMPLETED' && view.state !== 'ESCALATED') || view.summaryDraft !== undefined) return;
+      const calls = listToolCalls(db, id).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
+      const events = eventsOf(db, id).map((e) => ({ type: e.type, at: Date.parse(e.at), actor: e.actor, data: (e.data ?? {}) as Record<string, unknown> }));
+      const { draft, tokens } = await planner.summarize!({ view, calls, events }, AbortSignal.timeout(SUMMARY_TIMEOUT_MS));
+      commit(db, { workflowId: id, now: Date.now() }, [{ type: 'summary_drafted', data: { draft, tokens } }]);
+    } catch (error) {
+      // Recorded, so the panel says why there is no draft; the composed summary stands on its own.
+      const message = (error as Error).message;
+      this.options.log?.(`summary draft for ${id}: ${message}`);
+      try {
+        commit(db, { workflowId: id, now: Date.now() }, [{ type: 'summary_drafted', data: { draft: { error: message } } }]);
+      } catch {
+        // The database went away (closing); the log line above is all there is.
+      }
+    }
+  }
+
+  /**
+   * Expires the Alertmanager silences of every settled workflow of this workspace: after the engine settles one, and
+   * after a person does (Cancel, Escalate, Mark resolved), which does not pass through onSettled. Tracked like a
+   * summary draft, so runUntilIdle and close wait for it; never throws.
+   */
+  expireSilences(): Promise<void> {
+    const alertmanagerUrl = this.options.alertmanagerUrl;
+    if (!alertmanagerUrl) return Promise.resolve();
+    const work = expireSettledSilences(this.options.workspace, { db: this.options.db, alertmanagerUrl, log: this.options.log });
+    this.track(work);
+    return work;
+  }
+
+  /** Brings the index of the workspace up to date (only what changed); needs the model. */
+  async index(): Promise<void> {
+    if (this.options.modelDir !== null) await this.retriever.index(this.options.workspace);
+  }
+
+  /** Hits from this workspace only: one database may index several. */
+  private async search(query: string | AlertQuery, k: number): Promise<SearchHit[]> {
+    const mode = this.options.modelDir === null ? 'lexical' : 'hybrid';
+    const hits = await this.retriever.search(query, { k: k * 3, mode });
+    return hits.filter((h) => h.root === this.options.workspace).slice(0, k);
+  }
+
+  /** Starts one workflow per alert (a re-sent alert returns its existing workflow). */
+  start(alerts: readonly AlertRequest[]): WorkflowView[] {
+    return alerts.map((a) => intake(this.options.db, a, { workspace: this.options.workspace }).workflow);
+  }
+
+  /**
+   * Runs this workspace's ready work until every workflow waits for a person, is settled, or waits for
+   * something minutes away (a resolved notification): retries due within a minute are waited for.
+   */
+  async runUntilIdle(): Promise<void> {
+    this.orchestrator.recover();
+    await this.orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);
+    void this.expireSilences();
+    await Promise.all(this.drafting);
+  }
+
+  view(id: string): WorkflowView | null {
+    return loadView(this.options.db, id);
+  }
+
+  /** Stops the worker loops (if started); closes the retriever only when the agent made it. */
+  async close(): Promise<void> {
+    await this.orchestrator.stop();
+    await Promise.all(this.drafting);
+    if (!this.options.retriever) await this.retriever.close();
+  }
+}
