@@ -24,6 +24,7 @@ import { health } from '../protocol/engine';
 import { FromWebview, ToWebview } from '../protocol/webview';
 import type { EngineClient } from './engineClient';
 import { panelHtml, panelOptions } from './panelHtml';
+import { ReadyWatchdog } from './readyWatchdog';
 import { PanelSelection } from './panelSelection';
 import { markStepDone, STEP_DONE } from './walkthrough';
 
@@ -33,6 +34,10 @@ type OpenSource = Extract<FromWebview, { type: 'openSource' }>;
 const REFRESH_DEBOUNCE_MS = 50;
 
 /** The single "Runbook Agent" panel: relays validated messages between its webview and the engine. */
+/** How long the panel's page may take to say 'ready' before it is loaded again, and how many times (readyWatchdog.ts). */
+const PAGE_START_MS = 15_000;
+const PAGE_RELOADS = 2;
+
 export class PanelController implements vscode.Disposable {
   static readonly viewType = 'runbookAgent.panel';
   private static current: PanelController | undefined;
@@ -47,6 +52,7 @@ export class PanelController implements vscode.Disposable {
   /** The list shows archived workflows too (the panel's "Show archived"). */
   private showArchived = false;
   private readonly selection: PanelSelection;
+  private readonly watchdog: ReadyWatchdog;
 
   static show(context: vscode.ExtensionContext, engine: EngineClient, log: vscode.LogOutputChannel): PanelController {
     if (PanelController.current) {
@@ -99,7 +105,24 @@ export class PanelController implements vscode.Disposable {
   ) {
     this.selection = new PanelSelection(context, log);
     panel.iconPath = vscode.Uri.joinPath(context.extensionUri, 'media', 'icon.svg');
+    this.watchdog = new ReadyWatchdog({
+      waitMs: PAGE_START_MS,
+      reloads: PAGE_RELOADS,
+      reload: (attempt) => {
+        log.warn(`the panel's page did not start within ${PAGE_START_MS / 1000} s; loading it again (${attempt} of ${PAGE_RELOADS})`);
+        panel.webview.html = panelHtml(panel.webview, context.extensionUri);
+      },
+      giveUp: () => {
+        log.error(`the panel's page did not start after ${PAGE_RELOADS} reloads`);
+        void vscode.window
+          .showErrorMessage('The Runbook Agent panel did not load: VS Code could not serve its script. Reloading the window usually helps.', 'Reload Window')
+          .then((choice) => choice && vscode.commands.executeCommand('workbench.action.reloadWindow'));
+      },
+    });
     panel.webview.html = panelHtml(panel.webview, context.extensionUri);
+    // A hidden panel's page loads only when it is shown (retainContextWhenHidden is off): only a visible one is timed.
+    let visible = panel.visible;
+    if (visible) this.watchdog.loaded();
     this.disposables.push(
       panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
       engine.onDidRestart(() => {
@@ -109,6 +132,11 @@ export class PanelController implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => {
         void this.sendHealth();
         this.changed([]);
+      }),
+      panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.visible && !visible) this.watchdog.loaded();
+        if (!webviewPanel.visible) this.watchdog.stop();
+        visible = webviewPanel.visible;
       }),
       panel.onDidDispose(() => this.dispose()),
     );
@@ -125,6 +153,7 @@ export class PanelController implements vscode.Disposable {
     try {
       switch (m.type) {
         case 'ready':
+          this.watchdog.ready();
           return await this.ready(m.selectedId ?? null);
         case 'refreshHealth':
           return await this.sendHealth();
@@ -287,6 +316,7 @@ export class PanelController implements vscode.Disposable {
   dispose(): void {
     if (PanelController.current === this) PanelController.current = undefined;
     clearTimeout(this.refreshTimer);
+    this.watchdog.stop();
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
