@@ -1,57 +1,15 @@
 // The panel's "Last time" card can forget a memory: Forget… asks inline first (no confirm() in a webview), then
 // sends one validated message; Keep it changes nothing; the card is gone once the view comes back without it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowItem, WorkflowPanelView } from '../../../protocol/agent';
 import type { LastTimeView } from '../../../protocol/memory';
 import { FromWebview } from '../../../protocol/webview';
 import { receive } from '../../../webview/receive';
+import { FakeNode, useFakeDocument } from './fakeDom';
 import { initialState, type Context, type PanelState } from '../../../webview/store';
 import { lastTimeView } from '../../../webview/views/lastTime';
 
-/** Just enough of a DOM for the element builders, with click listeners that can be fired. */
-class FakeNode {
-  readonly children: Array<FakeNode | string> = [];
-  readonly attributes = new Map<string, string>();
-  private readonly listeners = new Map<string, Array<() => void>>();
-  constructor(readonly tagName: string) {}
-  setAttribute(name: string, value: string) {
-    this.attributes.set(name, value);
-  }
-  append(...children: Array<FakeNode | string>) {
-    this.children.push(...children);
-  }
-  addEventListener(type: string, listener: () => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
-  }
-  click() {
-    for (const l of this.listeners.get('click') ?? []) l();
-  }
-  get textContent(): string {
-    return this.children.map((c) => (typeof c === 'string' ? c : c.textContent)).join('');
-  }
-  all(): FakeNode[] {
-    return [this, ...this.children.flatMap((c) => (typeof c === 'string' ? [] : c.all()))];
-  }
-  byTestId(id: string): FakeNode | undefined {
-    return this.all().find((n) => n.attributes.get('data-testid') === id);
-  }
-  buttons(): FakeNode[] {
-    return this.all().filter((n) => n.tagName === 'BUTTON');
-  }
-  button(label: string): FakeNode {
-    const found = this.buttons().find((b) => b.textContent === label);
-    if (!found) throw new Error(`no button "${label}" among ${this.buttons().map((b) => JSON.stringify(b.textContent)).join(', ')}`);
-    return found;
-  }
-}
-
-const realDocument = (globalThis as { document?: unknown }).document;
-beforeEach(() => {
-  (globalThis as { document?: unknown }).document = { createElement: (tag: string) => new FakeNode(tag.toUpperCase()), createElementNS: (_: string, tag: string) => new FakeNode(tag) };
-});
-afterEach(() => {
-  (globalThis as { document?: unknown }).document = realDocument;
-});
+useFakeDocument();
 
 const item: WorkflowItem = {
   id: 'wf-2', intakeKey: null, title: 'Log volume of checkout is filling up', state: 'WAITING_FOR_PERSON', reason: null, stepIndex: 1, stepCount: 4, usage: { steps: 1, toolCalls: 1, tokens: 0 },

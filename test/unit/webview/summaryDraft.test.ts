@@ -1,42 +1,12 @@
 // The model's draft of the incident summary in the panel: under the engine's own summary, labelled as a model's,
 // each claim with the tool calls it cites, its text as text (never HTML), or the reason there is none.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { WorkflowItem, WorkflowPanelView } from '../../../protocol/agent';
+import { FakeNode, useFakeDocument } from './fakeDom';
 import { initialState, type Context } from '../../../webview/store';
 import { draftOf, draftView, summaryView } from '../../../webview/views/summary';
 
-/** Just enough of a DOM for the element builders: elements, attributes, text children kept as text. */
-class FakeNode {
-  readonly children: Array<FakeNode | string> = [];
-  readonly attributes = new Map<string, string>();
-  open = false;
-  constructor(readonly tagName: string) {}
-  setAttribute(name: string, value: string) {
-    this.attributes.set(name, value);
-  }
-  append(...children: Array<FakeNode | string>) {
-    this.children.push(...children);
-  }
-  addEventListener() {}
-  get textContent(): string {
-    return this.children.map((c) => (typeof c === 'string' ? c : c.textContent)).join('');
-  }
-  /** Every element below this one, this one first. */
-  all(): FakeNode[] {
-    return [this, ...this.children.flatMap((c) => (typeof c === 'string' ? [] : c.all()))];
-  }
-  byTestId(id: string): FakeNode | undefined {
-    return this.all().find((n) => n.attributes.get('data-testid') === id);
-  }
-}
-
-const realDocument = (globalThis as { document?: unknown }).document;
-beforeEach(() => {
-  (globalThis as { document?: unknown }).document = { createElement: (tag: string) => new FakeNode(tag.toUpperCase()), createElementNS: (_: string, tag: string) => new FakeNode(tag) };
-});
-afterEach(() => {
-  (globalThis as { document?: unknown }).document = realDocument;
-});
+useFakeDocument();
 
 const item: WorkflowItem = {
   id: 'wf-1', intakeKey: null, title: 'KubePodCrashLooping', state: 'COMPLETED', reason: null, stepIndex: 2, stepCount: 2, usage: { steps: 2, toolCalls: 2, tokens: 0 },
