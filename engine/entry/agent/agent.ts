@@ -58,6 +58,8 @@ export class Agent {
   readonly retriever: Retriever;
   readonly orchestrator: Orchestrator;
   readonly context: PlanningContext;
+  /** The runbook planner, or with models the router over it and them: what the Orchestrator (or a store replica) plans with. */
+  readonly planner: Planner;
   /** Summary drafts in flight: the CLI waits for them before it reports, a service before it closes. */
   private readonly drafting = new Set<Promise<void>>();
 
@@ -84,6 +86,7 @@ export class Agent {
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};
     const planner: Planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;
+    this.planner = planner;
     this.orchestrator = new Orchestrator({
       db,
       tools,

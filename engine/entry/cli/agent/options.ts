@@ -44,7 +44,7 @@ function userPolicyFile(values: ParsedArgs['values']): string | undefined {
 }
 
 /** OpenAI-compatible planners from flags; the API key only from RUNBOOK_AGENT_LLM_API_KEY (never a flag: shell history). */
-function llmPlanners(values: ParsedArgs['values']): AgentOptions['models'] {
+export function llmPlanners(values: ParsedArgs['values']): AgentOptions['models'] {
   const url = str(values['llm-url']);
   const fastModel = str(values['llm-model']);
   const strongModel = str(values['llm-strong-model']);

@@ -10,7 +10,6 @@ import type { Agent } from '../../agent/agent';
 import { openDatabase, type Db } from '../../../control/db/open';
 import { IntakeServer, loadOrCreateToken } from '../../../control/intake';
 import { acceptAlertsInStore, storeHealth } from '../../../control/intake/storeAccept';
-import { RunbookPlanner } from '../../../planning/runbook';
 import { decide } from '../../../control/policy/gate';
 import { loadUserPolicy, loadWorkspacePolicy } from '../../../control/policy/load';
 import type { Tier, UserPolicy } from '../../../control/policy/schema';
@@ -22,7 +21,7 @@ import { TOOL } from '../../../execution/tools/names';
 import type { PolicyCall, PolicyDecision } from '../../../control/workflow/core';
 import { StoreRuntime } from '../../../control/workflow/runtime/storeRuntime';
 import { UsageError, type Io, type ParsedArgs } from '../command';
-import { openAgent } from '../agent/options';
+import { llmPlanners, openAgent } from '../agent/options';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
@@ -60,8 +59,8 @@ export function parseStoreUrl(raw: string): URL {
 
 export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: ServeSettings): Promise<number> {
   const url = parseStoreUrl(str(values.store)!);
-  // The planner is the runbook planner; model-backed planners are not wired to the store runtime yet.
-  if (str(values['llm-url']) || str(values['llm-model'])) throw new UsageError('--store does not take --llm-url/--llm-model yet: replicas plan with the runbook planner');
+  // Flag errors (--llm-url without --llm-model, a bad URL) before anything is opened, as without --store.
+  llmPlanners(values);
   if (values.otlp !== undefined) throw new UsageError('--store does not take --otlp yet');
   const dbFile = str(values.db) ?? defaultDatabasePath();
   const tokenFile = path.resolve(str(values['token-file']) ?? path.join(path.dirname(dbFile), 'intake.token'));
@@ -85,7 +84,8 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
     runtime = new StoreRuntime({
       store,
       tools: agent.context.tools,
-      planner: new RunbookPlanner({ context: agent.context }),
+      // The Agent's planner stack, as without --store: retrieval over this replica's --db, the same model router.
+      planner: agent.planner,
       queue: s.workspace,
       concurrency: s.concurrency,
       policy: storeGate(s.workspace, user, values['require-sandbox'] === true),
