@@ -16,7 +16,7 @@ import * as settings from './settings';
 import { AgentStatusBar } from './statusBar';
 import { registerWorkflowTree } from './views/workflowTree';
 import { registerAgentTools } from './tools/index';
-import { registerWalkthrough } from './walkthrough';
+import { markStepDone, registerWalkthrough, STEP_DONE } from './walkthrough';
 import { WorkflowStore } from './workflowStore';
 
 let engine: EngineClient | undefined;
@@ -62,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): RunbookAgentApi {
       has('hasChecklist', count('checklist') > 0);
       has('hasResolutionWaits', count('resolution') > 0);
       has('hasWorkflows', store.workflows.length > 0);
+      if (store.workflows.length > 0) markStepDone(STEP_DONE.triaged);
     }),
     watchPerson(store, open),
   );

@@ -5,20 +5,32 @@ export const WALKTHROUGH = 'runbook-agent.runbook-agent#runbookAgent.start';
 const SHOWN_KEY = 'runbookAgent.walkthrough.shown';
 
 /**
- * Context keys the walkthrough's steps complete on (package.json `onContext:`). A step's `onCommand:` event
- * only fires for commands run through the workbench (palette, keys, links), not for the same action taken in
- * the panel, and it fires even when the person cancels the command's quick pick; these keys are set only when
- * the thing itself happened, wherever it was done.
+ * Each step's completion event (package.json `onContext:` key) and its id. A step's `onCommand:` event only
+ * fires for commands run through the workbench (palette, keys, links), not for the same action taken in the
+ * panel, and it fires even when the person cancels the command's quick pick; these keys are set only when the
+ * thing itself happened, wherever it was done.
  */
 export const STEP_DONE = {
-  runbookOpened: 'runbookAgent.walkthrough.runbookOpened',
-  indexed: 'runbookAgent.walkthrough.indexed',
-  approved: 'runbookAgent.walkthrough.approved',
-  tierChosen: 'runbookAgent.walkthrough.tierChosen',
+  runbookOpened: { key: 'runbookAgent.walkthrough.runbookOpened', step: 'openRunbooks' },
+  indexed: { key: 'runbookAgent.walkthrough.indexed', step: 'index' },
+  triaged: { key: 'runbookAgent.hasWorkflows', step: 'triage' },
+  approved: { key: 'runbookAgent.walkthrough.approved', step: 'approve' },
+  tierChosen: { key: 'runbookAgent.walkthrough.tierChosen', step: 'tier' },
 } as const;
 
-export function markStepDone(key: (typeof STEP_DONE)[keyof typeof STEP_DONE]): void {
-  void vscode.commands.executeCommand('setContext', key, true);
+export type StepDone = (typeof STEP_DONE)[keyof typeof STEP_DONE];
+
+const marked = new Set<string>();
+
+export function markStepDone(done: StepDone): void {
+  if (marked.has(done.step)) return;
+  marked.add(done.step);
+  void vscode.commands.executeCommand('setContext', done.key, true);
+  // VS Code registers the walkthrough when its page is first shown, and a key that is already true then never
+  // ticks its step (the walkthrough service records it as seen and ignores it from then on): a runbook opened,
+  // or a first index pass, before the person looks. Its own "Welcome: Mark Step Complete" records the step as
+  // done whenever it registers. A build without that command still has the key.
+  Promise.resolve(vscode.commands.executeCommand('welcome.markStepComplete', `${WALKTHROUGH}#${done.step}`)).catch(() => undefined);
 }
 
 /**
