@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { describeIssues } from '../protocol/define';
 import { ToWebview, type FromWebview } from '../protocol/webview';
 import { el } from './dom';
-import { captureFocus, restoreFocus } from './focus';
+import { captureFocus, restoreFocus, type FocusMark } from './focus';
 import { receive } from './receive';
 import { initialState, type Context } from './store';
 import { APPROVAL_TITLE_ID } from './views/approval';
@@ -40,23 +40,44 @@ const ctx: Context = {
 };
 
 let lastCard: string | undefined;
+/** Where the focus was, and which card showed, when the panel re-rendered without the focus. */
+let away: { mark: FocusMark | undefined; card: string | undefined } | undefined;
 
 function render(): void {
+  const focused = document.hasFocus();
   const mark = captureFocus(app);
   const wasInWorkflow = Boolean(document.activeElement?.closest('[data-testid="workflow"]'));
   ctx.now = Date.now();
   const parts = [header(ctx), ...banners(ctx), el('div', { class: 'layout' }, [workflowList(ctx), workflowPane(ctx)]), engineSection(ctx)];
   app.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
   vscode.setState({ selectedId: state.selectedId });
-  // A card that went away (approved, answered) takes the focus with it; the next card, or else the
-  // workflow's title, catches it, so a keyboard user goes on where the work is. A card that appears
-  // later (the engine ran the step in between) takes the focus from the title it was parked on.
   const waiting = state.view?.waiting;
   const card = waiting ? `${state.view!.workflow.id}:${waiting.kind}:${waiting.stepId}` : undefined;
-  if (mark && !restoreFocus(app, mark) && wasInWorkflow) focusWork();
-  else if (card && card !== lastCard && document.activeElement?.id === TITLE_ID) focusWork();
+  if (!focused) {
+    // Focusing an element of a panel that does not have the focus takes it from the workbench, which closes the
+    // quick pick or palette the person is typing in. The focus is put back when the panel gets it again.
+    away = { mark: away?.mark ?? mark, card: away ? away.card : lastCard };
+  } else if (mark && !restoreFocus(app, mark) && wasInWorkflow) {
+    // A card that went away (approved, answered) takes the focus with it; the next card, or else the
+    // workflow's title, catches it, so a keyboard user goes on where the work is.
+    focusWork();
+  } else if (card && card !== lastCard && document.activeElement?.id === TITLE_ID) {
+    // A card that appears later (the engine ran the step in between) takes the focus from the title.
+    focusWork();
+  }
   lastCard = card;
 }
+
+// Back in the panel (a key showed it, a quick pick closed): where the person was, unless the card changed
+// meanwhile (approved from the palette, say), and then where the work is now. A click lands where it clicked:
+// the window's focus event comes before the clicked element's.
+window.addEventListener('focus', () => {
+  if (!away) return;
+  const { mark, card } = away;
+  away = undefined;
+  if (mark && card === lastCard && restoreFocus(app, mark)) return;
+  if (mark || card !== lastCard) focusWork();
+});
 
 function focusWork(): void {
   (document.getElementById(ANSWER_ID) ?? document.getElementById(CHECKLIST_NOTE_ID) ?? document.getElementById(APPROVAL_TITLE_ID) ?? document.getElementById(TITLE_ID))?.focus();
