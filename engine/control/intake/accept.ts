@@ -4,7 +4,7 @@ import { Backpressure, InvalidRequest, NothingToDo, StorageProblem } from '../wo
 import { DEFAULT_MAX_QUEUED, intake } from '../workflow/intake';
 import { queuedCount } from '../workflow/queue';
 import { AlertRequest } from '../workflow/request';
-import { sql } from '../workflow/sql';
+import { intakeKeyKnown } from '../store/sqlite/reads';
 import { HttpError } from './errors';
 
 export interface AcceptOptions {
@@ -101,12 +101,11 @@ function isLocked(error: unknown): boolean {
 function fullQueue(db: Db, alerts: readonly unknown[], limit: number): Backpressure | null {
   const queued = queuedCount(db);
   if (queued < limit) return null;
-  const known = sql(db, 'SELECT 1 FROM workflows WHERE intake_key = ?');
   for (const raw of alerts) {
     const parsed = AlertRequest.safeParse(raw);
     if (!parsed.success) return null;
     const a = parsed.data;
-    const exists = a.idempotencyKey !== undefined && known.get(a.idempotencyKey) !== undefined;
+    const exists = a.idempotencyKey !== undefined && intakeKeyKnown(db, a.idempotencyKey);
     if (a.status === 'firing' && !exists) return new Backpressure(queued, limit);
   }
   return null;

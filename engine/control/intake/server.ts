@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../db/open';
 import { queuedCount } from '../workflow/queue';
-import { sql } from '../workflow/sql';
+import { countByState } from '../workflow/query';
 import { acceptAlerts, type AcceptResult } from './accept';
 import { bearerMatches } from './auth';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body';
@@ -114,11 +114,10 @@ export class IntakeServer {
 
   private health() {
     const { db } = this.options;
-    const rows = sql(db, 'SELECT state, count(*) AS n FROM workflows GROUP BY state').all() as Array<{ state: string; n: number }>;
     return {
       status: 'ok',
       queued: queuedCount(db),
-      workflows: Object.fromEntries(rows.map((r) => [r.state, r.n])),
+      workflows: countByState(db),
       uptime: Math.round((Date.now() - this.started) / 1000),
     };
   }

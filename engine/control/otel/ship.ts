@@ -1,4 +1,5 @@
 import type { Db } from '../db/open';
+import { stateAndEventCount } from '../store/sqlite/reads';
 import { exportOtlp } from './export';
 
 const SETTLED = new Set(['COMPLETED', 'ESCALATED']);
@@ -21,9 +22,7 @@ export class TraceShipper {
 
   onChanged(ids: readonly string[]): void {
     for (const id of ids) {
-      const row = this.db.prepare('SELECT state, (SELECT count(*) FROM workflow_events WHERE workflow_id = ?) AS n FROM workflows WHERE id = ?').get(id, id) as
-        | { state: string; n: number }
-        | undefined;
+      const row = stateAndEventCount(this.db, id);
       if (!row || !SETTLED.has(row.state) || this.sent.get(id) === row.n) continue;
       this.sent.set(id, row.n);
       exportOtlp(this.db, id, this.endpoint, this.headers).then(

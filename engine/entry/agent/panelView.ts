@@ -21,12 +21,6 @@ import { asCallRecords, currentCalls, lastRetryAt, summaryOf } from '../../plann
 
 const OUTPUT_CHARS = 16_000;
 
-/**
- * SQL over `workflows`: not hidden by an archive. Only a settled workflow stays hidden: one retried after it was
- * archived runs again, and shows until it settles.
- */
-export const NOT_ARCHIVED = "NOT (coalesce(json_extract(view, '$.archived'), 0) = 1 AND state IN ('COMPLETED', 'ESCALATED', 'CANCELLED'))";
-
 /** What a person must do about the workflow, if anything (the kind behind every badge and notification). */
 export function attentionOf(view: WorkflowView): Attention | null {
   if (view.state === 'WAITING_FOR_PERSON') {

@@ -9,7 +9,7 @@ import { asFilled } from '../../memory/runbook/placeholders';
 import { stepIds } from '../../planning/runbook/ids';
 import { listToolCalls } from '../../control/workflow/toolCalls';
 import { loadView } from '../../control/workflow/store';
-import { sql } from '../../control/workflow/sql';
+import { recentlyUpdatedIds } from '../../control/store/sqlite/reads';
 
 const RECENT_WORKFLOWS = 200;
 const OUTPUT_CHARS = 2000;
@@ -40,8 +40,7 @@ export function runbookSteps(db: Db, workspace: string, relPath: string, classif
 
 function lastResults(db: Db, workspace: string, relPath: string): Map<number, NonNullable<StepResult['last']>> {
   const out = new Map<number, NonNullable<StepResult['last']>>();
-  const ids = sql(db, 'SELECT id FROM workflows WHERE workspace = ? ORDER BY updated_at DESC LIMIT ?').all(workspace, RECENT_WORKFLOWS) as Array<{ id: string }>;
-  for (const { id } of ids) {
+  for (const id of recentlyUpdatedIds(db, workspace, RECENT_WORKFLOWS)) {
     const view = loadView(db, id);
     const steps = (view?.plan?.steps ?? []).filter((s) => s.source?.path === relPath);
     if (!view || steps.length === 0) continue;

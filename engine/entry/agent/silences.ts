@@ -6,7 +6,7 @@ import type { Db } from '../../control/db/open';
 import { expireSilence, MAX_SILENCE_MINUTES } from '../../execution/tools/alertmanager';
 import { TOOL } from '../../execution/tools/names';
 import { messageOf } from '../../control/workflow/failures';
-import { sql } from '../../control/workflow/sql';
+import { doneCallsOf, eventDataOf, settledWithDoneCalls } from '../../control/store/sqlite/logReads';
 import { commit, loadView } from '../../control/workflow/store';
 
 export const SILENCE_EXPIRED_EVENT = 'silence_expired';
@@ -33,8 +33,7 @@ interface SilenceCall {
 
 /** The silences a workflow's done alertmanager_silence calls made. */
 function silencesOf(db: Db, workflowId: string): SilenceCall[] {
-  const rows = sql(db, "SELECT step_id, result FROM tool_calls WHERE workflow_id = ? AND tool = ? AND status = 'done' ORDER BY intended_at, rowid").all(workflowId, TOOL.alertmanagerSilence) as Array<{ step_id: string; result: string | null }>;
-  return rows.flatMap((r) => {
+  return doneCallsOf(db, workflowId, TOOL.alertmanagerSilence).flatMap((r) => {
     const id = (r.result === null ? null : (JSON.parse(r.result) as { silenceId?: unknown }))?.silenceId;
     return typeof id === 'string' ? [{ stepId: r.step_id, silenceId: id }] : [];
   });
@@ -42,9 +41,8 @@ function silencesOf(db: Db, workflowId: string): SilenceCall[] {
 
 /** What the log says about each silence so far: settled ('expired' or 'gone'), or how many tries failed. */
 function recorded(db: Db, workflowId: string): Map<string, { settled: boolean; failures: number }> {
-  const rows = sql(db, 'SELECT data FROM workflow_events WHERE workflow_id = ? AND type = ? ORDER BY seq').all(workflowId, SILENCE_EXPIRED_EVENT) as Array<{ data: string }>;
   const out = new Map<string, { settled: boolean; failures: number }>();
-  for (const { data } of rows) {
+  for (const data of eventDataOf(db, workflowId, SILENCE_EXPIRED_EVENT)) {
     const d = JSON.parse(data) as { silenceId?: unknown; outcome?: unknown };
     if (typeof d.silenceId !== 'string') continue;
     const seen = out.get(d.silenceId) ?? { settled: false, failures: 0 };
@@ -103,12 +101,7 @@ export async function expireSettledSilences(workspace: string, options: SilenceS
   let ids: string[];
   try {
     const since = (options.now?.() ?? Date.now()) - MAX_SILENCE_MINUTES * 60_000;
-    const rows = sql(
-      options.db,
-      `SELECT DISTINCT t.workflow_id AS id FROM tool_calls t JOIN workflows w ON w.id = t.workflow_id
-       WHERE t.tool = ? AND t.status = 'done' AND t.finished_at >= ? AND w.workspace = ? AND w.state IN ('COMPLETED', 'ESCALATED', 'CANCELLED')`,
-    ).all(TOOL.alertmanagerSilence, since, workspace) as Array<{ id: string }>;
-    ids = rows.map((r) => r.id);
+    ids = settledWithDoneCalls(options.db, workspace, TOOL.alertmanagerSilence, since);
   } catch (error) {
     options.log?.(`silences of ${workspace}: ${messageOf(error)}`);
     return;

@@ -15,6 +15,7 @@ import type { WorkflowState } from '../../../protocol/workflow';
 import { InvalidAlert, normalizeAlertText } from '../../control/alert';
 import { panelView } from '../agent/panelView';
 import type { Db } from '../../control/db/open';
+import { needingPersonIds } from '../../control/store/sqlite/reads';
 import { redactText } from '../../execution/redact';
 import { printable } from '../../execution/redact/printable';
 import type { SearchHit } from '../../memory/retrieval/search';
@@ -129,11 +130,7 @@ function workflow(host: ToolHost, input: z.infer<typeof AGENT_TOOLS.workflow.inp
 
 function pending(host: ToolHost, input: z.infer<typeof AGENT_TOOLS.pending.input>): AgentToolResult {
   const limit = input.limit ?? 20;
-  const marks = host.folders.map(() => '?').join(', ');
-  const rows = host.db
-    .prepare(`SELECT id FROM workflows WHERE state IN ('WAITING_FOR_PERSON', 'ESCALATED') AND workspace IN (${marks}) ORDER BY updated_at DESC, id LIMIT ?`)
-    .all(...host.folders, limit) as Array<{ id: string }>;
-  const workflows = rows.map((r) => digest(host, r.id));
+  const workflows = needingPersonIds(host.db, host.folders, limit).map((id) => digest(host, id));
   if (workflows.length === 0) return { text: 'Nothing waits for a person in this workspace.', data: { workflows } };
   const lines = [`${workflows.length} workflow(s) wait for a person. No tool can decide for them; a person does, in the panel or with the CLI.`];
   for (const w of workflows) {

@@ -26,7 +26,8 @@ import {
 } from '../../../protocol/agent';
 import { normalizeAlertText } from '../../control/alert';
 import { otlpJson } from '../../control/otel/export';
-import { NOT_ARCHIVED, panelView, workflowItem } from '../agent/panelView';
+import { panelView, workflowItem } from '../agent/panelView';
+import { newestIds, waitingApprovalCount } from '../../control/store/sqlite/reads';
 import { incidentReport as reportOf } from '../../planning/observe/report';
 import { runbookSteps as stepsOf } from '../agent/runbookSteps';
 import type { Engine } from '../engine';
@@ -78,10 +79,7 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
   });
 
   handleRequest(connection, listWorkflows, ({ limit, archived }) => {
-    const rows = db()
-      .prepare(`SELECT id FROM workflows ${archived ? '' : `WHERE ${NOT_ARCHIVED} `}ORDER BY created_at DESC LIMIT ?`)
-      .all(limit * 4) as Array<{ id: string }>;
-    const items = rows.flatMap(({ id }) => {
+    const items = newestIds(db(), { archived, limit: limit * 4 }).flatMap((id) => {
       const v = loadView(db(), id);
       return v && (v.workspace === '' || inWindow(v.workspace)) ? [workflowItem(v)] : [];
     });
@@ -194,10 +192,5 @@ export function countsForPerson(attention: string | null): boolean {
 /** Workflows waiting for an approval in this window's folders: the badge count. */
 export function pendingApprovals(engine: Engine, folders: readonly string[]): number {
   if (folders.length === 0) return 0;
-  const marks = folders.map(() => '?').join(', ');
-  const row = engine
-    .database()
-    .prepare(`SELECT count(*) AS n FROM workflows WHERE state = 'WAITING_FOR_PERSON' AND json_extract(view, '$.waiting.kind') = 'approval' AND workspace IN (${marks})`)
-    .get(...folders.map((f) => path.resolve(f))) as { n: number };
-  return row.n;
+  return waitingApprovalCount(engine.database(), folders.map((f) => path.resolve(f)));
 }

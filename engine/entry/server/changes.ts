@@ -1,4 +1,6 @@
 import type { Db } from '../../control/db/open';
+import { logHead } from '../../control/store/sqlite/feed';
+import { changesSince } from '../../control/store/sqlite/logReads';
 
 /**
  * Notices every change to workflows, whoever made it (this engine's workers, the CLI, another engine on the
@@ -18,7 +20,7 @@ export class ChangeWatcher {
   }
 
   private head(): number {
-    return (this.db.prepare('SELECT coalesce(max(seq), 0) AS s FROM workflow_events').get() as { s: number }).s;
+    return logHead(this.db);
   }
 
   start(): void {
@@ -29,7 +31,7 @@ export class ChangeWatcher {
   /** Checks now (also called right after this engine commits, so its own changes show without delay). */
   poll(): void {
     if (!this.db.open) return;
-    const rows = this.db.prepare('SELECT DISTINCT workflow_id AS id, max(seq) AS s FROM workflow_events WHERE seq > ? GROUP BY workflow_id').all(this.lastSeq) as Array<{ id: string | null; s: number }>;
+    const rows = changesSince(this.db, this.lastSeq);
     if (rows.length === 0) return;
     this.lastSeq = Math.max(this.lastSeq, ...rows.map((r) => r.s));
     const ids = rows.flatMap((r) => (r.id === null ? [] : [r.id]));

@@ -8,6 +8,7 @@ import { redactValue } from '../../execution/redact';
 import { printableValue } from '../../execution/redact/printable';
 import { appendEvent } from '../../control/workflow/eventLog';
 import { sql } from '../../control/workflow/sql';
+import { hasGlobalEventAbout, settledWithoutMemory } from '../../control/store/sqlite/logReads';
 import { loadSnapshot } from '../../control/workflow/snapshot';
 import { loadView } from '../../control/workflow/store';
 import type { AlertRequest } from '../../control/workflow/request';
@@ -45,7 +46,7 @@ function toStored(row: Row): StoredMemory | null {
 
 /** Whether a person forgot this workflow's memory (then it is never remembered again). */
 export function wasForgotten(db: Db, workflowId: string): boolean {
-  return sql(db, `SELECT 1 FROM workflow_events WHERE workflow_id IS NULL AND type = '${FORGOTTEN_EVENT}' AND json_extract(data, '$.workflowId') = ? LIMIT 1`).get(workflowId) !== undefined;
+  return hasGlobalEventAbout(db, FORGOTTEN_EVENT, workflowId);
 }
 
 /** Stores a memory (redacted, printable, size-capped); the same workflow's row is replaced. Returns its id. */
@@ -87,16 +88,8 @@ export function rememberWorkflow(db: Db, workflowId: string, now = Date.now()): 
  * workspace: every workspace.
  */
 export function catchUp(db: Db, workspace: string | null, limit = 20, now = Date.now()): number {
-  const rows = sql(
-    db,
-    `SELECT w.id FROM workflows w
-      WHERE (? IS NULL OR w.workspace = ?) AND w.state IN ('COMPLETED', 'ESCALATED', 'CANCELLED')
-        AND NOT EXISTS (SELECT 1 FROM incident_memories m WHERE m.workflow_id = w.id AND m.state = w.state)
-        AND w.id NOT IN (SELECT json_extract(e.data, '$.workflowId') FROM workflow_events e WHERE e.workflow_id IS NULL AND e.type = '${FORGOTTEN_EVENT}' AND json_extract(e.data, '$.workflowId') IS NOT NULL)
-      ORDER BY w.updated_at DESC LIMIT ?`,
-  ).all(workspace, workspace, limit) as Array<{ id: string }>;
   let n = 0;
-  for (const { id } of rows) if (rememberWorkflow(db, id, now) !== null) n++;
+  for (const id of settledWithoutMemory(db, workspace, FORGOTTEN_EVENT, limit)) if (rememberWorkflow(db, id, now) !== null) n++;
   return n;
 }
 

@@ -3,6 +3,7 @@
 import type { Db } from '../../db/open';
 import { sql } from '../../workflow/sql';
 import type { StoreChange } from '../types';
+import { changesSince } from './logReads';
 
 export function logHead(db: Db): number {
   return (sql(db, 'SELECT coalesce(max(seq), 0) AS s FROM workflow_events').get() as { s: number }).s;
@@ -34,7 +35,7 @@ export class PollingFeed {
   /** Checks now: called after this process commits, so its own changes need no poll. */
   poll(): void {
     if (this.listeners.size === 0 || !this.db.open) return;
-    const rows = sql(this.db, 'SELECT workflow_id AS id, max(seq) AS s FROM workflow_events WHERE seq > ? GROUP BY workflow_id').all(this.last) as Array<{ id: string | null; s: number }>;
+    const rows = changesSince(this.db, this.last);
     if (rows.length === 0) return;
     this.last = Math.max(this.last, ...rows.map((r) => r.s));
     const change: StoreChange = { head: this.last, workflowIds: rows.flatMap((r) => (r.id === null ? [] : [r.id])) };

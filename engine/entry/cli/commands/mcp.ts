@@ -3,6 +3,7 @@ import path from 'node:path';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Agent } from '../../agent/agent';
 import { openDatabase, type Db } from '../../../control/db/open';
+import { newestHeads } from '../../../control/store/sqlite/reads';
 import { readWorkspaceText } from '../../../memory/fsafe/readWorkspaceFile';
 import { createMcpServer, type McpHost } from '../../mcp/server';
 import { cliCommands, ToolInputError } from '../../mcp/tools';
@@ -65,8 +66,7 @@ function cliHost(db: Db, dbFile: string, workspace: string, agent: Agent, option
       return printable(redactText(readWorkspaceText(workspace, rel, { maxBytes: MAX_RUNBOOK_BYTES, label: rel })));
     },
     workflows(limit) {
-      const rows = db.prepare('SELECT id, title, state FROM workflows WHERE workspace = ? ORDER BY created_at DESC, id LIMIT ?').all(workspace, limit) as Array<{ id: string; title: string; state: string }>;
-      return rows.map((r) => ({ ...r, title: printable(redactText(r.title)) }));
+      return newestHeads(db, workspace, limit).map((r) => ({ ...r, title: printable(redactText(r.title)) }));
     },
   };
 }

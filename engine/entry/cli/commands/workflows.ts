@@ -2,8 +2,9 @@ import { WorkflowState } from '../../../../protocol/workflow';
 import { listBreakers } from '../../../control/workflow/breaker';
 import { openExisting } from '../../../control/workflow/openForCli';
 import type { WorkflowState as State } from '../../../../protocol/workflow';
+import { newestViewTexts } from '../../../control/store/sqlite/reads';
+import { killSwitchRows } from '../../../control/store/sqlite/statements';
 import type { Db } from '../../../control/db/open';
-import { NOT_ARCHIVED } from '../../agent/panelView';
 import { countByState, summarize } from '../../../control/workflow/query';
 import type { WorkflowView } from '../../../control/workflow/view';
 import { defaultDatabasePath } from '../../../shared/paths';
@@ -13,12 +14,8 @@ import { listInStore, STORE_OPTION, STORE_USAGE, storeOf } from './storeCommands
 
 /** Newest first; archived workflows only when asked for (they carry `archived: true`). */
 function listWorkflows(db: Db, options: { state?: State; limit: number; archived: boolean }) {
-  const where = [options.state ? 'state = ?' : '', options.archived ? '' : NOT_ARCHIVED].filter(Boolean);
-  const rows = db
-    .prepare(`SELECT view FROM workflows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id LIMIT ?`)
-    .all(...(options.state ? [options.state] : []), options.limit) as Array<{ view: string }>;
-  return rows.map((r) => {
-    const view = JSON.parse(r.view) as WorkflowView;
+  return newestViewTexts(db, options).map((text) => {
+    const view = JSON.parse(text) as WorkflowView;
     return { ...summarize(view), archived: view.archived ?? false };
   });
 }
@@ -40,10 +37,9 @@ export const workflowsCommand: CliCommand = {
       // Titles and reasons quote alert text and error messages: redacted like everything that leaves the engine.
       const workflows = redactValue(listWorkflows(db, { state: state?.data, limit, archived: values.archived === true })) as ReturnType<typeof listWorkflows>;
       const breakers = listBreakers(db);
-      const killSwitches = db.prepare('SELECT name, engaged, changed_by AS changedBy, reason FROM kill_switches ORDER BY name').all() as Array<{ name: string; engaged: number; changedBy: string; reason: string }>;
+      const killSwitches = killSwitchRows(db).map((k) => ({ name: k.name, engaged: k.engaged, changedBy: k.changedBy, reason: k.reason }));
       if (values.json) {
-        const switches = killSwitches.map((k) => ({ ...k, engaged: k.engaged === 1 }));
-        io.out(JSON.stringify({ counts: countByState(db), workflows, breakers, killSwitches: switches }, null, 2));
+        io.out(JSON.stringify({ counts: countByState(db), workflows, breakers, killSwitches }, null, 2));
         return 0;
       }
       const lines = workflows.map((w) => `${w.id}  ${w.state.padEnd(18)} ${`${w.stepIndex}/${w.stepCount}`.padEnd(6)} ${w.title}${w.reason ? `  (${w.reason})` : ''}${w.archived ? '  [archived]' : ''}`);
