@@ -10,12 +10,12 @@ import type { PlanRequest, Planner } from './planner';
 import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, releaseOwnerLeases, schedule, unschedule, type Lease } from './queue';
 import type { RetryOverrides, RetryPolicies } from './retry';
 import { saveSnapshot } from './snapshot';
-import { isSettled, SETTLED_STATES } from './states';
+import { isSettled } from './states';
 import { commit, loadView } from './store';
 import { ToolRegistry, type AnyTool } from './tool';
 import { getToolCall, listToolCalls, markFinished, markIntended } from './toolCalls';
 import type { WorkflowView } from './view';
-import { sql } from './sql';
+import { finishTask, recoveryCandidates, releaseTask } from '../store/sqlite/statements';
 
 export type { PolicyCall, PolicyDecision };
 
@@ -59,7 +59,6 @@ export interface OrchestratorOptions {
 }
 
 const BREAKER_CLASSES: ReadonlySet<FailureClass> = new Set(['transient', 'tool_timeout', 'model_timeout']);
-const SETTLED_SQL = SETTLED_STATES.map((s) => `'${s}'`).join(', ');
 
 /**
  * The only component that advances workflow state. Each durable action is one transaction that writes the
@@ -98,22 +97,15 @@ export class Orchestrator {
   /** On start: free the leases of dead engine processes so every unsettled workflow resumes at once. */
   recover(): { reclaimed: number; unsettled: number; rerun: number; outcomeUnknown: number } {
     const reclaimed = reclaimDeadLeases(this.db);
-    // A workflow without a task (never expected: both are written together) is put back in the queue.
-    const orphans = sql(this.db, `SELECT id FROM workflows WHERE state NOT IN (${SETTLED_SQL}) AND id NOT IN (SELECT workflow_id FROM tasks)`)
-      .all() as Array<{ id: string }>;
-    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((o) => schedule(this.db, o.id, this.clock.now()))).immediate();
-    const unsettled = (sql(this.db, `SELECT count(*) AS n FROM workflows WHERE state NOT IN (${SETTLED_SQL})`).get() as { n: number }).n;
-    // Calls interrupted by the crash are decided in one transaction: reads and idempotent writes go back to
-    // EXECUTING (re-run), other writes escalate with "outcome unknown". Driven from the small tasks table.
-    const interrupted = sql(
-      this.db,
-      `SELECT w.id FROM tasks t CROSS JOIN workflows w ON w.id = t.workflow_id
-       WHERE w.state = 'WAITING_FOR_TOOL' AND (t.lease_expires_at IS NULL OR t.lease_expires_at <= ?) AND (? IS NULL OR t.queue = ?)`,
-    ).all(this.clock.now(), this.options.queue ?? null, this.options.queue ?? null) as Array<{ id: string }>;
+    // A workflow without a task (never expected: both are written together) is put back in the queue. Calls
+    // interrupted by the crash are decided in one transaction: reads and idempotent writes go back to EXECUTING
+    // (re-run), other writes escalate with "outcome unknown". Driven from the small tasks table.
+    const { orphans, unsettled, interrupted } = recoveryCandidates(this.db, this.clock.now(), this.options.queue);
+    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((id) => schedule(this.db, id, this.clock.now()))).immediate();
     let rerun = 0;
     this.db
       .transaction(() => {
-        for (const { id } of interrupted) {
+        for (const id of interrupted) {
           const view = loadView(this.db, id);
           if (view?.state !== 'WAITING_FOR_TOOL') continue;
           if (this.apply(view, null, interruptedCall(view, this.facts())).kind === 'continue') rerun++;
@@ -140,7 +132,7 @@ export class Orchestrator {
       for (let i = 0; ; i++) {
         const view = loadView(this.db, lease.workflowId);
         if (!view || isSettled(view.state)) {
-          sql(this.db, 'DELETE FROM tasks WHERE workflow_id = ? AND lease_token = ?').run(lease.workflowId, lease.token);
+          finishTask(this.db, lease);
           return { workflowId: lease.workflowId, state: view?.state ?? 'missing' };
         }
         const next = await this.advance(view, lease);
@@ -319,7 +311,7 @@ export class Orchestrator {
   }
 
   private release(lease: Lease, at: number): void {
-    sql(this.db, 'UPDATE tasks SET available_at = ?, lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL WHERE workflow_id = ? AND lease_token = ?').run(at, lease.workflowId, lease.token);
+    releaseTask(this.db, lease, at);
   }
 }
 

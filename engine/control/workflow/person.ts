@@ -7,6 +7,7 @@ import { storageError } from './errors';
 import { schedule, unschedule } from './queue';
 import { commit, requireView } from './store';
 import type { WorkflowView } from './view';
+import { heldIds } from '../store/sqlite/statements';
 
 /**
  * What a person can do to a workflow that waits for them, on the local SQLite file. Each is an event with actor
@@ -124,9 +125,7 @@ export function recheck(db: Db, id: string, why: string, now: number): WorkflowV
 
 /** Every workflow of `workspace` whose step is held by the tier: rechecked after the tier changed. */
 export function recheckHeld(db: Db, workspace: string, why: string, now: number): number {
-  const ids = db
-    .prepare(`SELECT id FROM workflows WHERE workspace = ? AND state = 'WAITING_FOR_PERSON' AND json_extract(view, '$.waiting.held') = 1`)
-    .all(workspace) as Array<{ id: string }>;
-  for (const { id } of ids) recheck(db, id, why, now);
+  const ids = heldIds(db, workspace);
+  for (const id of ids) recheck(db, id, why, now);
   return ids.length;
 }

@@ -1,5 +1,5 @@
-// The few statements today's SQLite code keeps private (the orchestrator's release and finish, recovery's two
-// queries, breaker.ts's row read and save, the CLI's kill-switch listing), on the same tables, for the adapter.
+// Statements on the queue, breakers, kill switches and held workflows, shared by the SQLite adapter and the
+// embedded Orchestrator (its release and finish, recovery's queries, breaker rows, the CLI's kill-switch listing).
 import type { Db } from '../../db/open';
 import { appendEvent } from '../../workflow/eventLog';
 import { sql } from '../../workflow/sql';
@@ -37,6 +37,10 @@ export function leasesHeld(db: Db): number {
 
 export function killSwitchRows(db: Db): KillSwitchRow[] {
   return (sql(db, 'SELECT name, engaged, changed_by, changed_at, reason FROM kill_switches ORDER BY name').all() as unknown[]).map((r) => KillSwitchRowSchema.parse(r));
+}
+
+export function breakerRows(db: Db): BreakerRow[] {
+  return (sql(db, 'SELECT name, state, consecutive_failures, opened_at, probe_started_at FROM breakers ORDER BY name').all() as unknown[]).map((r) => BreakerRowSchema.parse(r));
 }
 
 export function breakerRow(db: Db, name: string): BreakerRow {
