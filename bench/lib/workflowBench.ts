@@ -2,10 +2,10 @@
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import type { Db } from '../../engine/control/db/open';
-import { markFinished, markIntended } from '../../engine/control/workflow/toolCalls';
+import { markFinished, markIntended } from '../../engine/control/store/sqlite/toolCalls';
 import { toolCallKey } from '../../engine/control/workflow/canonical';
-import { commit } from '../../engine/control/workflow/store';
-import { schedule, unschedule } from '../../engine/control/workflow/queue';
+import { commit } from '../../engine/control/store/sqlite/commit';
+import { schedule, unschedule } from '../../engine/control/store/sqlite/queue';
 import type { EventDraft } from '../../engine/control/workflow/reducer';
 import type { AnyTool } from '../../engine/control/workflow/tool';
 import { DEFAULT_BUDGET } from '../../engine/control/workflow/budget';

@@ -12,9 +12,9 @@ import { panelView } from '../../engine/entry/agent/panelView';
 import { normalizeAlertText } from '../../engine/control/alert';
 import { openDatabase, type Db } from '../../engine/control/db/open';
 import { FORGOTTEN_EVENT, listMemories, memoryIdOf } from '../../engine/memory/incidents/store';
-import { setTier } from '../../engine/control/policy/tiers';
+import { setTier } from '../../engine/control/store/sqlite/tiers';
 import { withLastTime } from '../../engine/entry/server/memoryHandlers';
-import { eventsOf, verifyChain } from '../../engine/control/workflow/eventLog';
+import { eventsOf, verifyChain } from '../../engine/control/store/sqlite/eventLog';
 import { answer, approve } from '../../engine/control/workflow/person';
 import { tempDir } from '../helpers/tmp';
 

@@ -9,7 +9,7 @@ import { renderReport, workflowReport } from '../../engine/entry/cli/agent/repor
 import { exportOtlp, otlpJson } from '../../engine/control/otel/export';
 import { redactingLine, redactingLog } from '../../engine/entry/server/log';
 import { shellTool } from '../../engine/execution/tools/shell';
-import { listToolCalls } from '../../engine/control/workflow/toolCalls';
+import { listToolCalls } from '../../engine/control/store/sqlite/toolCalls';
 import { tempDir } from '../helpers/tmp';
 import { fixture, stateOf } from '../unit/workflow/fixtures';
 import { otlpReceiver } from '../unit/otel/receiver';

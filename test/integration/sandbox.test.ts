@@ -14,7 +14,7 @@ import { Health } from '../../protocol/engine';
 import { Engine } from '../../engine/entry/engine';
 import { commandNeeds, findBwrap, probeSandbox, realFs, sandboxArgv, sandboxStatus } from '../../engine/execution/sandbox';
 import { shellTool, type ShellOutput } from '../../engine/execution/tools/shell';
-import { listToolCalls } from '../../engine/control/workflow/toolCalls';
+import { listToolCalls } from '../../engine/control/store/sqlite/toolCalls';
 import type { AnyTool } from '../../engine/control/workflow/tool';
 import { tempDir } from '../helpers/tmp';
 import { fixture, stateOf } from '../unit/workflow/fixtures';

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { panelView } from '../../engine/entry/agent/panelView';
 import { openDatabase } from '../../engine/control/db/open';
-import { eventsOf } from '../../engine/control/workflow/eventLog';
-import { loadView } from '../../engine/control/workflow/store';
+import { eventsOf } from '../../engine/control/store/sqlite/eventLog';
+import { loadView } from '../../engine/control/store/sqlite/commit';
 import { DECISION, PLAN, SUMMARY, ScriptedLlm, decision, observationIds, summaryOf } from '../support/scriptedLlm';
 import { tempDir } from '../helpers/tmp';
 

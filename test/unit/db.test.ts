@@ -7,11 +7,11 @@ import { LATEST_SCHEMA_VERSION, migrations } from '../../engine/control/db/migra
 import { openDatabase, schemaVersion } from '../../engine/control/db/open';
 import { checkIntegrityOffThread } from '../../engine/control/db/integrity';
 import { Engine } from '../../engine/entry/engine';
-import { getTier, setTier } from '../../engine/control/policy/tiers';
+import { getTier, setTier } from '../../engine/control/store/sqlite/tiers';
 import { ManualClock } from '../../engine/control/workflow/clock';
-import { verifyChain } from '../../engine/control/workflow/eventLog';
-import { intake } from '../../engine/control/workflow/intake';
-import { loadView } from '../../engine/control/workflow/store';
+import { verifyChain } from '../../engine/control/store/sqlite/eventLog';
+import { intake } from '../../engine/control/store/sqlite/intake';
+import { loadView } from '../../engine/control/store/sqlite/commit';
 import { writeDamagedDatabase } from '../helpers/damagedDb';
 import { tempDir } from '../helpers/tmp';
 

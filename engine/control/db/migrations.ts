@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
 import { createFieldWeightedFts, createRetrievalTables } from '../../memory/retrieval/schema';
 import { indexAllChunksForSearch } from '../../memory/retrieval/store';
-import { createWorkflowTables } from '../workflow/schema';
-import { createTierTable } from '../policy/tiers';
+import { createWorkflowTables } from '../store/sqlite/schema';
+import { createTierTable } from '../store/sqlite/tiers';
 import { createMemoryTable } from '../../memory/incidents/schema';
 
 /**

@@ -1,8 +1,8 @@
 import type { Db } from '../db/open';
 import { normalizeAlerts, InvalidAlert } from '../alert';
 import { Backpressure, InvalidRequest, NothingToDo, StorageProblem } from '../workflow/errors';
-import { DEFAULT_MAX_QUEUED, intake } from '../workflow/intake';
-import { queuedCount } from '../workflow/queue';
+import { DEFAULT_MAX_QUEUED, intake } from '../store/sqlite/intake';
+import { queuedCount } from '../store/sqlite/queue';
 import { AlertRequest } from '../workflow/request';
 import { intakeKeyKnown } from '../store/sqlite/reads';
 import { HttpError } from './errors';

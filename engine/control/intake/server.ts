@@ -1,8 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../db/open';
-import { queuedCount } from '../workflow/queue';
-import { countByState } from '../workflow/query';
+import { queuedCount } from '../store/sqlite/queue';
+import { countByState } from '../store/sqlite/query';
 import { acceptAlerts, type AcceptResult } from './accept';
 import { bearerMatches } from './auth';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body';

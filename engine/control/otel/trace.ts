@@ -7,11 +7,11 @@ import type { SnapshotHit, ToolCallRecord, WorkflowEvent } from '../../../protoc
 import type { Db } from '../db/open';
 import { redactText, redactValue } from '../../execution/redact';
 import { ENGINE_VERSION } from '../../shared/version';
-import { eventsOf } from '../workflow/eventLog';
-import { loadSnapshot } from '../workflow/snapshot';
+import { eventsOf } from '../store/sqlite/eventLog';
+import { loadSnapshot } from '../store/sqlite/snapshot';
 import { spansOf } from '../workflow/spans';
-import { requireView } from '../workflow/store';
-import { listToolCalls } from '../workflow/toolCalls';
+import { requireView } from '../store/sqlite/commit';
+import { listToolCalls } from '../store/sqlite/toolCalls';
 import type { WorkflowView } from '../workflow/view';
 import { clean, factsOf, fromView, num, str, type Data } from './facts';
 import { spanIdOf, traceIdOf, WorkflowIds } from './ids';

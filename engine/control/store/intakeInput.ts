@@ -1,4 +1,4 @@
-// The validation engine/control/workflow/intake.ts does before it stores anything, for adapters that do not call it.
+// The validation engine/control/store/sqlite/intake.ts does before it stores anything, for adapters that do not call it.
 import { describeIssues } from '../../../protocol/define';
 import { Budget, DEFAULT_BUDGET } from '../workflow/budget';
 import { InvalidRequest } from '../workflow/errors';

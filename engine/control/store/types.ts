@@ -7,9 +7,9 @@ import type { ChainVerification } from '../../../protocol/workflow';
 import type { Tier } from '../policy/schema';
 import type { Budget } from '../workflow/budget';
 import type { Next, Write } from '../workflow/core/types';
-import type { Lease } from '../workflow/queue';
+import type { Lease } from './sqlite/queue';
 import type { EventDraft } from '../workflow/reducer';
-import type { ToolCallRow } from '../workflow/toolCalls';
+import type { ToolCallRow } from './sqlite/toolCalls';
 import type { WorkflowView } from '../workflow/view';
 
 export type { BreakerState, EventDraft, KillSwitchName, Lease, Next, SnapshotHit, Tier, ToolCallRecord, ToolCallRow, WorkflowEvent, WorkflowView, Write };
@@ -38,7 +38,7 @@ export interface DurableAction {
 /** What a decision over the current view commits (see ControlStore.commitDecision): a DurableAction's body. */
 export type Decided = Pick<DurableAction, 'events' | 'writes' | 'next'>;
 
-/** Options of createWorkflow, as engine/control/workflow/intake.ts takes them (a time instead of a clock). */
+/** Options of createWorkflow, as engine/control/store/sqlite/intake.ts takes them (a time instead of a clock). */
 export interface CreateOptions {
   readonly now: number;
   /** Intake refuses with Backpressure beyond this many queued workflows (default DEFAULT_MAX_QUEUED). */
@@ -151,7 +151,7 @@ export interface ControlStore {
    * Validates an alert (AlertRequest) and creates its workflow, queued, in one transaction; the same idempotency
    * key returns the existing workflow (exactly one, also under concurrent intake), and a resolved notification
    * for it is recorded there (`alert_resolved`, re-queued when it waits in VALIDATING). InvalidRequest,
-   * NothingToDo, Backpressure as engine/control/workflow/intake.ts.
+   * NothingToDo, Backpressure as engine/control/store/sqlite/intake.ts.
    */
   createWorkflow(raw: unknown, options: CreateOptions): Promise<CreateResult>;
 

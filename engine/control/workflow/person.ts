@@ -4,8 +4,8 @@ import { systemClock } from './clock';
 import { decidePerson, type PersonDecision, type PersonOutcome, type StepRef } from './core/person';
 import type { Next } from './core/types';
 import { storageError } from './errors';
-import { schedule, unschedule } from './queue';
-import { commit, requireView } from './store';
+import { schedule, unschedule } from '../store/sqlite/queue';
+import { commit, requireView } from '../store/sqlite/commit';
 import type { WorkflowView } from './view';
 import { heldIds } from '../store/sqlite/statements';
 

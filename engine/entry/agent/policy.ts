@@ -1,7 +1,7 @@
 import { decide } from '../../control/policy/gate';
 import { loadWorkspacePolicy } from '../../control/policy/load';
 import type { UserPolicy } from '../../control/policy/schema';
-import { getTier } from '../../control/policy/tiers';
+import { getTier } from '../../control/store/sqlite/tiers';
 import type { Db } from '../../control/db/open';
 import { sandboxStatus, type SandboxStatus } from '../../execution/sandbox';
 import { TOOL } from '../../execution/tools/names';

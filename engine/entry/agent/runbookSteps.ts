@@ -7,8 +7,8 @@ import { classifyCommand, type ClassifyOptions } from '../../execution/risk';
 import { parseRunbook } from '../../memory/runbook';
 import { asFilled } from '../../memory/runbook/placeholders';
 import { stepIds } from '../../planning/runbook/ids';
-import { listToolCalls } from '../../control/workflow/toolCalls';
-import { loadView } from '../../control/workflow/store';
+import { listToolCalls } from '../../control/store/sqlite/toolCalls';
+import { loadView } from '../../control/store/sqlite/commit';
 import { recentlyUpdatedIds } from '../../control/store/sqlite/reads';
 
 const RECENT_WORKFLOWS = 200;

@@ -7,7 +7,7 @@ import { expireSilence, MAX_SILENCE_MINUTES } from '../../execution/tools/alertm
 import { TOOL } from '../../execution/tools/names';
 import { messageOf } from '../../control/workflow/failures';
 import { doneCallsOf, eventDataOf, settledWithDoneCalls } from '../../control/store/sqlite/logReads';
-import { commit, loadView } from '../../control/workflow/store';
+import { commit, loadView } from '../../control/store/sqlite/commit';
 
 export const SILENCE_EXPIRED_EVENT = 'silence_expired';
 const SETTLED = new Set(['COMPLETED', 'ESCALATED', 'CANCELLED']);

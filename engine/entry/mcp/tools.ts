@@ -23,7 +23,7 @@ import { workflowReport } from '../cli/agent/report';
 import { shellQuote } from '../../execution/tools/quote';
 import { NothingToDo, UnknownWorkflow } from '../../control/workflow/errors';
 import type { AlertRequest } from '../../control/workflow/request';
-import { loadView } from '../../control/workflow/store';
+import { loadView } from '../../control/store/sqlite/commit';
 import type { WorkflowView } from '../../control/workflow/view';
 
 /** Where the tools act: one database, the folders they may see, the folder a triage starts in. */

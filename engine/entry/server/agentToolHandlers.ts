@@ -4,7 +4,7 @@ import { invokeAgentTool } from '../../../protocol/agentTools';
 import type { Engine } from '../engine';
 import { cliCommands, isResting, runAgentTool, ToolInputError, type ToolHost } from '../mcp/tools';
 import type { SearchHit } from '../../memory/retrieval/search';
-import { loadView } from '../../control/workflow/store';
+import { loadView } from '../../control/store/sqlite/commit';
 import type { WorkflowView } from '../../control/workflow/view';
 import { handleRequest } from './rpc';
 import type { EngineServices } from './services';

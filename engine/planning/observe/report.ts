@@ -7,9 +7,9 @@ import type { Db } from '../../control/db/open';
 import { redactValue } from '../../execution/redact';
 import { printable, printableValue } from '../../execution/redact/printable';
 import type { CallRecord } from '../../control/workflow/decision';
-import { eventsOf } from '../../control/workflow/eventLog';
-import { requireView } from '../../control/workflow/store';
-import { listToolCalls } from '../../control/workflow/toolCalls';
+import { eventsOf } from '../../control/store/sqlite/eventLog';
+import { requireView } from '../../control/store/sqlite/commit';
+import { listToolCalls } from '../../control/store/sqlite/toolCalls';
 import type { WorkflowView } from '../../control/workflow/view';
 import { composeSummary, summaryMarkdown, type SummaryEvent } from './summary';
 

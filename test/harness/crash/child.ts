@@ -9,10 +9,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../../engine/control/db/open';
 import { BackgroundCheckpointer } from '../../../engine/control/workflow/checkpointer';
-import { intake } from '../../../engine/control/workflow/intake';
+import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
 import { FixedPlanner, type Planner } from '../../../engine/control/workflow/planner';
-import { queuedCount } from '../../../engine/control/workflow/queue';
+import { queuedCount } from '../../../engine/control/store/sqlite/queue';
 import { HARNESS_RUNBOOKS, harnessTools } from './tools';
 
 /**

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { openDatabase } from '../../../engine/control/db/open';
 import { canonicalJson } from '../../../engine/control/workflow/canonical';
 import { seededRandom } from '../../../engine/control/workflow/clock';
-import { verifyChain } from '../../../engine/control/workflow/eventLog';
-import { replayWorkflow } from '../../../engine/control/workflow/replay';
+import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
+import { replayWorkflow } from '../../../engine/control/store/sqlite/replay';
 import { isSettled } from '../../../engine/control/workflow/states';
-import { loadView } from '../../../engine/control/workflow/store';
+import { loadView } from '../../../engine/control/store/sqlite/commit';
 
 export interface HarnessOptions {
   readonly dir: string;

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../../engine/control/db/open';
-import { leasesHeld, releaseOwnerLeases } from '../../../engine/control/workflow/queue';
-import { intake } from '../../../engine/control/workflow/intake';
-import { leaseNext } from '../../../engine/control/workflow/queue';
+import { leasesHeld, releaseOwnerLeases } from '../../../engine/control/store/sqlite/queue';
+import { intake } from '../../../engine/control/store/sqlite/intake';
+import { leaseNext } from '../../../engine/control/store/sqlite/queue';
 import { tempDir } from '../../helpers/tmp';
 
 let db: Db | null = null;

@@ -3,7 +3,7 @@ import { schemaVersion } from '../../../engine/control/db/open';
 import { memoryOf } from '../../../engine/memory/incidents/incident';
 import { catchUp, FORGOTTEN_EVENT, forgetMemory, getMemory, lastTimeViews, listMemories, MAX_MEMORY_CHARS, memoryIdOf, recallFor, recallForPlanning, rememberWorkflow, saveMemory, UnknownMemory } from '../../../engine/memory/incidents/store';
 import type { IncidentSummary } from '../../../engine/planning/observe/summary';
-import { verifyChain } from '../../../engine/control/workflow/eventLog';
+import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
 import { cancel, escalateNow, resolve } from '../../../engine/control/workflow/person';
 import { fixture, scriptedTool, stateOf, type Fixture } from '../workflow/fixtures';
 

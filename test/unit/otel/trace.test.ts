@@ -2,7 +2,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { traceIdOf } from '../../../engine/control/otel/ids';
 import { otlpJson } from '../../../engine/control/otel/export';
-import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
+import { listToolCalls } from '../../../engine/control/store/sqlite/toolCalls';
 import { reject } from '../../../engine/control/workflow/person';
 import type { Planner } from '../../../engine/control/workflow/planner';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';

@@ -5,7 +5,7 @@ import { openDatabase } from '../../../engine/control/db/open';
 import type { SandboxStatus } from '../../../engine/execution/sandbox';
 import { shellTool, type ShellOutput } from '../../../engine/execution/tools/shell';
 import { approve } from '../../../engine/control/workflow/person';
-import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
+import { listToolCalls } from '../../../engine/control/store/sqlite/toolCalls';
 import { tempDir } from '../../helpers/tmp';
 import { fixture, stateOf } from '../workflow/fixtures';
 

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { InvalidRequest, StorageProblem, UnknownWorkflow } from '../../../engine/control/workflow/errors';
-import { verifyChain } from '../../../engine/control/workflow/eventLog';
-import { intake } from '../../../engine/control/workflow/intake';
+import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
+import { intake } from '../../../engine/control/store/sqlite/intake';
 import { approve, resolve } from '../../../engine/control/workflow/person';
-import { showWorkflow } from '../../../engine/control/workflow/query';
+import { showWorkflow } from '../../../engine/control/store/sqlite/query';
 import { assertConsistent, fixture, scriptedTool } from './fixtures';
 
 const count = (f: ReturnType<typeof fixture>, table: string) => (f.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../engine/control/db/open';
 import { BackgroundCheckpointer } from '../../../engine/control/workflow/checkpointer';
-import { intake } from '../../../engine/control/workflow/intake';
+import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { tempDir } from '../../helpers/tmp';

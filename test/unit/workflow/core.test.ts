@@ -10,7 +10,7 @@ import { AlertRequest } from '../../../engine/control/workflow/request';
 import { applyEvent, type StoredEvent } from '../../../engine/control/workflow/reducer';
 import { DEFAULT_RETRY_POLICIES } from '../../../engine/control/workflow/retry';
 import { ToolRegistry } from '../../../engine/control/workflow/tool';
-import type { ToolCallRow } from '../../../engine/control/workflow/toolCalls';
+import type { ToolCallRow } from '../../../engine/control/store/sqlite/toolCalls';
 import type { WorkflowView } from '../../../engine/control/workflow/view';
 import { checklistTool } from '../../../engine/execution/tools/checklist';
 import { TOOL } from '../../../engine/execution/tools/names';

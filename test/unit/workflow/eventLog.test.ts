@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { verifyChain } from '../../../engine/control/workflow/eventLog';
+import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
 import { fixture, scriptedTool } from './fixtures';
 
 async function loggedDb() {

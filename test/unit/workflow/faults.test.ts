@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { listBreakers } from '../../../engine/control/workflow/breaker';
 import { seededRandom } from '../../../engine/control/workflow/clock';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';
-import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
+import { listToolCalls } from '../../../engine/control/store/sqlite/toolCalls';
 import type { Planner } from '../../../engine/control/workflow/planner';
 import { assertConsistent, eventData, fixture, scriptedTool, stateOf } from './fixtures';
 

@@ -3,12 +3,12 @@ import { expect } from 'vitest';
 import { z } from 'zod';
 import { openDatabase, type Db } from '../../../engine/control/db/open';
 import { ManualClock, seededRandom } from '../../../engine/control/workflow/clock';
-import { verifyChain } from '../../../engine/control/workflow/eventLog';
-import { intake } from '../../../engine/control/workflow/intake';
+import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
+import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator, type OrchestratorOptions } from '../../../engine/control/workflow/orchestrator';
 import { FixedPlanner, type Planner, type RunbookSteps } from '../../../engine/control/workflow/planner';
-import { replayWorkflow } from '../../../engine/control/workflow/replay';
-import { loadView } from '../../../engine/control/workflow/store';
+import { replayWorkflow } from '../../../engine/control/store/sqlite/replay';
+import { loadView } from '../../../engine/control/store/sqlite/commit';
 import type { AnyTool, Tool, ToolOutput } from '../../../engine/control/workflow/tool';
 import { tempDir } from '../../helpers/tmp';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Backpressure } from '../../../engine/control/workflow/errors';
-import { intake } from '../../../engine/control/workflow/intake';
+import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
 import { approve, resolve } from '../../../engine/control/workflow/person';
-import { leaseNext, queuedCount } from '../../../engine/control/workflow/queue';
-import { loadSnapshot } from '../../../engine/control/workflow/snapshot';
+import { leaseNext, queuedCount } from '../../../engine/control/store/sqlite/queue';
+import { loadSnapshot } from '../../../engine/control/store/sqlite/snapshot';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
-import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
-import { setKillSwitch } from '../../../engine/control/workflow/killSwitch';
+import { listToolCalls } from '../../../engine/control/store/sqlite/toolCalls';
+import { setKillSwitch } from '../../../engine/control/store/sqlite/killSwitch';
 import { assertConsistent, eventData, eventTypes, fixture, scriptedTool, stateOf } from './fixtures';
 
 const twoSteps = {

@@ -2,8 +2,8 @@ import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
-import { leaseNext } from '../../../engine/control/workflow/queue';
-import { listToolCalls } from '../../../engine/control/workflow/toolCalls';
+import { leaseNext } from '../../../engine/control/store/sqlite/queue';
+import { listToolCalls } from '../../../engine/control/store/sqlite/toolCalls';
 import type { AnyTool } from '../../../engine/control/workflow/tool';
 import { assertConsistent, eventData, fixture, scriptedTool, stateOf, type Fixture } from './fixtures';
 

@@ -4,7 +4,7 @@ import { canonicalJson, toolCallKey } from '../../../engine/control/workflow/can
 import { IllegalTransition } from '../../../engine/control/workflow/errors';
 import { backoffDelay, decideRetry, DEFAULT_RETRY_POLICIES, resolvePolicy } from '../../../engine/control/workflow/retry';
 import { canTransition, TRANSITIONS } from '../../../engine/control/workflow/states';
-import { commit } from '../../../engine/control/workflow/store';
+import { commit } from '../../../engine/control/store/sqlite/commit';
 import { WorkflowState } from '../../../protocol/workflow';
 import { fixture, stateOf } from './fixtures';
 
@@ -93,7 +93,7 @@ describe('replay', () => {
   it('replaying the log reproduces the state of workflows that retried, re-planned, waited for a person and were resolved', async () => {
     const { fixture: make, scriptedTool: tool, assertConsistent: consistent } = await import('./fixtures');
     const { approve, resolve } = await import('../../../engine/control/workflow/person');
-    const { replayWorkflow } = await import('../../../engine/control/workflow/replay');
+    const { replayWorkflow } = await import('../../../engine/control/store/sqlite/replay');
     const flaky = tool('flaky', {}, (call) => {
       if (call === 1) throw Object.assign(new Error('503'), { status: 503 });
       return { output: { v: call } };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventsOf } from '../../../engine/control/workflow/eventLog';
+import { eventsOf } from '../../../engine/control/store/sqlite/eventLog';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { approve } from '../../../engine/control/workflow/person';
 import { spansOf } from '../../../engine/control/workflow/spans';

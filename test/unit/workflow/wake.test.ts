@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { intake } from '../../../engine/control/workflow/intake';
+import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { fixture, scriptedTool, stateOf } from './fixtures';

@@ -1,8 +1,8 @@
 // Per-chain hash chains. Each event hashes the previous event OF ITS CHAIN (a workflow, or a system concern),
 // so commits of different workflows lock different head rows and never serialise on one. Its global `seq` (from
 // a sequence, which takes no lock until commit) is inside the hash too, so the export order cannot be rewritten.
-import type { EventRecord } from '../../workflow/eventLog';
-import { GENESIS_HASH } from '../../workflow/eventLog';
+import type { EventRecord } from '../sqlite/eventLog';
+import { GENESIS_HASH } from '../sqlite/eventLog';
 import { canonicalJson, sha256 } from '../../workflow/canonical';
 import type { Sql } from './connect';
 

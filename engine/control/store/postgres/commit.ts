@@ -1,10 +1,10 @@
-// One durable action in one transaction (engine/control/workflow/store.ts commit() + the orchestrator's apply()):
+// One durable action in one transaction (engine/control/store/sqlite/commit.ts commit() + the orchestrator's apply()):
 // lock the workflow's row, fence by the lease, reduce the drafts, write the view, the records and the task's next
 // slot, then chain the events and NOTIFY. Lock order everywhere: workflows row, then tasks row, then chain head.
 import type { Actor } from '../../../../protocol/workflow';
 import { canonicalJson } from '../../workflow/canonical';
 import { LeaseLost, UnknownWorkflow } from '../../workflow/errors';
-import type { EventRecord } from '../../workflow/eventLog';
+import type { EventRecord } from '../sqlite/eventLog';
 import { applyEvent } from '../../workflow/reducer';
 import { isHeld, recheckAction } from '../recheck';
 import { parseView } from '../rows';

@@ -1,8 +1,8 @@
-// Alert in, workflow out (engine/control/workflow/intake.ts semantics): validated, deduplicated by idempotency key, bounded
+// Alert in, workflow out (engine/control/store/sqlite/intake.ts semantics): validated, deduplicated by idempotency key, bounded
 // by the queue, created and queued in one transaction. The intake key is UNIQUE: of two engines taking the same
 // alert at once, one inserts and the other waits for it, fails on the key, and retries into the existing workflow.
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_MAX_QUEUED } from '../../workflow/intake';
+import { DEFAULT_MAX_QUEUED } from '../sqlite/intake';
 import { Backpressure, NothingToDo } from '../../workflow/errors';
 import { parseIntake } from '../intakeInput';
 import { CountSchema } from '../rows';

@@ -2,7 +2,7 @@
 // many workers on many engines lease at once without waiting on each other or taking the same task twice.
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Lease } from '../../workflow/queue';
+import type { Lease } from '../sqlite/queue';
 import { SETTLED_SQL } from '../sqlText';
 import { CountSchema, LeaseRowSchema, MaybeTimeSchema } from '../rows';
 import type { RecoveryCandidates } from '../types';

@@ -3,10 +3,10 @@ import type { ToolCallRecord, WorkflowEvent, WorkflowState, WorkflowSummary } fr
 import { WorkflowState as State } from '../../../../protocol/workflow';
 import { iso } from '../../workflow/clock';
 import { UnknownWorkflow } from '../../workflow/errors';
-import { toWireEvent } from '../../workflow/eventLog';
-import { summarize } from '../../workflow/query';
+import { toWireEvent } from '../sqlite/eventLog';
+import { summarize } from '../sqlite/query';
 import { applyEvent } from '../../workflow/reducer';
-import type { ToolCallRow } from '../../workflow/toolCalls';
+import type { ToolCallRow } from '../sqlite/toolCalls';
 import { EventRowSchema, parseView, SnapshotRowSchema, ToolCallRowSchema, type EventRow } from '../rows';
 import type { ListOptions, SnapshotRow, WorkflowView } from '../types';
 import type { Sql } from './connect';

@@ -137,7 +137,7 @@ export class PostgresControlStore implements ControlStore {
     return controls.tier(this.pool, root);
   }
 
-  /** As policy/tiers.ts: the change is logged, then each step the old tier held is rechecked (its own commit). */
+  /** As store/sqlite/tiers.ts: the change is logged, then each step the old tier held is rechecked (its own commit). */
   async setTier(root: string, tier: Tier, by: string, now: number): Promise<number> {
     await controls.saveTier(this.pool, this.channel, root, tier, by, now);
     const why = `tier changed to ${tier} by ${by}`;

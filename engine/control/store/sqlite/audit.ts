@@ -1,8 +1,8 @@
-// The SQLite audit: one global chain (engine/control/workflow/eventLog.ts), so its order is `seq` and its head row is
+// The SQLite audit: one global chain (engine/control/store/sqlite/eventLog.ts), so its order is `seq` and its head row is
 // already a commitment to everything before it; no separate checkpoints are needed.
 import type { Db } from '../../db/open';
-import { toWireEvent } from '../../workflow/eventLog';
-import { sql } from '../../workflow/sql';
+import { toWireEvent } from './eventLog';
+import { sql } from './sql';
 import type { AuditCheckpoint, ExportedEvent } from '../types';
 
 type Row = Parameters<typeof toWireEvent>[0];

@@ -1,7 +1,7 @@
 // The SQLite change feed: the event log's `seq` only grows and every commit appends under one write lock, so
 // polling its maximum misses nothing, whoever committed (another engine, the CLI). Own commits are pushed at once.
 import type { Db } from '../../db/open';
-import { sql } from '../../workflow/sql';
+import { sql } from './sql';
 import type { StoreChange } from '../types';
 import { changesSince } from './logReads';
 

@@ -1,7 +1,7 @@
 // Reads of the event log (`workflow_events`) and tool-call records made outside the workflow engine: the server's
 // change watcher, silence expiry and incident memory (issue #13: workflow SQL stays in the store).
 import type { Db } from '../../db/open';
-import { sql } from '../../workflow/sql';
+import { sql } from './sql';
 
 /** Each workflow with events after `seq` (null: events of no workflow), with its newest seq. */
 export function changesSince(db: Db, seq: number): Array<{ id: string | null; s: number }> {

@@ -2,7 +2,7 @@
 // no SQL on workflow tables lives outside the store (issue #13). Each keeps the SQL its caller ran, ordering and limits
 // included.
 import type { Db } from '../../db/open';
-import { sql } from '../../workflow/sql';
+import { sql } from './sql';
 
 /**
  * Not hidden by an archive. Only a settled workflow stays hidden: one retried after it was archived runs again, and

@@ -1,10 +1,10 @@
 // Statements on the queue, breakers, kill switches and held workflows, shared by the SQLite adapter and the
 // embedded Orchestrator (its release and finish, recovery's queries, breaker rows, the CLI's kill-switch listing).
 import type { Db } from '../../db/open';
-import { appendEvent } from '../../workflow/eventLog';
-import { sql } from '../../workflow/sql';
+import { appendEvent } from './eventLog';
+import { sql } from './sql';
 import { SETTLED_SQL } from '../sqlText';
-import type { Lease } from '../../workflow/queue';
+import type { Lease } from './queue';
 import { breakerEventData, closedRow } from '../breakerRules';
 import { BreakerRowSchema, KillSwitchRowSchema } from '../rows';
 import type { BreakerRow, KillSwitchRow, RecoveryCandidates } from '../types';

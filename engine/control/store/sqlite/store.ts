@@ -1,21 +1,21 @@
-// The SQLite adapter: the ControlStore interface over today's functions (engine/control/workflow/store.ts, queue.ts,
-// toolCalls.ts, eventLog.ts, snapshot.ts, killSwitch.ts, intake.ts, query.ts, replay.ts, policy/tiers.ts) on a
-// `Db` from engine/control/db/open.ts. better-sqlite3 is synchronous: each method runs to completion before it resolves.
+// The SQLite adapter: the ControlStore interface over the statements beside it (commit.ts, queue.ts, toolCalls.ts,
+// eventLog.ts, snapshot.ts, killSwitch.ts, intake.ts, query.ts, replay.ts, tiers.ts), which the editor's embedded
+// Orchestrator also calls directly, on a `Db` from engine/control/db/open.ts. better-sqlite3 is synchronous: each method runs to completion before it resolves.
 import { openDatabase, type Db } from '../../db/open';
-import { getTier, setTier } from '../../policy/tiers';
+import { getTier, setTier } from './tiers';
 import type { Tier } from '../../policy/schema';
 import { listBreakers } from '../../workflow/breaker';
 import { systemClock } from '../../workflow/clock';
 import { storageError, UnknownWorkflow } from '../../workflow/errors';
-import { eventsOf, verifyChain } from '../../workflow/eventLog';
-import { intake } from '../../workflow/intake';
-import { engagedSwitches, setKillSwitch } from '../../workflow/killSwitch';
-import { countByState, listWorkflows } from '../../workflow/query';
-import { extendLease, leaseNext, queuedCount, reclaimDeadLeases, releaseOwnerLeases, nextReadyAt, schedule, unschedule, type Lease } from '../../workflow/queue';
-import { replayWorkflow } from '../../workflow/replay';
-import { loadSnapshot, saveSnapshot } from '../../workflow/snapshot';
-import { commit, loadView } from '../../workflow/store';
-import { getToolCall, listToolCalls, markFinished, markIntended } from '../../workflow/toolCalls';
+import { eventsOf, verifyChain } from './eventLog';
+import { intake } from './intake';
+import { engagedSwitches, setKillSwitch } from './killSwitch';
+import { countByState, listWorkflows } from './query';
+import { extendLease, leaseNext, queuedCount, reclaimDeadLeases, releaseOwnerLeases, nextReadyAt, schedule, unschedule, type Lease } from './queue';
+import { replayWorkflow } from './replay';
+import { loadSnapshot, saveSnapshot } from './snapshot';
+import { commit, loadView } from './commit';
+import { getToolCall, listToolCalls, markFinished, markIntended } from './toolCalls';
 import type { KillSwitchName } from '../../../../protocol/workflow';
 import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, ExportedEvent, ListOptions, StoreChange, WorkflowView, Write } from '../types';
 import { exportChain, headCheckpoint } from './audit';

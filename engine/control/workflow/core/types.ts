@@ -10,7 +10,7 @@ import type { PlanRequest } from '../planner';
 import type { EventDraft } from '../reducer';
 import type { RetryOverrides, RetryPolicies } from '../retry';
 import type { AnyTool, ToolRegistry } from '../tool';
-import type { ToolCallRow } from '../toolCalls';
+import type { ToolCallRow } from '../../store/sqlite/toolCalls';
 import type { WorkflowView } from '../view';
 
 export type { PolicyDecision };

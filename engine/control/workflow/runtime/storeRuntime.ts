@@ -15,12 +15,12 @@ import { act, callFailed, coreConfigOf, callFinished, callRefused, callStarted, 
 import { LeaseLost } from '../errors';
 import { ClassifiedError, classify, messageOf, type FailureClass } from '../failures';
 import type { PlanRequest, Planner } from '../planner';
-import { newOwner } from '../queue';
+import { newOwner } from '../../store/sqlite/queue';
 import type { RetryOverrides, RetryPolicies } from '../retry';
 import { isSettled } from '../states';
 import { withTimeout } from '../timeout';
 import { ToolRegistry, type AnyTool } from '../tool';
-import type { ToolCallRow } from '../toolCalls';
+import type { ToolCallRow } from '../../store/sqlite/toolCalls';
 import type { WorkflowView } from '../view';
 
 export interface StoreRuntimeOptions {
@@ -309,7 +309,7 @@ export class StoreRuntime {
   }
 }
 
-/** engine/control/workflow/killSwitch.ts blockingSwitch over a set already read from the store. */
+/** engine/control/store/sqlite/killSwitch.ts blockingSwitch over a set already read from the store. */
 function blockingSwitch(on: ReadonlySet<KillSwitchName>, tool: AnyTool, risk: 'read' | 'write'): KillSwitchName | null {
   if (on.size === 0) return null;
   if (risk === 'write' && on.has('writes')) return 'writes';

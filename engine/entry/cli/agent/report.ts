@@ -3,8 +3,8 @@ import { ticksOf, tickWords } from '../../agent/panelView';
 import { currentCalls, lastRetryAt } from '../../../planning/observe/report';
 import { observe, type ObservationStatus } from '../../../planning/observe/observations';
 import { redactValue } from '../../../execution/redact';
-import { showWorkflow } from '../../../control/workflow/query';
-import { requireView } from '../../../control/workflow/store';
+import { showWorkflow } from '../../../control/store/sqlite/query';
+import { requireView } from '../../../control/store/sqlite/commit';
 import type { WorkflowView } from '../../../control/workflow/view';
 
 type StepStatus = 'done' | 'failed' | 'waiting' | 'pending' | 'skipped';

@@ -6,7 +6,7 @@ import { defaultDatabasePath } from '../../../shared/paths';
 import { effectiveTier, ignoredWorkspaceRules } from '../../../control/policy/gate';
 import { loadWorkspacePolicy } from '../../../control/policy/load';
 import { Tier } from '../../../control/policy/schema';
-import { getTier, setTier } from '../../../control/policy/tiers';
+import { getTier, setTier } from '../../../control/store/sqlite/tiers';
 import { UsageError, type CliCommand } from '../command';
 import { AGENT_OPTIONS, AGENT_USAGE, openAgent } from './options';
 

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { KillSwitchName } from '../../../../protocol/workflow';
 import { openDatabase } from '../../../control/db/open';
-import { setKillSwitch } from '../../../control/workflow/killSwitch';
+import { setKillSwitch } from '../../../control/store/sqlite/killSwitch';
 import { defaultDatabasePath } from '../../../shared/paths';
 import { UsageError, type CliCommand } from '../command';
 

@@ -1,4 +1,4 @@
-import { verifyChain } from '../../../control/workflow/eventLog';
+import { verifyChain } from '../../../control/store/sqlite/eventLog';
 import { openExisting } from '../../../control/workflow/openForCli';
 import { defaultDatabasePath } from '../../../shared/paths';
 import { UsageError, type CliCommand } from '../command';

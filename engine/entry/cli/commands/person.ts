@@ -2,7 +2,7 @@ import os from 'node:os';
 import { openDatabase } from '../../../control/db/open';
 import { defaultDatabasePath } from '../../../shared/paths';
 import { decide, type PersonDecision, type StepRef } from '../../../control/workflow/person';
-import { requireView } from '../../../control/workflow/store';
+import { requireView } from '../../../control/store/sqlite/commit';
 import { AGENT_OPTIONS, AGENT_USAGE, openAgent } from '../agent/options';
 import { renderReport, workflowReport } from '../agent/report';
 import { UsageError, type CliCommand, type Io, type ParsedArgs } from '../command';

@@ -5,7 +5,7 @@ import { openDatabase, type Db } from '../../../control/db/open';
 import { checkIntegrityOffThread } from '../../../control/db/integrity';
 import type { DatabaseProblem } from '../../../control/db/errors';
 import { IntakeThread, loadOrCreateToken } from '../../../control/intake';
-import { leasesHeld } from '../../../control/workflow/queue';
+import { leasesHeld } from '../../../control/store/sqlite/queue';
 import { TraceShipper } from '../../../control/otel/ship';
 import { ChangeWatcher } from '../../server/changes';
 import { defaultDatabasePath } from '../../../shared/paths';

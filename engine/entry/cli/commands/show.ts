@@ -1,6 +1,6 @@
 import { incidentReport } from '../../../planning/observe/report';
 import { openExisting } from '../../../control/workflow/openForCli';
-import { showWorkflow } from '../../../control/workflow/query';
+import { showWorkflow } from '../../../control/store/sqlite/query';
 import { defaultDatabasePath } from '../../../shared/paths';
 import { summaryText } from '../agent/summaryText';
 import type { CliCommand } from '../command';

@@ -19,7 +19,7 @@ import { openControlStore } from '../../../control/store/open';
 import type { ControlStore, WorkflowView } from '../../../control/store/types';
 import { decidePerson, type PersonDecision, type PersonOutcome } from '../../../control/workflow/core/person';
 import { IllegalTransition, InvalidRequest } from '../../../control/workflow/errors';
-import { summarize } from '../../../control/workflow/query';
+import { summarize } from '../../../control/store/sqlite/query';
 import { isSettled } from '../../../control/workflow/states';
 import { UsageError, type CliCommand, type Io, type ParsedArgs } from '../command';
 import { parseStoreUrl, shownUrl } from './serveStore';

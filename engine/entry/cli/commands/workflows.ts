@@ -5,7 +5,7 @@ import type { WorkflowState as State } from '../../../../protocol/workflow';
 import { newestViewTexts } from '../../../control/store/sqlite/reads';
 import { killSwitchRows } from '../../../control/store/sqlite/statements';
 import type { Db } from '../../../control/db/open';
-import { countByState, summarize } from '../../../control/workflow/query';
+import { countByState, summarize } from '../../../control/store/sqlite/query';
 import type { WorkflowView } from '../../../control/workflow/view';
 import { defaultDatabasePath } from '../../../shared/paths';
 import { redactValue } from '../../../execution/redact';

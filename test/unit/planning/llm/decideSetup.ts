@@ -11,7 +11,7 @@ import { shellQuote } from '../../../../engine/execution/tools/quote';
 import { bindShellAnswers } from '../../../../engine/execution/tools/shellBind';
 import { seededRandom } from '../../../../engine/control/workflow/clock';
 import { Orchestrator, type PolicyCall, type PolicyDecision } from '../../../../engine/control/workflow/orchestrator';
-import { listToolCalls } from '../../../../engine/control/workflow/toolCalls';
+import { listToolCalls } from '../../../../engine/control/store/sqlite/toolCalls';
 import type { AnyTool } from '../../../../engine/control/workflow/tool';
 import { tempDir } from '../../../helpers/tmp';
 import type { ScriptedLlm } from '../../../support/scriptedLlm';

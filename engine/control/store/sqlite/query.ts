@@ -1,13 +1,13 @@
-import type { WorkflowDetail, WorkflowState, WorkflowSummary } from '../../../protocol/workflow';
-import type { Db } from '../db/open';
-import { redactValue } from '../../execution/redact';
-import { iso } from './clock';
-import { UnknownWorkflow } from './errors';
+import type { WorkflowDetail, WorkflowState, WorkflowSummary } from '../../../../protocol/workflow';
+import type { Db } from '../../db/open';
+import { redactValue } from '../../../execution/redact';
+import { iso } from '../../workflow/clock';
+import { UnknownWorkflow } from '../../workflow/errors';
 import { eventsOf } from './eventLog';
 import { loadSnapshot } from './snapshot';
-import { loadView } from './store';
+import { loadView } from './commit';
 import { listToolCalls } from './toolCalls';
-import type { WorkflowView } from './view';
+import type { WorkflowView } from '../../workflow/view';
 import { sql } from './sql';
 
 export function summarize(v: WorkflowView): WorkflowSummary {

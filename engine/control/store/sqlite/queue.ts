@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import type { Db } from '../db/open';
-import { storageError } from './errors';
+import type { Db } from '../../db/open';
+import { storageError } from '../../workflow/errors';
 import { sql } from './sql';
-import { pidAlive } from '../store/pid';
+import { pidAlive } from '../pid';
 
 export interface Lease {
   readonly workflowId: string;

@@ -1,7 +1,7 @@
-import type { KillSwitchName } from '../../../protocol/workflow';
-import type { Db } from '../db/open';
-import type { AnyTool } from './tool';
-import { storageError } from './errors';
+import type { KillSwitchName } from '../../../../protocol/workflow';
+import type { Db } from '../../db/open';
+import type { AnyTool } from '../../workflow/tool';
+import { storageError } from '../../workflow/errors';
 import { appendEvent } from './eventLog';
 import { sql } from './sql';
 

@@ -1,9 +1,9 @@
-import type { Actor } from '../../../protocol/workflow';
-import type { Db } from '../db/open';
-import { LeaseLost, storageError, UnknownWorkflow } from './errors';
+import type { Actor } from '../../../../protocol/workflow';
+import type { Db } from '../../db/open';
+import { LeaseLost, storageError, UnknownWorkflow } from '../../workflow/errors';
 import { appendEvent } from './eventLog';
-import { applyEvent, type EventDraft } from './reducer';
-import type { WorkflowView } from './view';
+import { applyEvent, type EventDraft } from '../../workflow/reducer';
+import type { WorkflowView } from '../../workflow/view';
 import { sql } from './sql';
 
 export function loadView(db: Db, id: string): WorkflowView | null {

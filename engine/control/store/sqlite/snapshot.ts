@@ -1,5 +1,5 @@
-import type { SnapshotHit } from '../../../protocol/workflow';
-import type { Db } from '../db/open';
+import type { SnapshotHit } from '../../../../protocol/workflow';
+import type { Db } from '../../db/open';
 import { sql } from './sql';
 
 /** Stores what the planner saw, inside the planning commit's transaction. */

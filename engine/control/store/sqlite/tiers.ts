@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { Db } from '../db/open';
-import { appendEvent } from '../workflow/eventLog';
-import { storageError } from '../workflow/errors';
-import { recheckHeld } from '../workflow/person';
-import { DEFAULT_TIER, Tier } from './schema';
+import type { Db } from '../../db/open';
+import { appendEvent } from './eventLog';
+import { storageError } from '../../workflow/errors';
+import { recheckHeld } from '../../workflow/person';
+import { DEFAULT_TIER, Tier } from '../../policy/schema';
 
 /**
  * Migration 4. The tier of each workspace, kept in the user's own database (never in the repository it

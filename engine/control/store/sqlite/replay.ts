@@ -1,8 +1,8 @@
-import type { Db } from '../db/open';
-import type { WorkflowState } from '../../../protocol/workflow';
-import { UnknownWorkflow } from './errors';
-import { applyEvent } from './reducer';
-import type { WorkflowView } from './view';
+import type { Db } from '../../db/open';
+import type { WorkflowState } from '../../../../protocol/workflow';
+import { UnknownWorkflow } from '../../workflow/errors';
+import { applyEvent } from '../../workflow/reducer';
+import type { WorkflowView } from '../../workflow/view';
 import { sql } from './sql';
 
 /** Rebuilds a workflow's current view from its events alone (the audit path; tests compare it with the table). */

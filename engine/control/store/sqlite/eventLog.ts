@@ -1,7 +1,7 @@
-import type { Db } from '../db/open';
-import type { Actor, ChainVerification, WorkflowEvent, WorkflowState } from '../../../protocol/workflow';
-import { canonicalJson, sha256 } from './canonical';
-import { iso } from './clock';
+import type { Db } from '../../db/open';
+import type { Actor, ChainVerification, WorkflowEvent, WorkflowState } from '../../../../protocol/workflow';
+import { canonicalJson, sha256 } from '../../workflow/canonical';
+import { iso } from '../../workflow/clock';
 import { sql } from './sql';
 
 export const GENESIS_HASH = '0'.repeat(64);

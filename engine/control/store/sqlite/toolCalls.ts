@@ -1,7 +1,7 @@
-import type { ToolCallRecord, ToolCallStatus } from '../../../protocol/workflow';
-import type { Db } from '../db/open';
-import { canonicalJson } from './canonical';
-import { iso } from './clock';
+import type { ToolCallRecord, ToolCallStatus } from '../../../../protocol/workflow';
+import type { Db } from '../../db/open';
+import { canonicalJson } from '../../workflow/canonical';
+import { iso } from '../../workflow/clock';
 import { sql } from './sql';
 
 interface Row {

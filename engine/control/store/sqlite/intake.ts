@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { describeIssues } from '../../../protocol/define';
-import type { Db } from '../db/open';
-import { Budget, DEFAULT_BUDGET } from './budget';
-import type { Clock } from './clock';
-import { systemClock } from './clock';
-import { Backpressure, InvalidRequest, NothingToDo, storageError } from './errors';
+import { describeIssues } from '../../../../protocol/define';
+import type { Db } from '../../db/open';
+import { Budget, DEFAULT_BUDGET } from '../../workflow/budget';
+import type { Clock } from '../../workflow/clock';
+import { systemClock } from '../../workflow/clock';
+import { Backpressure, InvalidRequest, NothingToDo, storageError } from '../../workflow/errors';
 import { queuedCount, schedule } from './queue';
-import { AlertRequest } from './request';
-import { commit, requireView } from './store';
-import type { WorkflowView } from './view';
+import { AlertRequest } from '../../workflow/request';
+import { commit, requireView } from './commit';
+import type { WorkflowView } from '../../workflow/view';
 import { sql } from './sql';
 
 export interface IntakeOptions {
