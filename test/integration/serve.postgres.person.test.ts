@@ -6,7 +6,6 @@
 // second write; a rejection declines a write (it never runs) and the workflow goes on to complete; two approvals
 // at once record one; the CLI itself runs nothing; every hash chain verifies. No timed assertions.
 // Skipped, saying why (never passed), when no PostgreSQL binaries are installed.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,12 +13,10 @@ import { openPostgresStore, type PostgresControlStore } from '../../engine/contr
 import type { WorkflowView } from '../../engine/control/store/types';
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
-import { logsOf, start, stopStarted, waitFor, type Started } from '../support/processes';
+import { logsOf, stopStarted, waitFor, type Started } from '../support/processes';
+import { cli, POSTGRES_MISSING as missing, startReplica } from '../support/storeCli';
 
 const bin = postgresBin();
-const missing = process.env.RBA_POSTGRES_BIN
-  ? `no initdb and postgres in RBA_POSTGRES_BIN=${process.env.RBA_POSTGRES_BIN}`
-  : 'no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install: bash scripts/setup-postgres.sh)';
 if (bin === null && process.env.RBA_REQUIRE_POSTGRES === '1') {
   it('has PostgreSQL installed (RBA_REQUIRE_POSTGRES=1)', () => {
     throw new Error(missing);
@@ -72,24 +69,6 @@ const alertOf = (id: string) => ({
   startsAt: '2026-12-01T10:00:00Z',
 });
 
-interface Cli {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The real CLI in its own process (asynchronous, so two can run at once). */
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Cli> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/runbook-agent.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe.skipIf(bin === null)(bin === null ? `person actions with --store (SKIPPED: ${missing})` : 'person actions with --store', () => {
   let pg: PostgresServer;
   beforeAll(async () => {
@@ -120,18 +99,7 @@ describe.skipIf(bin === null)(bin === null ? `person actions with --store (SKIPP
       return r;
     };
 
-    const launch = async (name: string) => {
-      const home = path.join(root, name);
-      fs.mkdirSync(home, { recursive: true });
-      const p = start(name, process.execPath, ['bin/runbook-agent.js', 'serve', '--workspace', ws, '--db', path.join(home, 'engine.sqlite'), '--token-file', tokenFile, '--port', '0', '--concurrency', '2', '--store', url], { ...env, XDG_CONFIG_HOME: home });
-      all.push(p);
-      const port = await waitFor(`${name} to listen`, 120_000, () => {
-        if (p.child.exitCode !== null) throw new Error(`${name} exited:\n${p.log.text}`);
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.log.text);
-        return m ? Number(m[1]) : null;
-      }, logs);
-      return { name, p, port };
-    };
+    const launch = (name: string) => startReplica({ root, ws, tokenFile, url, env, started: all }, name);
 
     const check: PostgresControlStore = await openPostgresStore({ connectionString: url, max: 2 });
     try {

@@ -1,0 +1,70 @@
+// What the `--store` person tests share (serve.postgres.person*.test.ts): why they skip, the built CLI in its own
+// process, and a `serve --store` replica from the dist build, started on a free port against the shared store.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { logsOf, start, waitFor, type Started } from './processes';
+
+/** The skip reason when postgresBin() found no server binaries. */
+export const POSTGRES_MISSING = process.env.RBA_POSTGRES_BIN
+  ? `no initdb and postgres in RBA_POSTGRES_BIN=${process.env.RBA_POSTGRES_BIN}`
+  : 'no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install: bash scripts/setup-postgres.sh)';
+
+export interface Cli {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** The real CLI in its own process (asynchronous, so two can run at once). */
+export function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Cli> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/runbook-agent.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+export interface ReplicaSetup {
+  /** Each replica's settings and local database go to root/NAME. */
+  readonly root: string;
+  readonly ws: string;
+  readonly tokenFile: string;
+  /** The control store's postgres:// URL. */
+  readonly url: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Every process the test started (the replica is added), for failure messages. */
+  readonly started: Started[];
+}
+
+export interface Replica {
+  readonly name: string;
+  readonly p: Started;
+  readonly port: number;
+}
+
+/** `serve --store` (concurrency 2) on a free port; resolves once it listens. */
+export async function startReplica(s: ReplicaSetup, name: string): Promise<Replica> {
+  const home = path.join(s.root, name);
+  fs.mkdirSync(home, { recursive: true });
+  const args = ['bin/runbook-agent.js', 'serve', '--workspace', s.ws, '--db', path.join(home, 'engine.sqlite'), '--token-file', s.tokenFile, '--port', '0', '--concurrency', '2', '--store', s.url];
+  const p = start(name, process.execPath, args, { ...s.env, XDG_CONFIG_HOME: home });
+  s.started.push(p);
+  const port = await waitFor(`${name} to listen`, 120_000, () => {
+    if (p.child.exitCode !== null) throw new Error(`${name} exited:\n${p.log.text}`);
+    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.log.text);
+    return m ? Number(m[1]) : null;
+  }, () => logsOf(s.started, 3000));
+  return { name, p, port };
+}
+
+/** POSTs one plain alert to a replica's intake; returns the workflow it started. */
+export async function postAlert(port: number, token: string, alert: unknown): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}/alerts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(alert) });
+  const body = (await res.json()) as { workflows?: string[] };
+  if (res.status !== 200 || !body.workflows?.[0]) throw new Error(`POST /alerts answered ${res.status}: ${JSON.stringify(body)}`);
+  return body.workflows[0];
+}
