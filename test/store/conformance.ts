@@ -462,6 +462,48 @@ export function conformance(adapter: Adapter): void {
       expect(await store.verifyLog()).toMatchObject({ ok: true });
     });
 
+    it('appends on the locked log: racing appends decided on the same events log once; settled workflows with done calls of a tool are found', async () => {
+      const store = await fresh();
+      const other = await connect(store);
+      const ws = '/teams/storage';
+      const waiting = { kind: 'approval', stepId: 'b', stepIndex: 1, tool: 'fix', input: {}, inputHash: 'h', describe: 'fix', risk: 'write', reasons: ['write'], policy: 'a write always waits for a person', held: false };
+      const silenced = async (key: string, at: number) => {
+        const w = (await store.createWorkflow(alert(key), { now: T0, workspace: ws })).workflow;
+        await walk(store, w.id, [toPlanned, toExecuting]);
+        await store.commit({ workflowId: w.id, now: at, events: [], writes: [{ kind: 'intended', key: `${key}-call`, stepId: 'a', tool: 'alertmanager_silence', input: {} }, { kind: 'finished', key: `${key}-call`, status: 'done', result: { silenceId: `${key}-silence` }, error: null }] });
+        await store.commit({ workflowId: w.id, now: at, events: [{ type: 'waiting_for_person', to: 'WAITING_FOR_PERSON', data: { waiting, reason: 'approval' } }], next: { kind: 'continue' } });
+        return w.id;
+      };
+      const settled = await silenced('am-settled', T0 + 10);
+      const waits = await silenced('am-waits', T0 + 10);
+      await store.commitDecision(settled, T0 + 20, (view) => decidePerson(view, { kind: 'cancel', by: 'ana', note: 'by hand' }));
+      // Only settled workflows of that workspace, with a done call of that tool at or after `since`.
+      expect(await other.settledWithDoneCalls(ws, 'alertmanager_silence', T0 + 10)).toEqual([settled]);
+      expect(await store.settledWithDoneCalls(ws, 'alertmanager_silence', T0 + 11)).toEqual([]);
+      expect(await store.settledWithDoneCalls('/teams/other', 'alertmanager_silence', T0)).toEqual([]);
+      expect(await store.settledWithDoneCalls(ws, 'shell', T0)).toEqual([]);
+      expect(waits).not.toBe(settled);
+
+      // Four appends at once through two connections, each logging the expiry unless the log has it by then: one is logged.
+      const data = { stepId: 'a', silenceId: 'am-settled-silence', outcome: 'expired' };
+      const once = (logged: readonly unknown[]) => (logged.some((d) => (d as { silenceId?: unknown }).silenceId === data.silenceId) ? [] : [{ type: 'silence_expired' as const, data }]);
+      const head = await store.head();
+      const counts = await Promise.all([store, other, store, other].map((s) => s.appendOnEvents(settled, 'silence_expired', T0 + 30, once)));
+      expect(counts.sort()).toEqual([0, 0, 0, 1]);
+      const logged = (await store.events(settled)).filter((e) => e.type === 'silence_expired');
+      expect(logged).toMatchObject([{ type: 'silence_expired', data, from: 'CANCELLED', to: null }]);
+      expect(await store.head()).toBeGreaterThan(head);
+      // `choose` sees the data of that type only, in log order; nothing chosen commits nothing.
+      let seen: readonly unknown[] = [];
+      const head2 = await store.head();
+      expect(await other.appendOnEvents(settled, 'silence_expired', T0 + 31, (l) => ((seen = l), []))).toBe(0);
+      expect(seen).toEqual([data]);
+      expect(await store.head()).toBe(head2);
+      expect((await store.view(settled))!.state).toBe('CANCELLED');
+      await expect(store.appendOnEvents('no-such-workflow', 'silence_expired', T0, once)).rejects.toBeInstanceOf(UnknownWorkflow);
+      expect(await store.verifyLog()).toMatchObject({ ok: true });
+    });
+
     it('wakes a subscriber when another connection commits, and the head grows with every commit', async () => {
       const store = await fresh();
       const other = await connect(store);

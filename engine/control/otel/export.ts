@@ -3,7 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { Db } from '../db/open';
 import { redactText } from '../../execution/redact';
-import { loadRecord, workflowSpans } from './trace';
+import { loadRecord, workflowSpans, type WorkflowRecord } from './trace';
 
 /** The workflow's trace as an OTLP/JSON ExportTraceServiceRequest, the body a collector's /v1/traces accepts. */
 export function otlpJson(db: Db, id: string): { fileName: string; json: string } {
@@ -18,7 +18,12 @@ export function otlpJson(db: Db, id: string): { fileName: string; json: string }
  * with the SDK's exporter. Headers carry what the collector needs (an API key); they are never logged.
  */
 export async function exportOtlp(db: Db, id: string, endpoint: string, headers?: Record<string, string>): Promise<{ spans: number }> {
-  const spans = workflowSpans(loadRecord(db, id));
+  return exportRecordOtlp(loadRecord(db, id), endpoint, headers);
+}
+
+/** exportOtlp over a record read from anywhere (a ControlStore under `serve --store`). */
+export async function exportRecordOtlp(record: WorkflowRecord, endpoint: string, headers?: Record<string, string>): Promise<{ spans: number }> {
+  const spans = workflowSpans(record);
   const exporter = new OTLPTraceExporter({ url: endpoint, headers, timeoutMillis: 10_000 });
   try {
     await new Promise<void>((resolve, reject) => {

@@ -32,3 +32,14 @@ export class TraceShipper {
     }
   }
 }
+
+/** OTEL_EXPORTER_OTLP_HEADERS, the standard variable: "k1=v1,k2=v2" (serve, with or without --store). */
+export function otlpHeaders(): Record<string, string> {
+  const raw = process.env.OTEL_EXPORTER_OTLP_HEADERS ?? '';
+  return Object.fromEntries(
+    raw
+      .split(',')
+      .map((pair) => pair.split('=').map((s) => decodeURIComponent(s.trim())))
+      .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== ''),
+  );
+}

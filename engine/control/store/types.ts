@@ -154,6 +154,13 @@ export interface ControlStore {
    * NothingToDo, Backpressure as engine/control/store/sqlite/intake.ts.
    */
   createWorkflow(raw: unknown, options: CreateOptions): Promise<CreateResult>;
+  /**
+   * Appends what `choose` (pure, synchronous) decides on the data of the workflow's events of `type`, in log order,
+   * read under the commit's own lock as commitDecision does: two appends on one workflow are serialised, so a record
+   * that must be logged once (a silence's expiry, by whichever replica got there first) is never logged twice. An
+   * empty answer commits nothing. Returns how many events were appended; UnknownWorkflow when there is no such workflow.
+   */
+  appendOnEvents(workflowId: string, type: string, now: number, choose: (logged: readonly unknown[]) => readonly EventDraft[]): Promise<number>;
 
   // ---- reads ----
   view(id: string): Promise<WorkflowView | null>;
@@ -165,6 +172,8 @@ export interface ControlStore {
   toolCall(key: string): Promise<ToolCallRow | null>;
   toolCalls(workflowId: string): Promise<ToolCallRecord[]>;
   snapshot(workflowId: string): Promise<SnapshotRow[]>;
+  /** Completed, escalated or cancelled workflows of `workspace` with a call of `tool` done at or after `since` (the silence sweep). */
+  settledWithDoneCalls(workspace: string, tool: string, since: number): Promise<string[]>;
 
   // ---- the queue ----
   /** Leases the oldest ready task (of `queue` when given) for `visibilityMs`; an expired lease is ready again (redelivery). */

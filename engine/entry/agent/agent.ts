@@ -18,6 +18,7 @@ import { listToolCalls } from '../../control/store/sqlite/toolCalls';
 import type { WorkflowView } from '../../control/workflow/view';
 import { workspaceGate } from './policy';
 import { expireSettledSilences } from './silences';
+import { SqliteControlStore } from '../../control/store/sqlite/store';
 
 /** A summary draft is a nicety: it may not hold anything up. */
 const SUMMARY_TIMEOUT_MS = 60_000;
@@ -62,6 +63,7 @@ export class Agent {
   readonly planner: Planner;
   /** Summary drafts in flight: the CLI waits for them before it reports, a service before it closes. */
   private readonly drafting = new Set<Promise<void>>();
+  private silenceStore: SqliteControlStore | null = null;
 
   constructor(private readonly options: AgentOptions) {
     const { db, workspace } = options;
@@ -157,7 +159,9 @@ export class Agent {
   expireSilences(): Promise<void> {
     const alertmanagerUrl = this.options.alertmanagerUrl;
     if (!alertmanagerUrl) return Promise.resolve();
-    const work = expireSettledSilences(this.options.workspace, { db: this.options.db, alertmanagerUrl, log: this.options.log });
+    // The same sweep as `serve --store` runs, over this engine's SQLite file.
+    this.silenceStore ??= new SqliteControlStore(this.options.db);
+    const work = expireSettledSilences(this.options.workspace, { store: this.silenceStore, alertmanagerUrl, log: this.options.log });
     this.track(work);
     return work;
   }

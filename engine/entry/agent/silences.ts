@@ -2,12 +2,12 @@
 // expired once it settles (completed, escalated or cancelled), and each expiry is an event in its log
 // (`silence_expired`: the silence, and 'expired', 'gone' or 'failed' with why). A failure is logged and recorded,
 // never thrown: the silence ends on its own at its end time anyway, and the next sweep tries again (a few times).
-import type { Db } from '../../control/db/open';
+// One implementation for the editor's engine (its SQLite file) and `serve --store` (N replicas, one database): what
+// to expire and whether to log it are pure functions below; the outcome is appended under the store's lock.
 import { expireSilence, MAX_SILENCE_MINUTES } from '../../execution/tools/alertmanager';
 import { TOOL } from '../../execution/tools/names';
 import { messageOf } from '../../control/workflow/failures';
-import { doneCallsOf, eventDataOf, settledWithDoneCalls } from '../../control/store/sqlite/logReads';
-import { commit, loadView } from '../../control/store/sqlite/commit';
+import type { ControlStore, EventDraft } from '../../control/store/types';
 
 export const SILENCE_EXPIRED_EVENT = 'silence_expired';
 const SETTLED = new Set(['COMPLETED', 'ESCALATED', 'CANCELLED']);
@@ -18,32 +18,39 @@ const EXPIRE_TIMEOUT_MS = 10_000;
 /** Silences being expired in this process, so two sweeps never expire (and record) the same one twice. */
 const inFlight = new Set<string>();
 
+/**
+ * Storage is a ControlStore: the embedded engine passes its SQLite file's (SqliteControlStore over its Db), `serve
+ * --store` the shared one, so both paths read and record the same way.
+ */
 export interface SilenceSweepOptions {
-  readonly db: Db;
+  readonly store: ControlStore;
   readonly alertmanagerUrl: string;
   readonly log?: (message: string) => void;
   /** Milliseconds since the epoch (tests). */
   readonly now?: () => number;
 }
 
-interface SilenceCall {
+export interface SilenceCall {
   readonly stepId: string;
   readonly silenceId: string;
 }
 
-/** The silences a workflow's done alertmanager_silence calls made. */
-function silencesOf(db: Db, workflowId: string): SilenceCall[] {
-  return doneCallsOf(db, workflowId, TOOL.alertmanagerSilence).flatMap((r) => {
-    const id = (r.result === null ? null : (JSON.parse(r.result) as { silenceId?: unknown }))?.silenceId;
-    return typeof id === 'string' ? [{ stepId: r.step_id, silenceId: id }] : [];
+// ---- the pure part: what to expire, and whether an outcome is still worth logging ----
+
+/** The silences made by done alertmanager_silence calls (results as the store returns them: parsed). */
+export function silencesOf(calls: ReadonlyArray<{ stepId: string; tool: string; status: string; result: unknown }>): SilenceCall[] {
+  return calls.flatMap((c) => {
+    if (c.tool !== TOOL.alertmanagerSilence || c.status !== 'done') return [];
+    const id = c.result !== null && typeof c.result === 'object' ? (c.result as { silenceId?: unknown }).silenceId : undefined;
+    return typeof id === 'string' ? [{ stepId: c.stepId, silenceId: id }] : [];
   });
 }
 
-/** What the log says about each silence so far: settled ('expired' or 'gone'), or how many tries failed. */
-function recorded(db: Db, workflowId: string): Map<string, { settled: boolean; failures: number }> {
+/** What the log says about each silence so far (the data of its `silence_expired` events): settled ('expired' or 'gone'), or how many tries failed. */
+export function recorded(logged: readonly unknown[]): Map<string, { settled: boolean; failures: number }> {
   const out = new Map<string, { settled: boolean; failures: number }>();
-  for (const data of eventDataOf(db, workflowId, SILENCE_EXPIRED_EVENT)) {
-    const d = JSON.parse(data) as { silenceId?: unknown; outcome?: unknown };
+  for (const data of logged) {
+    const d = (data ?? {}) as { silenceId?: unknown; outcome?: unknown };
     if (typeof d.silenceId !== 'string') continue;
     const seen = out.get(d.silenceId) ?? { settled: false, failures: 0 };
     if (d.outcome === 'failed') seen.failures++;
@@ -53,18 +60,33 @@ function recorded(db: Db, workflowId: string): Map<string, { settled: boolean; f
   return out;
 }
 
+/** Whether a silence still needs an expiry: not settled in the log, and not given up on. */
+function due(seen: ReturnType<typeof recorded>, silenceId: string): boolean {
+  const r = seen.get(silenceId);
+  return !r?.settled && (r?.failures ?? 0) < MAX_TRIES;
+}
+
+/**
+ * The expiry event to append given what is logged by then (under the store's lock): none when another sweep, in this
+ * process or another replica, already settled that silence or used up its tries, so an expiry is logged once.
+ */
+export function expiryToLog(logged: readonly unknown[], data: Readonly<Record<string, unknown>> & { readonly silenceId: string }): EventDraft[] {
+  return due(recorded(logged), data.silenceId) ? [{ type: SILENCE_EXPIRED_EVENT, data }] : [];
+}
+
+// ---- the sweep ----
+
 /** Expires the silences of one workflow, if it has settled. Never throws. */
 export async function expireSilences(workflowId: string, options: SilenceSweepOptions): Promise<void> {
-  const { db, log } = options;
+  const { store, log } = options;
   let pending: SilenceCall[];
   try {
-    const view = loadView(db, workflowId);
+    const view = await store.view(workflowId);
     if (!view || !SETTLED.has(view.state)) return;
-    const seen = recorded(db, workflowId);
-    pending = silencesOf(db, workflowId).filter((s) => {
-      const r = seen.get(s.silenceId);
-      return !inFlight.has(s.silenceId) && !r?.settled && (r?.failures ?? 0) < MAX_TRIES;
-    });
+    const [calls, events] = await Promise.all([store.toolCalls(workflowId), store.events(workflowId)]);
+    const seen = recorded(events.filter((e) => e.type === SILENCE_EXPIRED_EVENT).map((e) => e.data));
+    // Filtered and marked in flight in one synchronous step: no other sweep of this process runs in between.
+    pending = silencesOf(calls).filter((s) => !inFlight.has(s.silenceId) && due(seen, s.silenceId));
   } catch (error) {
     log?.(`silences of ${workflowId}: ${messageOf(error)}`);
     return;
@@ -82,7 +104,7 @@ export async function expireSilences(workflowId: string, options: SilenceSweepOp
         data = { stepId: s.stepId, silenceId: s.silenceId, outcome: 'failed', detail: message.slice(0, 500) };
       }
       try {
-        commit(db, { workflowId, now: options.now?.() ?? Date.now() }, [{ type: SILENCE_EXPIRED_EVENT, data }]);
+        await store.appendOnEvents(workflowId, SILENCE_EXPIRED_EVENT, options.now?.() ?? Date.now(), (logged) => expiryToLog(logged, { ...data, silenceId: s.silenceId }));
       } catch (error) {
         log?.(`recording the expiry of silence ${s.silenceId} (workflow ${workflowId}): ${messageOf(error)}`);
       }
@@ -101,10 +123,52 @@ export async function expireSettledSilences(workspace: string, options: SilenceS
   let ids: string[];
   try {
     const since = (options.now?.() ?? Date.now()) - MAX_SILENCE_MINUTES * 60_000;
-    ids = settledWithDoneCalls(options.db, workspace, TOOL.alertmanagerSilence, since);
+    ids = await options.store.settledWithDoneCalls(workspace, TOOL.alertmanagerSilence, since);
   } catch (error) {
     options.log?.(`silences of ${workspace}: ${messageOf(error)}`);
     return;
   }
   for (const id of ids) await expireSilences(id, options);
+}
+
+export interface SilenceSweeps {
+  /** Sweeps soon: one at a time, and one asked for while one runs runs once after it. */
+  sweep(): void;
+  /** No more sweeps; resolves when the one running (if any) is done. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `serve --store`: sweeps when this replica settles a workflow and every `everyMs`, since a person's Cancel or
+ * Escalate (the CLI, another replica) reaches no onSettled here. Replicas sweeping at once are safe: Alertmanager's
+ * expiry is idempotent and the store logs each silence's expiry once (ControlStore.appendOnEvents).
+ */
+export function startSilenceSweeps(workspace: string, options: SilenceSweepOptions & { readonly everyMs: number }): SilenceSweeps {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const sweep = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await expireSettledSilences(workspace, options);
+      } while (again && !stopped);
+    })().finally(() => (running = null));
+  };
+  const timer = setInterval(sweep, options.everyMs);
+  timer.unref();
+  sweep();
+  return {
+    sweep,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

@@ -8,7 +8,7 @@ import type { EventRecord } from '../sqlite/eventLog';
 import { applyEvent } from '../../workflow/reducer';
 import { isHeld, recheckAction } from '../recheck';
 import { parseView } from '../rows';
-import type { Decided, DurableAction, WorkflowView, Write } from '../types';
+import type { Decided, DurableAction, EventDraft, WorkflowView, Write } from '../types';
 import { appendToChain, notifyCommit, workflowChain } from './chain';
 import type { Sql } from './connect';
 
@@ -58,6 +58,15 @@ export async function commitDecisionIn(c: Sql, channel: string, id: string, now:
   if (!view) throw new UnknownWorkflow(id);
   const { events, writes, next } = choose(view);
   return commitIn(c, channel, { workflowId: id, now, events, writes, next });
+}
+
+/** ControlStore.appendOnEvents: the workflow's row is locked first, so the events read here are the last word. */
+export async function appendOnEventsIn(c: Sql, channel: string, id: string, type: string, now: number, choose: (logged: readonly unknown[]) => readonly EventDraft[]): Promise<number> {
+  if (!(await lockView(c, id))) throw new UnknownWorkflow(id);
+  const rows = (await c.query('SELECT data FROM events WHERE workflow_id = $1 AND type = $2 ORDER BY chain_seq', [id, type])).rows as Array<{ data: string }>;
+  const events = choose(rows.map((r) => JSON.parse(r.data) as unknown));
+  if (events.length > 0) await commitIn(c, channel, { workflowId: id, now, events });
+  return events.length;
 }
 
 /**

@@ -148,6 +148,11 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         changed_at bigint NOT NULL
       );`,
   },
+  {
+    version: 2,
+    name: 'done calls by tool, for the silence sweep every replica runs',
+    sql: `CREATE INDEX tool_calls_done_by_tool ON tool_calls (tool, finished_at) WHERE status = 'done';`,
+  },
 ];
 
 /** Brings `schema` up to the latest version; returns it. */

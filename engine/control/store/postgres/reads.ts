@@ -95,3 +95,13 @@ export async function snapshot(c: Sql, workflowId: string): Promise<SnapshotRow[
     };
   });
 }
+
+/** Completed, escalated or cancelled workflows of a workspace with a call of this tool done at or after `since`. */
+export async function settledWithDoneCalls(c: Sql, workspace: string, tool: string, since: number): Promise<string[]> {
+  const res = await c.query(
+    `SELECT DISTINCT t.workflow_id AS id FROM tool_calls t JOIN workflows w ON w.id = t.workflow_id
+       WHERE t.tool = $1 AND t.status = 'done' AND t.finished_at >= $2 AND w.workspace = $3 AND w.state IN ('COMPLETED', 'ESCALATED', 'CANCELLED')`,
+    [tool, since, workspace],
+  );
+  return (res.rows as Array<{ id: string }>).map((r) => r.id);
+}

@@ -8,9 +8,9 @@ import type { Tier } from '../../policy/schema';
 import { pidAlive } from '../pid';
 import { isHeld } from '../recheck';
 import { parseView } from '../rows';
-import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, ExportedEvent, Lease, ListOptions, StoreChange, WorkflowView } from '../types';
+import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, EventDraft, ExportedEvent, Lease, ListOptions, StoreChange, WorkflowView } from '../types';
 import { createCheckpoint } from './checkpoint';
-import { commitDecisionIn, commitIn, recheckIfHeld } from './commit';
+import { appendOnEventsIn, commitDecisionIn, commitIn, recheckIfHeld } from './commit';
 import { channelOf, createPool, schemaOf, transaction, type PgStoreOptions, type Pool } from './connect';
 import * as controls from './controls';
 import { exportLog } from './export';
@@ -57,6 +57,10 @@ export class PostgresControlStore implements ControlStore {
     return transaction(this.pool, (c) => commitDecisionIn(c, this.channel, workflowId, now, choose));
   }
 
+  appendOnEvents(workflowId: string, type: string, now: number, choose: (logged: readonly unknown[]) => readonly EventDraft[]): Promise<number> {
+    return transaction(this.pool, (c) => appendOnEventsIn(c, this.channel, workflowId, type, now, choose));
+  }
+
   createWorkflow(raw: unknown, options: CreateOptions) {
     return createWorkflow(this.pool, this.channel, raw, options);
   }
@@ -91,6 +95,10 @@ export class PostgresControlStore implements ControlStore {
 
   snapshot(workflowId: string) {
     return reads.snapshot(this.pool, workflowId);
+  }
+
+  settledWithDoneCalls(workspace: string, tool: string, since: number) {
+    return reads.settledWithDoneCalls(this.pool, workspace, tool, since);
   }
 
   lease(owner: string, now: number, visibilityMs: number, q?: string) {

@@ -17,9 +17,10 @@ import { loadSnapshot, saveSnapshot } from './snapshot';
 import { commit, loadView } from './commit';
 import { getToolCall, listToolCalls, markFinished, markIntended } from './toolCalls';
 import type { KillSwitchName } from '../../../../protocol/workflow';
-import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, ExportedEvent, ListOptions, StoreChange, WorkflowView, Write } from '../types';
+import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, EventDraft, ExportedEvent, ListOptions, StoreChange, WorkflowView, Write } from '../types';
 import { exportChain, headCheckpoint } from './audit';
 import { logHead, PollingFeed } from './feed';
+import { eventDataOf, settledWithDoneCalls } from './logReads';
 import { breakerRow, finishTask, heldIds, killSwitchRows, leasesHeld, recoveryCandidates, releaseTask, saveBreaker } from './statements';
 
 export interface SqliteStoreOptions {
@@ -67,6 +68,23 @@ export class SqliteControlStore implements ControlStore {
     }
     if (done.committed) this.feed.poll();
     return done.view;
+  }
+
+  async appendOnEvents(workflowId: string, type: string, now: number, choose: (logged: readonly unknown[]) => readonly EventDraft[]): Promise<number> {
+    const run = this.db.transaction(() => {
+      if (!loadView(this.db, workflowId)) throw new UnknownWorkflow(workflowId);
+      const events = choose(eventDataOf(this.db, workflowId, type).map((d) => JSON.parse(d) as unknown));
+      if (events.length > 0) this.commitNow({ workflowId, now, events });
+      return events.length;
+    });
+    let appended: number;
+    try {
+      appended = run.immediate();
+    } catch (error) {
+      throw storageError(error);
+    }
+    if (appended > 0) this.feed.poll();
+    return appended;
   }
 
   private commitNow(action: DurableAction): WorkflowView {
@@ -127,6 +145,10 @@ export class SqliteControlStore implements ControlStore {
 
   async snapshot(workflowId: string) {
     return loadSnapshot(this.db, workflowId);
+  }
+
+  async settledWithDoneCalls(workspace: string, tool: string, since: number) {
+    return settledWithDoneCalls(this.db, workspace, tool, since);
   }
 
   async lease(owner: string, now: number, visibilityMs: number, queue?: string) {

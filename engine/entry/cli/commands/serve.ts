@@ -6,7 +6,7 @@ import { checkIntegrityOffThread } from '../../../control/db/integrity';
 import type { DatabaseProblem } from '../../../control/db/errors';
 import { IntakeThread, loadOrCreateToken } from '../../../control/intake';
 import { leasesHeld } from '../../../control/store/sqlite/queue';
-import { TraceShipper } from '../../../control/otel/ship';
+import { otlpHeaders, TraceShipper } from '../../../control/otel/ship';
 import { ChangeWatcher } from '../../server/changes';
 import { defaultDatabasePath } from '../../../shared/paths';
 import { UsageError, type CliCommand, type Io, type ParsedArgs } from '../command';
@@ -122,14 +122,3 @@ export const serveCommand: CliCommand = {
     return refused ? 1 : 0;
   },
 };
-
-/** OTEL_EXPORTER_OTLP_HEADERS, the standard variable: "k1=v1,k2=v2". */
-function otlpHeaders(): Record<string, string> {
-  const raw = process.env.OTEL_EXPORTER_OTLP_HEADERS ?? '';
-  return Object.fromEntries(
-    raw
-      .split(',')
-      .map((pair) => pair.split('=').map((s) => decodeURIComponent(s.trim())))
-      .filter((kv): kv is [string, string] => kv.length === 2 && kv[0] !== ''),
-  );
-}

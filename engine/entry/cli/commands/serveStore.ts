@@ -20,10 +20,15 @@ import type { ControlStore } from '../../../control/store/types';
 import { TOOL } from '../../../execution/tools/names';
 import type { PolicyCall, PolicyDecision } from '../../../control/workflow/core';
 import { StoreRuntime } from '../../../control/workflow/runtime/storeRuntime';
+import { startSilenceSweeps, type SilenceSweeps } from '../../agent/silences';
+import { otlpHeaders } from '../../../control/otel/ship';
+import { StoreTraceShipper } from '../../../control/otel/shipStore';
 import { UsageError, type Io, type ParsedArgs } from '../command';
 import { llmPlanners, openAgent } from '../agent/options';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+/** How often a replica looks for settled workflows whose silences still run (one a person settled elsewhere). */
+const SILENCE_SWEEP_MS = 15_000;
 
 export interface ServeSettings {
   readonly workspace: string;
@@ -61,7 +66,6 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
   const url = parseStoreUrl(str(values.store)!);
   // Flag errors (--llm-url without --llm-model, a bad URL) before anything is opened, as without --store.
   llmPlanners(values);
-  if (values.otlp !== undefined) throw new UsageError('--store does not take --otlp yet');
   const dbFile = str(values.db) ?? defaultDatabasePath();
   const tokenFile = path.resolve(str(values['token-file']) ?? path.join(path.dirname(dbFile), 'intake.token'));
   const { token, created } = loadOrCreateToken(tokenFile);
@@ -75,12 +79,20 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
   let agent: Agent | null = null;
   let runtime: StoreRuntime | null = null;
   let server: IntakeServer | null = null;
+  let sweeps: SilenceSweeps | null = null;
+  let shipper: StoreTraceShipper | null = null;
   try {
     // The local database holds this replica's retrieval index only; workflows live in the store.
     db = openDatabase(dbFile);
     agent = openAgent(db, s.workspace, { ...values, json: false }, io, { concurrency: s.concurrency });
     await agent.index();
     const user = loadUserPolicy(userPolicyFile(values));
+    // The silences a workflow made end with it (engine/entry/agent/silences.ts), as without --store.
+    const alertmanagerUrl = str(values.alertmanager);
+    const otlp = str(values.otlp);
+    // Headers for the collector come from the environment, as without --store.
+    if (otlp) shipper = new StoreTraceShipper(store, otlp, otlpHeaders(), (m) => io.err(`serve: ${m}`));
+    if (alertmanagerUrl) sweeps = startSilenceSweeps(s.workspace, { store, alertmanagerUrl, everyMs: SILENCE_SWEEP_MS, log: (m) => io.err(`serve: ${m}`) });
     runtime = new StoreRuntime({
       store,
       tools: agent.context.tools,
@@ -90,6 +102,10 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
       concurrency: s.concurrency,
       policy: storeGate(s.workspace, user, values['require-sandbox'] === true),
       onError: (error) => io.err(`serve: workflow worker: ${(error as Error).message}`),
+      onSettled: (id) => {
+        sweeps?.sweep();
+        shipper?.ship(id);
+      },
     });
     const recovered = (await runtime.start())!;
     const workers = runtime;
@@ -118,6 +134,8 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
     // As serve: no new work in, then the workers finish their current action and release their leases.
     await server?.close();
     await runtime?.stop();
+    await sweeps?.stop();
+    await shipper?.idle();
     await agent?.close();
     const held = await store.leasesHeld().catch(() => 0);
     await store.close().catch(() => undefined);
