@@ -11,7 +11,8 @@ import { workflowSpans } from '../../engine/control/otel/trace';
 import { openPostgresStore, type PostgresControlStore } from '../../engine/control/store/postgres/store';
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
-import { logsOf, start, stopStarted, waitFor, type Started } from '../support/processes';
+import { stopStarted, waitFor } from '../support/processes';
+import { postAlert, startReplica, storeTest } from '../support/storeCli';
 import { flatten, type OtlpRequest } from '../unit/otel/otlp';
 import { otlpReceiver } from '../unit/otel/receiver';
 
@@ -36,35 +37,15 @@ describe.skipIf(bin === null)(bin === null ? '--otlp with --store (SKIPPED: no P
     const ws = path.join(root, 'ws');
     fs.mkdirSync(path.join(ws, 'runbooks'), { recursive: true });
     fs.writeFileSync(path.join(ws, 'runbooks', 'queue-slow.md'), RUNBOOK);
-    const tokenFile = path.join(root, 'intake.token');
-    const token = 'otlp-store-test-token-0123456789';
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
     const collector = await otlpReceiver();
-    const env = { ...process.env, XDG_CONFIG_HOME: root, RUNBOOK_AGENT_MODEL: path.join(root, 'no-model'), OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=store-collector-key' };
-    const all: Started[] = [];
-    const logs = () => logsOf(all, 3000);
-    const launch = async (name: string) => {
-      const home = path.join(root, name);
-      fs.mkdirSync(home, { recursive: true });
-      const p = start(name, process.execPath, ['bin/runbook-agent.js', 'serve', '--workspace', ws, '--db', path.join(home, 'engine.sqlite'), '--token-file', tokenFile, '--port', '0', '--concurrency', '2', '--store', pg.url, '--otlp', collector.url], { ...env, XDG_CONFIG_HOME: home });
-      all.push(p);
-      const port = await waitFor(`${name} to listen`, 120_000, () => {
-        if (p.child.exitCode !== null) throw new Error(`${name} exited:\n${p.log.text}`);
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.log.text);
-        return m ? Number(m[1]) : null;
-      }, logs);
-      return { p, port };
-    };
+    const t = storeTest({ root, ws, url: pg.url, token: 'otlp-store-test-token-0123456789', env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=store-collector-key' } });
+    const { token, logs, started: all } = t;
+    const launch = (name: string) => startReplica(t, name, ['--otlp', collector.url]);
     const check: PostgresControlStore = await openPostgresStore({ connectionString: pg.url, max: 2 });
     try {
       const replicas = [await launch('replica-a'), await launch('replica-b')];
       const ids: string[] = [];
-      for (let i = 0; i < ALERTS; i++) {
-        const res = await fetch(`http://127.0.0.1:${replicas[i % 2]!.port}/alerts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(alertOf(i)) });
-        const body = (await res.json()) as { workflows?: string[] };
-        expect(res.status, JSON.stringify(body)).toBe(200);
-        ids.push(body.workflows![0]!);
-      }
+      for (let i = 0; i < ALERTS; i++) ids.push(await postAlert(replicas[i % 2]!.port, token, alertOf(i)));
       for (const id of ids) {
         const v = await waitFor(`${id} to settle`, 180_000, async () => {
           const view = await check.view(id);

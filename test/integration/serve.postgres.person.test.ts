@@ -13,8 +13,8 @@ import { openPostgresStore, type PostgresControlStore } from '../../engine/contr
 import type { WorkflowView } from '../../engine/control/store/types';
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
-import { logsOf, stopStarted, waitFor, type Started } from '../support/processes';
-import { cli, POSTGRES_MISSING as missing, startReplica } from '../support/storeCli';
+import { stopStarted, waitFor } from '../support/processes';
+import { cli, postAlert, POSTGRES_MISSING as missing, startReplica, storeTest } from '../support/storeCli';
 
 const bin = postgresBin();
 if (bin === null && process.env.RBA_REQUIRE_POSTGRES === '1') {
@@ -86,20 +86,9 @@ describe.skipIf(bin === null)(bin === null ? `person actions with --store (SKIPP
     fs.mkdirSync(path.join(ws, 'cache'));
     fs.writeFileSync(path.join(ws, 'runbooks', 'cache-full.md'), RUNBOOK);
     const cleared = path.join(ws, 'cleared.log');
-    const tokenFile = path.join(root, 'intake.token');
-    const token = 'person-store-test-token-0123456789';
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    const url = pg.url;
-    const env = { ...process.env, XDG_CONFIG_HOME: root, RUNBOOK_AGENT_MODEL: path.join(root, 'no-model') };
-    const all: Started[] = [];
-    const logs = () => logsOf(all, 3000);
-    const run = async (args: string[], expected = 0) => {
-      const r = await cli(args, env);
-      if (r.code !== expected) throw new Error(`runbook-agent ${args.join(' ')} exited ${r.code}, not ${expected}:\n${r.stdout}\n${r.stderr}\n${logs()}`);
-      return r;
-    };
-
-    const launch = (name: string) => startReplica({ root, ws, tokenFile, url, env, started: all }, name);
+    const t = storeTest({ root, ws, url: pg.url, token: 'person-store-test-token-0123456789' });
+    const { url, token, env, logs, run } = t;
+    const launch = (name: string) => startReplica(t, name);
 
     const check: PostgresControlStore = await openPostgresStore({ connectionString: url, max: 2 });
     try {
@@ -111,11 +100,7 @@ describe.skipIf(bin === null)(bin === null ? `person actions with --store (SKIPP
 
       const ids = new Map<string, string>();
       for (const [i, a] of ['approve', 'reject', 'race', 'escalate', 'cancel'].entries()) {
-        const r = replicas[i % 2]!;
-        const res = await fetch(`http://127.0.0.1:${r.port}/alerts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(alertOf(a)) });
-        const body = (await res.json()) as { workflows?: string[] };
-        expect(res.status, JSON.stringify(body)).toBe(200);
-        ids.set(a, body.workflows![0]!);
+        ids.set(a, await postAlert(replicas[i % 2]!.port, token, alertOf(a)));
       }
 
       const waitsFor = (id: string, kind: 'question' | 'approval', stepId?: string) =>

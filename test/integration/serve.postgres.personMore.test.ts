@@ -14,8 +14,8 @@ import { openPostgresStore, type PostgresControlStore } from '../../engine/contr
 import type { WorkflowView } from '../../engine/control/store/types';
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
-import { logsOf, stopStarted, waitFor, type Started } from '../support/processes';
-import { cli, postAlert, POSTGRES_MISSING as missing, startReplica } from '../support/storeCli';
+import { stopStarted, waitFor } from '../support/processes';
+import { postAlert, POSTGRES_MISSING as missing, startReplica, storeTest } from '../support/storeCli';
 
 const bin = postgresBin();
 if (bin === null && process.env.RBA_REQUIRE_POSTGRES === '1') {
@@ -89,25 +89,15 @@ describe.skipIf(bin === null)(bin === null ? `tick, retry, mark-resolved and esc
     // One command and two prose instructions (each a checklist item), no verification: it waits for the alert.
     fs.copyFileSync(path.resolve('test/fixtures/queue-stuck/queue-stuck.md'), path.join(ws, 'runbooks', 'queue-stuck.md'));
     fs.writeFileSync(path.join(ws, 'runbooks', 'worker-not-ready.md'), WORKER_RUNBOOK);
-    const tokenFile = path.join(root, 'intake.token');
-    const token = 'person-more-store-test-token-0123456789';
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    const url = pg.url;
-    const env = { ...process.env, XDG_CONFIG_HOME: root, RUNBOOK_AGENT_MODEL: path.join(root, 'no-model') };
-    const all: Started[] = [];
-    const logs = () => logsOf(all, 3000);
-    const run = async (args: string[], expected = 0) => {
-      const r = await cli(args, env);
-      if (r.code !== expected) throw new Error(`runbook-agent ${args.join(' ')} exited ${r.code}, not ${expected}:\n${r.stdout}\n${r.stderr}\n${logs()}`);
-      return r;
-    };
+    const t = storeTest({ root, ws, url: pg.url, token: 'person-more-store-test-token-0123456789' });
+    const { url, token, logs, run } = t;
     const show = async (id: string) => JSON.parse((await run(['show', '--store', url, id, '--json'])).stdout) as Shown;
     // What a person's command recorded (the replica's step_done for a ticked item is also the person's: left out).
     const byPerson = (s: Shown) => s.events.filter((e) => e.actor === 'person' && e.type !== 'step_done');
 
     const check: PostgresControlStore = await openPostgresStore({ connectionString: url, max: 2 });
     try {
-      const replicas = [await startReplica({ root, ws, tokenFile, url, env, started: all }, 'replica-a'), await startReplica({ root, ws, tokenFile, url, env, started: all }, 'replica-b')];
+      const replicas = [await startReplica(t, 'replica-a'), await startReplica(t, 'replica-b')];
       const ticked = await postAlert(replicas[0]!.port, token, alertOf('DemoQueueStuck', 'tick'));
       const escalated = await postAlert(replicas[1]!.port, token, alertOf('DemoQueueStuck', 'escalate'));
       const retried = await postAlert(replicas[0]!.port, token, alertOf('WorkerNotReady', 'retry'));

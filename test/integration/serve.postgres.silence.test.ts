@@ -6,7 +6,7 @@
 // started (it sweeps at start) and stopped. A second workflow a person cancels from the CLI, which reaches no
 // replica's onSettled, has its silence expired by the replicas' periodic sweep, again logged once.
 // Skipped, saying why (never passed), when PostgreSQL or Alertmanager is not installed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,27 +17,11 @@ import { TOOL } from '../../engine/execution/tools/names';
 import { SILENCE_STEP_ID } from '../../engine/planning/runbook/silence';
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
-import { PROGRAMS, freePort, logsOf, start, startAlertmanager, stopStarted, waitFor, type Started } from '../support/processes';
+import { PROGRAMS, freePort, logsOf, startAlertmanager, stopStarted, waitFor, type Started } from '../support/processes';
+import { startReplica, storeTest } from '../support/storeCli';
 
 const bin = postgresBin();
 const missing = bin === null ? 'no PostgreSQL server binaries (bash scripts/setup-postgres.sh)' : !fs.existsSync(PROGRAMS.alertmanager) ? 'no prometheus-alertmanager (bash scripts/setup-monitoring.sh)' : null;
-
-interface Cli {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function cli(args: string[], env: NodeJS.ProcessEnv): Promise<Cli> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/runbook-agent.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(missing !== null)(missing !== null ? `silences with --store (SKIPPED: ${missing})` : 'silences with --store', () => {
   let pg: PostgresServer;
@@ -65,30 +49,9 @@ describe.skipIf(missing !== null)(missing !== null ? `silences with --store (SKI
     const ws = path.join(root, 'ws');
     fs.cpSync('examples/demo-workspace', ws, { recursive: true });
     spawnSync('/bin/sh', ['-c', 'sh bin/simulate.sh fill-logs'], { cwd: ws });
-    const tokenFile = path.join(root, 'intake.token');
-    const token = 'silence-store-test-token-0123456789';
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    const url = pg.url;
-    const env = { ...process.env, XDG_CONFIG_HOME: root, RUNBOOK_AGENT_MODEL: path.join(root, 'no-model') };
-    const all: Started[] = [];
-    const logs = () => logsOf(all, 3000);
-    const run = async (args: string[]) => {
-      const r = await cli(args, env);
-      if (r.code !== 0) throw new Error(`runbook-agent ${args.join(' ')} exited ${r.code}:\n${r.stdout}\n${r.stderr}\n${logs()}`);
-      return r;
-    };
-    const launch = async (name: string) => {
-      const home = path.join(root, name);
-      fs.mkdirSync(home, { recursive: true });
-      const p = start(name, process.execPath, ['bin/runbook-agent.js', 'serve', '--workspace', ws, '--db', path.join(home, 'engine.sqlite'), '--token-file', tokenFile, '--port', '0', '--concurrency', '2', '--store', url, '--alertmanager', am], { ...env, XDG_CONFIG_HOME: home });
-      all.push(p);
-      const port = await waitFor(`${name} to listen`, 120_000, () => {
-        if (p.child.exitCode !== null) throw new Error(`${name} exited:\n${p.log.text}`);
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.log.text);
-        return m ? Number(m[1]) : null;
-      }, logs);
-      return { name, p, port };
-    };
+    const t = storeTest({ root, ws, url: pg.url, token: 'silence-store-test-token-0123456789' });
+    const { url, token, logs, run, started: all } = t;
+    const launch = (name: string) => startReplica(t, name, ['--alertmanager', am]);
     /** SIGTERM, and the exit: serve waits for its workers and a running sweep first. */
     const stop = async (p: Started) => {
       p.child.kill('SIGTERM');

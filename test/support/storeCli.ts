@@ -1,5 +1,6 @@
-// What the `--store` person tests share (serve.postgres.person*.test.ts): why they skip, the built CLI in its own
-// process, and a `serve --store` replica from the dist build, started on a free port against the shared store.
+// What the `serve --store` tests share (serve.postgres.*.test.ts): why they skip, the built CLI in its own process,
+// one test's settings (token, environment, the processes it started), and a `serve --store` replica from the dist
+// build, started on a free port against the shared store.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -46,11 +47,11 @@ export interface Replica {
   readonly port: number;
 }
 
-/** `serve --store` (concurrency 2) on a free port; resolves once it listens. */
-export async function startReplica(s: ReplicaSetup, name: string): Promise<Replica> {
+/** `serve --store` (concurrency 2, and `extra` options) on a free port; resolves once it listens. */
+export async function startReplica(s: ReplicaSetup, name: string, extra: readonly string[] = []): Promise<Replica> {
   const home = path.join(s.root, name);
   fs.mkdirSync(home, { recursive: true });
-  const args = ['bin/runbook-agent.js', 'serve', '--workspace', s.ws, '--db', path.join(home, 'engine.sqlite'), '--token-file', s.tokenFile, '--port', '0', '--concurrency', '2', '--store', s.url];
+  const args = ['bin/runbook-agent.js', 'serve', '--workspace', s.ws, '--db', path.join(home, 'engine.sqlite'), '--token-file', s.tokenFile, '--port', '0', '--concurrency', '2', '--store', s.url, ...extra];
   const p = start(name, process.execPath, args, { ...s.env, XDG_CONFIG_HOME: home });
   s.started.push(p);
   const port = await waitFor(`${name} to listen`, 120_000, () => {
@@ -67,4 +68,30 @@ export async function postAlert(port: number, token: string, alert: unknown): Pr
   const body = (await res.json()) as { workflows?: string[] };
   if (res.status !== 200 || !body.workflows?.[0]) throw new Error(`POST /alerts answered ${res.status}: ${JSON.stringify(body)}`);
   return body.workflows[0];
+}
+
+export interface StoreTest extends ReplicaSetup {
+  readonly token: string;
+  /** The newest lines of every process started, for failure messages. */
+  readonly logs: () => string;
+  /** The CLI with this test's environment; throws with the logs unless it exits with `expected`. */
+  readonly run: (args: string[], expected?: number) => Promise<Cli>;
+}
+
+/**
+ * One test's settings around a workspace `ws` under `root`: the intake token (written to root/intake.token), an
+ * environment without a model (RUNBOOK_AGENT_MODEL points nowhere) plus `env`, and the list of started processes.
+ */
+export function storeTest(o: { root: string; ws: string; url: string; token: string; env?: NodeJS.ProcessEnv }): StoreTest {
+  const tokenFile = path.join(o.root, 'intake.token');
+  fs.writeFileSync(tokenFile, `${o.token}\n`, { mode: 0o600 });
+  const env = { ...process.env, XDG_CONFIG_HOME: o.root, RUNBOOK_AGENT_MODEL: path.join(o.root, 'no-model'), ...o.env };
+  const started: Started[] = [];
+  const logs = () => logsOf(started, 3000);
+  const run = async (args: string[], expected = 0) => {
+    const r = await cli(args, env);
+    if (r.code !== expected) throw new Error(`runbook-agent ${args.join(' ')} exited ${r.code}, not ${expected}:\n${r.stdout}\n${r.stderr}\n${logs()}`);
+    return r;
+  };
+  return { root: o.root, ws: o.ws, tokenFile, url: o.url, env, started, token: o.token, logs, run };
 }
