@@ -5,7 +5,7 @@
 // resolved (`mark-resolved --store`), another escalated (`escalate --store`). A verification that fails
 // escalates; once its file is there, `retry --store` runs it again and the workflow completes. Each action is read
 // back with `show --store --json` as the person's event; each refusal exits 1, says why and records nothing; every
-// hash chain verifies (`log verify` reads only the local file: the store's own verifyLog() is the equivalent).
+// hash chain verifies (the store's own verifyLog(), which `log verify --store` prints).
 // Skipped, saying why (never passed), when no PostgreSQL binaries are installed.
 import fs from 'node:fs';
 import path from 'node:path';
