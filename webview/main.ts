@@ -68,13 +68,16 @@ function render(): void {
   lastCard = card;
 }
 
-// Back in the panel (a key showed it, a quick pick closed): where the person was, unless the card changed
-// meanwhile (approved from the palette, say), and then where the work is now. A click lands where it clicked:
-// the window's focus event comes before the clicked element's.
+// Back in the panel by keyboard (a key showed it, a quick pick closed): where the person was, unless the card
+// changed meanwhile (approved from the palette, say), and then where the work is now. Back by a click: where it
+// clicked, without scrolling to a card (the pointer comes down before the window gets the focus).
+let pointerAt = 0;
+window.addEventListener('pointerdown', () => (pointerAt = Date.now()), true);
 window.addEventListener('focus', () => {
   if (!away) return;
   const { mark, card } = away;
   away = undefined;
+  if (Date.now() - pointerAt < 1000) return;
   if (mark && card === lastCard && restoreFocus(app, mark)) return;
   if (mark || card !== lastCard) focusWork();
 });
