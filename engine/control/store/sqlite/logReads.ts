@@ -1,5 +1,5 @@
 // Reads of the event log (`workflow_events`) and tool-call records made outside the workflow engine: the server's
-// change watcher, silence expiry and incident memory (issue #13: workflow SQL stays in the store).
+// change watcher, the silence sweep and incident memory (issue #13: workflow SQL stays in the store).
 import type { Db } from '../../db/open';
 import { sql } from './sql';
 
@@ -33,14 +33,6 @@ export function settledWithoutMemory(db: Db, workspace: string | null, forgotten
       ORDER BY w.updated_at DESC LIMIT ?`,
   ).all(workspace, workspace, forgotten, limit) as Array<{ id: string }>;
   return rows.map((r) => r.id);
-}
-
-/** One workflow's done calls of this tool (step and stored result), in the order they were intended. */
-export function doneCallsOf(db: Db, workflowId: string, tool: string): Array<{ step_id: string; result: string | null }> {
-  return sql(db, "SELECT step_id, result FROM tool_calls WHERE workflow_id = ? AND tool = ? AND status = 'done' ORDER BY intended_at, rowid").all(workflowId, tool) as Array<{
-    step_id: string;
-    result: string | null;
-  }>;
 }
 
 /** Completed, escalated or cancelled workflows of a workspace with a call of this tool done at or after `since`. */
