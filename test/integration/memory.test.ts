@@ -117,4 +117,15 @@ describe('incident memory: last time, and forget', () => {
     const third = await d.fire('2026-11-26T03:00:00Z');
     expect(d.agent.view(third)!.plan!.summary).not.toContain(first);
   });
+
+  it('refuses --store with the reason, without reading the local file: the replicas keep no incident memory yet', () => {
+    const root = tempDir('rba-memory-store-');
+    const file = path.join(root, 'engine.sqlite');
+    for (const args of [['list'], ['show', 'mem-x'], ['forget', 'mem-x']]) {
+      const r = spawnSync(process.execPath, ['bin/runbook-agent.js', 'memory', ...args, '--store', 'postgres://rba@127.0.0.1:1/db', '--db', file], { encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/incident memory is not kept in the control store yet: `serve --store` replicas neither remember settled workflows nor recall "Last time"/);
+      expect(fs.existsSync(file)).toBe(false);
+    }
+  });
 });

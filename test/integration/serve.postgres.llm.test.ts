@@ -5,7 +5,10 @@
 // proposes (claimed as a read) still waits for a person; an invalid plan is refused by the same validation and
 // re-planned; a routine alert naming its runbook is planned by the runbook planner without asking the model; a
 // model that answers HTTP 500 or malformed JSON when deciding falls back to the runbook planner's reading, with
-// the reason in the `decided` event; what the model was sent is redacted; every hash chain verifies.
+// the reason in the `decided` event; what the model was sent is redacted. Once a person approves the write, the
+// replica that settles the workflow asks the model for the summary draft: one `summary_drafted` event, only claims
+// citing real observations kept; a model that fails to summarise leaves the workflow settled, the reason logged and
+// recorded instead of a draft. Every hash chain verifies.
 // Skipped, saying why (never passed), when no PostgreSQL binaries are installed.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +17,7 @@ import { openPostgresStore, type PostgresControlStore } from '../../engine/contr
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
 import { logsOf, start, stopStarted, waitFor, type Started } from '../support/processes';
-import { DECISION, PLAN, ScriptedLlm, decision, goodPlan, malformedJson, serverError, step, type Behaviour, type Received } from '../support/scriptedLlm';
+import { DECISION, PLAN, SUMMARY, ScriptedLlm, decision, goodPlan, malformedJson, observationIds, observationOf, serverError, step, summaryOf, type Behaviour, type Received } from '../support/scriptedLlm';
 
 const bin = postgresBin();
 const missing = process.env.RBA_POSTGRES_BIN
@@ -129,6 +132,17 @@ describe.skipIf(bin === null)(bin === null ? `serve --store with a model planner
         if (id === 'fallback') return serverError();
         if (id === 'malformed') return malformedJson();
         return decision({ notes: [`nothing to change for ${id}`] });
+      },
+    });
+    // The summary: one claim citing what read-state showed, one citing an id no observation has; "malformed" fails.
+    llm.always(SUMMARY, {
+      kind: 'reply',
+      reply: (r): Behaviour => {
+        if (alertIdOf(r) === 'malformed') return serverError();
+        return summaryOf([
+          { text: 'The cache was 97% full when the diagnosis read it.', cites: [observationOf(r, 'read-state')] },
+          { text: 'Someone restarted the cache by hand.', cites: ['tc:ffffffffffff'] },
+        ]);
       },
     });
 
@@ -253,6 +267,62 @@ describe.skipIf(bin === null)(bin === null ? `serve --store with a model planner
       expect(decisionPrompts.filter((p) => p.includes('cache: 97% full')).length).toBe(4);
       for (const p of decisionPrompts) expect(p).not.toContain(SECRET);
       for (const p of all) expect(p.log.text).not.toContain(API_KEY);
+      // Nothing has settled yet: no draft was asked for.
+      expect(llm.requestsFor(SUMMARY)).toHaveLength(0);
+
+      // Summary drafts on settle: a person approves the waiting write of two workflows, which then complete.
+      for (const name of ['model', 'malformed']) {
+        const id = ids.get(name)!;
+        const hash = ((await check.view(id))!.waiting as { inputHash: string }).inputHash;
+        const approve = start(`approve-${name}`, process.execPath, ['bin/runbook-agent.js', 'approve', '--store', url, id, 'flush-cache', '--input-hash', hash, '--by', 'lead'], env);
+        expect(await approve.exited, approve.log.text).toBe(0);
+      }
+      // The plan's verification has nothing to check, so each waits for its alert to resolve; monitoring says it did.
+      for (const name of ['model', 'malformed']) {
+        const id = ids.get(name)!;
+        await waitFor(`${name} (${id}) to wait for its alert to resolve`, 180_000, async () => {
+          const v = await check.view(id);
+          if (v && (v.state === 'COMPLETED' || v.state === 'ESCALATED')) throw new Error(`${name} settled ${v.state} (${v.reason}) before its alert resolved\n${logs()}`);
+          return v?.state === 'VALIDATING' && v.awaitingResolution ? v : null;
+        }, logs);
+        const res = await fetch(`http://127.0.0.1:${replicas[0]!.port}/alerts`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ...alerts[name], status: 'resolved' }) });
+        expect(res.status, await res.text()).toBe(200);
+      }
+      const draftedOf = async (name: string) => {
+        const id = ids.get(name)!;
+        const view = await waitFor(`${name} (${id}) to settle with a summary draft`, 180_000, async () => {
+          const v = await check.view(id);
+          return v && (v.state === 'COMPLETED' || v.state === 'ESCALATED') && v.summaryDraft !== undefined ? v : null;
+        }, logs);
+        return { view, drafted: (await eventsOf(name)).filter((e) => e.type === 'summary_drafted') };
+      };
+      const ok = await draftedOf('model');
+      expect(ok.view.state, ok.view.reason ?? '').toBe('COMPLETED');
+      expect(ok.drafted).toHaveLength(1);
+      // The model was asked once, over the record read from the store; the claim citing nothing real is dropped.
+      const asked = llm.requestsFor(SUMMARY).filter((r) => alertIdOf(r) === 'model');
+      expect(asked).toHaveLength(1);
+      const readState = observationOf(asked[0]!, 'read-state');
+      expect(observationIds(asked[0]!)).toContain(readState);
+      const draft = ok.view.summaryDraft as { claims: Array<{ text: string; cites: string[] }>; dropped: Array<{ text: string; why: string }>; model: string; templateVersion: string };
+      expect(ok.drafted[0]!.data).toMatchObject({ draft, tokens: 1540 });
+      expect(draft.claims).toEqual([{ text: 'The cache was 97% full when the diagnosis read it.', cites: [readState] }]);
+      expect(draft.dropped).toEqual([{ text: 'Someone restarted the cache by hand.', why: 'cites only ids no observation has: tc:ffffffffffff' }]);
+      expect(draft).toMatchObject({ model: MODEL, templateVersion: 'summary/v1' });
+      expect(asked[0]!.body.messages.map((m) => m.content).join('\n')).not.toContain(SECRET);
+
+      // A model that fails to summarise: the workflow stays settled, the replica logs why, and the log says why there is no draft.
+      const failedDraft = await draftedOf('malformed');
+      expect(failedDraft.view.state, failedDraft.view.reason ?? '').toBe('COMPLETED');
+      expect(failedDraft.drafted).toHaveLength(1);
+      expect(failedDraft.view.summaryDraft).toEqual({ error: expect.stringMatching(/answered HTTP 500: model runner crashed/) });
+      expect(failedDraft.view.summaryDraft).not.toHaveProperty('claims');
+      expect(replicas.map((r) => r.p.log.text).join('\n')).toMatch(new RegExp(`serve: summary draft for ${ids.get('malformed')}: .*HTTP 500: model runner crashed`));
+      // The other workflows still wait for a person, undrafted.
+      for (const name of ['invalid', 'fallback', 'routine']) expect((await check.view(ids.get(name)!))!.summaryDraft, name).toBeUndefined();
+      // A short while later still one draft each: no other replica drafted again.
+      await new Promise((r) => setTimeout(r, 1000));
+      for (const name of ['model', 'malformed']) expect((await eventsOf(name)).filter((e) => e.type === 'summary_drafted'), name).toHaveLength(1);
 
       const verified = await check.verifyLog();
       expect(verified.ok, JSON.stringify(verified)).toBe(true);

@@ -12,16 +12,12 @@ import { intake } from '../../control/store/sqlite/intake';
 import { Orchestrator } from '../../control/workflow/orchestrator';
 import type { Planner } from '../../control/workflow/planner';
 import type { AlertRequest } from '../../control/workflow/request';
-import { eventsOf } from '../../control/store/sqlite/eventLog';
-import { commit, loadView } from '../../control/store/sqlite/commit';
-import { listToolCalls } from '../../control/store/sqlite/toolCalls';
+import { loadView } from '../../control/store/sqlite/commit';
 import type { WorkflowView } from '../../control/workflow/view';
 import { workspaceGate } from './policy';
 import { expireSettledSilences } from './silences';
 import { SqliteControlStore } from '../../control/store/sqlite/store';
-
-/** A summary draft is a nicety: it may not hold anything up. */
-const SUMMARY_TIMEOUT_MS = 60_000;
+import { draftSummaryOf } from './summaryDraft';
 
 export interface AgentOptions {
   readonly db: Db;
@@ -45,6 +41,11 @@ export interface AgentOptions {
   /** Workspace trust (see engine/control/trust.ts): a message while execution is refused. */
   readonly mayExecute?: () => string | null;
   readonly toolTimeoutMs?: number;
+  /**
+   * false: no "Last time" from this engine's file (`serve --store`, whose workflows live in the shared store, not in
+   * this file; recall from the file would be another team's or an earlier run's past). Default true.
+   */
+  readonly incidentMemory?: boolean;
   /** Worker loops when started as a service (orchestrator.start()). */
   readonly concurrency?: number;
   readonly log?: (message: string) => void;
@@ -61,9 +62,12 @@ export class Agent {
   readonly context: PlanningContext;
   /** The runbook planner, or with models the router over it and them: what the Orchestrator (or a store replica) plans with. */
   readonly planner: Planner;
+  /** The planner when a model drafts summaries of settled workflows (`serve --store` drafts with it too), else null. */
+  readonly drafter: Planner | null;
   /** Summary drafts in flight: the CLI waits for them before it reports, a service before it closes. */
   private readonly drafting = new Set<Promise<void>>();
-  private silenceStore: SqliteControlStore | null = null;
+  /** This engine's SQLite file as a ControlStore, for what `serve --store` shares with it (silences, summary drafts). */
+  private fileStore: SqliteControlStore | null = null;
 
   constructor(private readonly options: AgentOptions) {
     const { db, workspace } = options;
@@ -83,12 +87,13 @@ export class Agent {
       allowModelWrites: options.user?.allowModelWrites ?? false,
       search: (query, k) => this.search(query, k),
       // "Last time" for the plan and the model's context: earlier incidents of the same alert (engine/memory/incidents).
-      recall: (request, workflowId) => recallForPlanning(db, workspace, request, workflowId, Date.now(), options.log),
+      ...(options.incidentMemory === false ? {} : { recall: (request: AlertRequest, workflowId: string) => recallForPlanning(db, workspace, request, workflowId, Date.now(), options.log) }),
     };
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};
     const planner: Planner = fast || strong ? new RoutingPlanner({ runbook, fast, strong, context: this.context }) : runbook;
     this.planner = planner;
+    this.drafter = fast?.summarize || strong?.summarize ? planner : null;
     this.orchestrator = new Orchestrator({
       db,
       tools,
@@ -107,7 +112,7 @@ export class Agent {
         // workflows covers this one and any a person settled from the CLI, which has no Alertmanager URL; expiring
         // this one separately as well would race the sweep to the same silence.
         void this.expireSilences();
-        if (fast?.summarize || strong?.summarize) this.track(this.draftSummary(planner, id));
+        if (this.drafter) this.track(draftSummaryOf(id, { store: this.store(), planner: this.drafter, log: options.log }));
       },
     });
   }
@@ -122,33 +127,12 @@ export class Agent {
   }
 
   /**
-   * A model drafts the incident summary of a settled workflow from its record only; the draft (claims with their
-   * citations, and what was dropped and why) is an event like any other, so it is audited and never re-asked.
+   * Work after a settle that holds nothing up (a model's summary draft, engine/entry/agent/summaryDraft.ts; a silence
+   * sweep): tracked so runUntilIdle and close wait for it.
    */
   private track(work: Promise<void>): void {
     this.drafting.add(work);
     void work.finally(() => this.drafting.delete(work));
-  }
-
-  private async draftSummary(planner: Planner, id: string): Promise<void> {
-    const db = this.options.db;
-    try {
-      const view = loadView(db, id);
-      if (!view || (view.state !== 'COMPLETED' && view.state !== 'ESCALATED') || view.summaryDraft !== undefined) return;
-      const calls = listToolCalls(db, id).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
-      const events = eventsOf(db, id).map((e) => ({ type: e.type, at: Date.parse(e.at), actor: e.actor, data: (e.data ?? {}) as Record<string, unknown> }));
-      const { draft, tokens } = await planner.summarize!({ view, calls, events }, AbortSignal.timeout(SUMMARY_TIMEOUT_MS));
-      commit(db, { workflowId: id, now: Date.now() }, [{ type: 'summary_drafted', data: { draft, tokens } }]);
-    } catch (error) {
-      // Recorded, so the panel says why there is no draft; the composed summary stands on its own.
-      const message = (error as Error).message;
-      this.options.log?.(`summary draft for ${id}: ${message}`);
-      try {
-        commit(db, { workflowId: id, now: Date.now() }, [{ type: 'summary_drafted', data: { draft: { error: message } } }]);
-      } catch {
-        // The database went away (closing); the log line above is all there is.
-      }
-    }
   }
 
   /**
@@ -160,10 +144,14 @@ export class Agent {
     const alertmanagerUrl = this.options.alertmanagerUrl;
     if (!alertmanagerUrl) return Promise.resolve();
     // The same sweep as `serve --store` runs, over this engine's SQLite file.
-    this.silenceStore ??= new SqliteControlStore(this.options.db);
-    const work = expireSettledSilences(this.options.workspace, { store: this.silenceStore, alertmanagerUrl, log: this.options.log });
+    const work = expireSettledSilences(this.options.workspace, { store: this.store(), alertmanagerUrl, log: this.options.log });
     this.track(work);
     return work;
+  }
+
+  private store(): SqliteControlStore {
+    this.fileStore ??= new SqliteControlStore(this.options.db);
+    return this.fileStore;
   }
 
   /** Brings the index of the workspace up to date (only what changed); needs the model. */

@@ -6,6 +6,7 @@ import { memoryMarkdown } from '../../../memory/incidents/incident';
 import { catchUp, forgetMemory, getMemory, listMemories, memoryItem } from '../../../memory/incidents/store';
 import { defaultDatabasePath } from '../../../shared/paths';
 import { UsageError, type CliCommand } from '../command';
+import { STORE_OPTION, storeOf } from './storeCommands';
 
 function open(values: Record<string, unknown>) {
   const file = typeof values.db === 'string' ? values.db : defaultDatabasePath();
@@ -22,10 +23,14 @@ export const memoryCommand: CliCommand = {
   name: 'memory',
   summary: "incident memory ('last time' for an alert): 'list', 'show ID', 'forget ID' (the event log records who forgot it)",
   usage: 'list [--workspace DIR] [--limit N] | show ID | forget ID [--by NAME]; [--db FILE] [--json]',
-  options: { db: { type: 'string' }, json: { type: 'boolean' }, workspace: { type: 'string' }, limit: { type: 'string' }, by: { type: 'string' } },
+  // --store is taken only to refuse it: the memories of `serve --store` replicas are not in any local file.
+  options: { db: { type: 'string' }, json: { type: 'boolean' }, workspace: { type: 'string' }, limit: { type: 'string' }, by: { type: 'string' }, ...STORE_OPTION },
   positionals: { min: 1, max: 2 },
   run({ values, positionals }, io) {
     const [action, id] = positionals;
+    if (storeOf(values) !== undefined) {
+      throw new UsageError('incident memory is not kept in the control store yet: `serve --store` replicas neither remember settled workflows nor recall "Last time", so there is nothing to list, show or forget there (without --store, memory works on the local SQLite file, --db)');
+    }
     if (action !== 'list' && action !== 'show' && action !== 'forget') throw new UsageError(`unknown memory action '${action}' (expected list, show or forget)`);
     if (action === 'list' && id !== undefined) throw new UsageError("'memory list' takes no ID");
     if (action !== 'list' && id === undefined) throw new UsageError(`'memory ${action}' needs the memory's ID (memory list shows them)`);

@@ -21,6 +21,7 @@ import { TOOL } from '../../../execution/tools/names';
 import type { PolicyCall, PolicyDecision } from '../../../control/workflow/core';
 import { StoreRuntime } from '../../../control/workflow/runtime/storeRuntime';
 import { startSilenceSweeps, type SilenceSweeps } from '../../agent/silences';
+import { draftSummaryOf } from '../../agent/summaryDraft';
 import { otlpHeaders } from '../../../control/otel/ship';
 import { StoreTraceShipper } from '../../../control/otel/shipStore';
 import { UsageError, type Io, type ParsedArgs } from '../command';
@@ -81,10 +82,13 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
   let server: IntakeServer | null = null;
   let sweeps: SilenceSweeps | null = null;
   let shipper: StoreTraceShipper | null = null;
+  // Summary drafts in flight: waited for before the store closes.
+  const drafting = new Set<Promise<void>>();
   try {
     // The local database holds this replica's retrieval index only; workflows live in the store.
     db = openDatabase(dbFile);
-    agent = openAgent(db, s.workspace, { ...values, json: false }, io, { concurrency: s.concurrency });
+    // No incident memory here yet: it lives in the local file, which holds none of the team's workflows.
+    agent = openAgent(db, s.workspace, { ...values, json: false }, io, { concurrency: s.concurrency, incidentMemory: false });
     await agent.index();
     const user = loadUserPolicy(userPolicyFile(values));
     // The silences a workflow made end with it (engine/entry/agent/silences.ts), as without --store.
@@ -105,6 +109,13 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
       onSettled: (id) => {
         sweeps?.sweep();
         shipper?.ship(id);
+        // As without --store: with a model, the replica that settled the workflow asks it for the summary draft.
+        const drafter = agent?.drafter;
+        if (drafter) {
+          const work = draftSummaryOf(id, { store, planner: drafter, log: (m) => io.err(`serve: ${m}`) });
+          drafting.add(work);
+          void work.finally(() => drafting.delete(work));
+        }
       },
     });
     const recovered = (await runtime.start())!;
@@ -136,6 +147,7 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
     await runtime?.stop();
     await sweeps?.stop();
     await shipper?.idle();
+    await Promise.all(drafting);
     await agent?.close();
     const held = await store.leasesHeld().catch(() => 0);
     await store.close().catch(() => undefined);
