@@ -6,7 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, openWorkbench, screenshot, webview } from './harness/browser';
 import { CodeServer } from './harness/codeServer';
 import { toast } from './harness/editor';
-import { chord, keyboardCommand, keyboardPick, typeIntoQuickInput, waitQuickInput } from './harness/keyboard';
+import { chord, keyboardCommand, keyboardPick, typeIntoQuickInput, untilQuickInput, waitQuickInput } from './harness/keyboard';
 import { VSIX } from './harness/paths';
 import { copyDemoWorkspace } from './harness/workspace';
 
@@ -157,8 +157,7 @@ describe('the demo by keyboard alone, from a fresh profile (code-server + chromi
   });
 
   it('triages the demo alert from the palette; the panel shows the held write, and comes back with Ctrl+K Shift+R', async () => {
-    await keyboardCommand(page, 'Runbook Agent: Triage Alert...');
-    await waitQuickInput(page, 'Triage Alert');
+    await untilQuickInput(page, () => keyboardCommand(page, 'Runbook Agent: Triage Alert...'), 'Triage Alert');
     await keyboardPick(page, 'log-volume-filling-up.json', 'log-volume-filling-up.json');
     await card().filter({ hasText: 'compress-old-logs' }).filter({ hasText: 'Held' }).waitFor({ timeout: 90_000 });
     // The triage command showed the panel with the focus: closing the active editor closes it.
@@ -172,12 +171,10 @@ describe('the demo by keyboard alone, from a fresh profile (code-server + chromi
   });
 
   it('switches the tier from the palette and approves the write with Ctrl+K Shift+A', async () => {
-    await keyboardCommand(page, 'Runbook Agent: Choose Capability Tier...');
-    await waitQuickInput(page, 'Capability tier of');
+    await untilQuickInput(page, () => keyboardCommand(page, 'Runbook Agent: Choose Capability Tier...'), 'Capability tier of');
     await keyboardPick(page, 'Approved writes', 'Approved writes');
     await card().filter({ hasText: 'compress-old-logs' }).filter({ hasText: 'Approval needed' }).waitFor({ timeout: 60_000 });
-    await chord(page, 'A');
-    await waitQuickInput(page, 'Which step do you approve?');
+    await untilQuickInput(page, () => chord(page, 'A'), 'Which step do you approve?');
     await keyboardPick(page, TITLE);
     await waitQuickInput(page, /^Approve step \d+ of/);
     await keyboardPick(page, 'Approve and run');
@@ -200,8 +197,7 @@ describe('the demo by keyboard alone, from a fresh profile (code-server + chromi
   });
 
   it('rejects the second write with Ctrl+K Shift+X and a reason sent with Ctrl+Enter; the workflow completes', async () => {
-    await chord(page, 'X');
-    await waitQuickInput(page, 'Which step do you reject?');
+    await untilQuickInput(page, () => chord(page, 'X'), 'Which step do you reject?');
     await keyboardPick(page, TITLE);
     await waitQuickInput(page, /^Reject step \d+ of/);
     await typeIntoQuickInput(page, REASON);
