@@ -16,13 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresControlStore } from '../../engine/control/store/postgres/store';
 import { tempDir } from '../helpers/tmp';
 import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
-import { logsOf, start, stopStarted, waitFor, type Started } from '../support/processes';
+import { start, stopStarted, waitFor } from '../support/processes';
+import { POSTGRES_MISSING, startReplica, storeTest } from '../support/storeCli';
 import { DECISION, PLAN, SUMMARY, ScriptedLlm, decision, goodPlan, malformedJson, observationIds, observationOf, serverError, step, summaryOf, type Behaviour, type Received } from '../support/scriptedLlm';
 
 const bin = postgresBin();
-const missing = process.env.RBA_POSTGRES_BIN
-  ? `no initdb and postgres in RBA_POSTGRES_BIN=${process.env.RBA_POSTGRES_BIN}`
-  : 'no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install: bash scripts/setup-postgres.sh)';
+const missing = POSTGRES_MISSING;
 if (bin === null && process.env.RBA_REQUIRE_POSTGRES === '1') {
   it('has PostgreSQL installed (RBA_REQUIRE_POSTGRES=1)', () => {
     throw new Error(missing);
@@ -105,13 +104,8 @@ describe.skipIf(bin === null)(bin === null ? `serve --store with a model planner
     fs.mkdirSync(path.join(ws, 'cache'));
     fs.writeFileSync(path.join(ws, 'runbooks', 'cache-full.md'), RUNBOOK);
     fs.writeFileSync(path.join(ws, 'state.txt'), `cache: 97% full\nDATABASE_URL=postgres://app:${SECRET}@db.internal:5432/app\n`);
-    const tokenFile = path.join(root, 'intake.token');
-    const token = 'llm-store-test-token-0123456789';
-    fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    const url = pg.url;
-    const env = { ...process.env, XDG_CONFIG_HOME: root, RUNBOOK_AGENT_MODEL: path.join(root, 'no-model'), RUNBOOK_AGENT_LLM_API_KEY: API_KEY };
-    const all: Started[] = [];
-    const logs = () => logsOf(all, 3000);
+    const t = storeTest({ root, ws, url: pg.url, token: 'llm-store-test-token-0123456789', env: { RUNBOOK_AGENT_LLM_API_KEY: API_KEY } });
+    const { url, token, tokenFile, env, logs, started: all } = t;
 
     // The model, per alert: "invalid" first names a tool that does not exist; "fallback" and "malformed" cannot decide.
     const plans = new Map<string, number>();
@@ -146,23 +140,7 @@ describe.skipIf(bin === null)(bin === null ? `serve --store with a model planner
       },
     });
 
-    const launch = async (name: string) => {
-      const home = path.join(root, name);
-      fs.mkdirSync(home, { recursive: true });
-      const p = start(
-        name,
-        process.execPath,
-        ['bin/runbook-agent.js', 'serve', '--workspace', ws, '--db', path.join(home, 'engine.sqlite'), '--token-file', tokenFile, '--port', '0', '--concurrency', '2', '--store', url, '--llm-url', llm.baseUrl, '--llm-model', MODEL],
-        { ...env, XDG_CONFIG_HOME: home },
-      );
-      all.push(p);
-      const port = await waitFor(`${name} to listen`, 120_000, () => {
-        if (p.child.exitCode !== null) throw new Error(`${name} exited:\n${p.log.text}`);
-        const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(p.log.text);
-        return m ? Number(m[1]) : null;
-      }, logs);
-      return { name, p, port };
-    };
+    const launch = (name: string) => startReplica(t, name, ['--llm-url', llm.baseUrl, '--llm-model', MODEL]);
 
     const check: PostgresControlStore = await openPostgresStore({ connectionString: url, max: 2 });
     try {
