@@ -4,15 +4,15 @@
 // sends it), with the spans the trace built from the store's record has. Skipped, saying why, without PostgreSQL.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { traceIdOf } from '../../engine/control/otel/ids';
 import { storeRecord } from '../../engine/control/otel/shipStore';
 import { workflowSpans } from '../../engine/control/otel/trace';
 import { openPostgresStore, type PostgresControlStore } from '../../engine/control/store/postgres/store';
 import { tempDir } from '../helpers/tmp';
-import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
+import { postgresBin } from '../support/postgres';
 import { stopStarted, waitFor } from '../support/processes';
-import { postAlert, startReplica, storeTest } from '../support/storeCli';
+import { postAlert, startReplica, storeTest, usePostgres } from '../support/storeCli';
 import { flatten, type OtlpRequest } from '../unit/otel/otlp';
 import { otlpReceiver } from '../unit/otel/receiver';
 
@@ -23,14 +23,7 @@ const RUNBOOK = ['---', 'title: Queue slow', 'alert: QueueSlow', '---', '', '# Q
 const alertOf = (i: number) => ({ alertname: 'QueueSlow', labels: { alertname: 'QueueSlow', alert_id: `q${i}`, severity: 'warning' }, annotations: { summary: `queue slow q${i}` }, startsAt: '2026-12-01T10:00:00Z' });
 
 describe.skipIf(bin === null)(bin === null ? '--otlp with --store (SKIPPED: no PostgreSQL server binaries; bash scripts/setup-postgres.sh)' : '--otlp with --store', () => {
-  let pg: PostgresServer;
-  beforeAll(async () => {
-    pg = (await startPostgres())!;
-  }, 180_000);
-  afterAll(async () => {
-    await stopStarted();
-    await pg?.stop();
-  });
+  const pg = usePostgres();
 
   it('each settled workflow’s trace reaches the collector once, from store reads, whichever replica ran it', { timeout: 600_000 }, async () => {
     const root = tempDir('rba-pgotlp-');
@@ -38,10 +31,10 @@ describe.skipIf(bin === null)(bin === null ? '--otlp with --store (SKIPPED: no P
     fs.mkdirSync(path.join(ws, 'runbooks'), { recursive: true });
     fs.writeFileSync(path.join(ws, 'runbooks', 'queue-slow.md'), RUNBOOK);
     const collector = await otlpReceiver();
-    const t = storeTest({ root, ws, url: pg.url, token: 'otlp-store-test-token-0123456789', env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=store-collector-key' } });
+    const t = storeTest({ root, ws, url: pg().url, token: 'otlp-store-test-token-0123456789', env: { OTEL_EXPORTER_OTLP_HEADERS: 'x-api-key=store-collector-key' } });
     const { token, logs, started: all } = t;
     const launch = (name: string) => startReplica(t, name, ['--otlp', collector.url]);
-    const check: PostgresControlStore = await openPostgresStore({ connectionString: pg.url, max: 2 });
+    const check: PostgresControlStore = await openPostgresStore({ connectionString: pg().url, max: 2 });
     try {
       const replicas = [await launch('replica-a'), await launch('replica-b')];
       const ids: string[] = [];

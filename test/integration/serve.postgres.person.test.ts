@@ -8,13 +8,13 @@
 // Skipped, saying why (never passed), when no PostgreSQL binaries are installed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresControlStore } from '../../engine/control/store/postgres/store';
 import type { WorkflowView } from '../../engine/control/store/types';
 import { tempDir } from '../helpers/tmp';
-import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
+import { postgresBin } from '../support/postgres';
 import { stopStarted, waitFor } from '../support/processes';
-import { cli, postAlert, POSTGRES_MISSING as missing, startReplica, storeTest } from '../support/storeCli';
+import { cli, postAlert, POSTGRES_MISSING as missing, startReplica, storeTest, usePostgres } from '../support/storeCli';
 
 const bin = postgresBin();
 if (bin === null && process.env.RBA_REQUIRE_POSTGRES === '1') {
@@ -70,14 +70,7 @@ const alertOf = (id: string) => ({
 });
 
 describe.skipIf(bin === null)(bin === null ? `person actions with --store (SKIPPED: ${missing})` : 'person actions with --store', () => {
-  let pg: PostgresServer;
-  beforeAll(async () => {
-    pg = (await startPostgres())!;
-  }, 180_000);
-  afterAll(async () => {
-    await stopStarted();
-    await pg?.stop();
-  });
+  const pg = usePostgres();
 
   it('answer, approve (bound to the input hash), reject and two approvals at once, recorded through the store and run by the replicas', { timeout: 600_000 }, async () => {
     const root = tempDir('rba-pgperson-');
@@ -86,7 +79,7 @@ describe.skipIf(bin === null)(bin === null ? `person actions with --store (SKIPP
     fs.mkdirSync(path.join(ws, 'cache'));
     fs.writeFileSync(path.join(ws, 'runbooks', 'cache-full.md'), RUNBOOK);
     const cleared = path.join(ws, 'cleared.log');
-    const t = storeTest({ root, ws, url: pg.url, token: 'person-store-test-token-0123456789' });
+    const t = storeTest({ root, ws, url: pg().url, token: 'person-store-test-token-0123456789' });
     const { url, token, env, logs, run } = t;
     const launch = (name: string) => startReplica(t, name);
 

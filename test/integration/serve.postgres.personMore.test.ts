@@ -9,13 +9,13 @@
 // Skipped, saying why (never passed), when no PostgreSQL binaries are installed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgresStore, type PostgresControlStore } from '../../engine/control/store/postgres/store';
 import type { WorkflowView } from '../../engine/control/store/types';
 import { tempDir } from '../helpers/tmp';
-import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
+import { postgresBin } from '../support/postgres';
 import { stopStarted, waitFor } from '../support/processes';
-import { postAlert, POSTGRES_MISSING as missing, startReplica, storeTest } from '../support/storeCli';
+import { postAlert, POSTGRES_MISSING as missing, startReplica, storeTest, usePostgres } from '../support/storeCli';
 
 const bin = postgresBin();
 if (bin === null && process.env.RBA_REQUIRE_POSTGRES === '1') {
@@ -70,14 +70,7 @@ interface Shown {
 }
 
 describe.skipIf(bin === null)(bin === null ? `tick, retry, mark-resolved and escalate with --store (SKIPPED: ${missing})` : 'tick, retry, mark-resolved and escalate with --store', () => {
-  let pg: PostgresServer;
-  beforeAll(async () => {
-    pg = (await startPostgres())!;
-  }, 180_000);
-  afterAll(async () => {
-    await stopStarted();
-    await pg?.stop();
-  });
+  const pg = usePostgres();
 
   it('ticks a checklist item, retries a failed verification, marks a wait resolved and escalates another, through the store; refusals record nothing', { timeout: 600_000 }, async () => {
     const root = tempDir('rba-pgperson2-');
@@ -89,7 +82,7 @@ describe.skipIf(bin === null)(bin === null ? `tick, retry, mark-resolved and esc
     // One command and two prose instructions (each a checklist item), no verification: it waits for the alert.
     fs.copyFileSync(path.resolve('test/fixtures/queue-stuck/queue-stuck.md'), path.join(ws, 'runbooks', 'queue-stuck.md'));
     fs.writeFileSync(path.join(ws, 'runbooks', 'worker-not-ready.md'), WORKER_RUNBOOK);
-    const t = storeTest({ root, ws, url: pg.url, token: 'person-more-store-test-token-0123456789' });
+    const t = storeTest({ root, ws, url: pg().url, token: 'person-more-store-test-token-0123456789' });
     const { url, token, logs, run } = t;
     const show = async (id: string) => JSON.parse((await run(['show', '--store', url, id, '--json'])).stdout) as Shown;
     // What a person's command recorded (the replica's step_done for a ticked item is also the person's: left out).

@@ -9,11 +9,12 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../engine/control/store/postgres/store';
 import { tempDir } from '../helpers/tmp';
-import { postgresBin, startPostgres, type PostgresServer } from '../support/postgres';
+import { postgresBin } from '../support/postgres';
 import { logsOf, start, stopStarted, waitFor, type Started } from '../support/processes';
+import { usePostgres } from '../support/storeCli';
 
 const ALERTS = 40;
 const CONCURRENCY = 3;
@@ -88,14 +89,7 @@ interface Replica {
 }
 
 describe.skipIf(bin === null)(bin === null ? `serve --store postgres (SKIPPED: ${missing})` : 'serve --store postgres', () => {
-  let pg: PostgresServer;
-  beforeAll(async () => {
-    pg = (await startPostgres())!;
-  }, 180_000);
-  afterAll(async () => {
-    await stopStarted();
-    await pg?.stop();
-  });
+  const pg = usePostgres();
 
   it('refuses a URL that is not postgres:// and reports an unreachable database', { timeout: 120_000 }, async () => {
     const root = tempDir('rba-pgserve-');
@@ -129,7 +123,7 @@ describe.skipIf(bin === null)(bin === null ? `serve --store postgres (SKIPPED: $
     const tokenFile = path.join(root, 'intake.token');
     const token = 'scale-out-test-token-0123456789';
     fs.writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
-    const storeUrl = pg.url;
+    const storeUrl = pg().url;
     const replicas: Replica[] = [];
     const all: Started[] = [];
     const logs = () => logsOf(all, 3000);

@@ -4,12 +4,30 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { logsOf, start, waitFor, type Started } from './processes';
+import { afterAll, beforeAll } from 'vitest';
+import { startPostgres, type PostgresServer } from './postgres';
+import { logsOf, start, stopStarted, waitFor, type Started } from './processes';
 
 /** The skip reason when postgresBin() found no server binaries. */
 export const POSTGRES_MISSING = process.env.RBA_POSTGRES_BIN
   ? `no initdb and postgres in RBA_POSTGRES_BIN=${process.env.RBA_POSTGRES_BIN}`
   : 'no PostgreSQL server binaries in /usr/lib/postgresql/*/bin (install: bash scripts/setup-postgres.sh)';
+
+/**
+ * One throwaway PostgreSQL for the `describe` it is called in: started before its tests, stopped after them with
+ * every process they started. Call it only where postgresBin() found the binaries (inside describe.skipIf).
+ */
+export function usePostgres(): () => PostgresServer {
+  let pg: PostgresServer | undefined;
+  beforeAll(async () => {
+    pg = (await startPostgres())!;
+  }, 180_000);
+  afterAll(async () => {
+    await stopStarted();
+    await pg?.stop();
+  });
+  return () => pg!;
+}
 
 export interface Cli {
   readonly code: number | null;
