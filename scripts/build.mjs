@@ -42,8 +42,14 @@ const builds = [
   embedWorker,
   { ...node, entryPoints: { extension: 'extension/main.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...node, entryPoints: { engine: 'engine/entry/server/main.ts', cli: 'engine/entry/cli/main.ts', 'crash-child': 'test/harness/crash/child.ts' }, outdir: 'dist', external: natives },
-  // The engine's worker threads: the vector index (train, rebuild, serve), the integrity check, the HTTP intake.
-  { ...node, entryPoints: { indexWorker: 'engine/memory/retrieval/indexWorker.ts', integrityWorker: 'engine/control/db/integrityWorker.ts', intakeWorker: 'engine/control/intake/worker.ts' }, outdir: 'dist', external: natives },
+  // The engine's worker threads: the vector index (train, rebuild, serve), the integrity check, the HTTP intake;
+  // and its process launcher, a child process that starts the tools' programs.
+  {
+    ...node,
+    entryPoints: { indexWorker: 'engine/memory/retrieval/indexWorker.ts', integrityWorker: 'engine/control/db/integrityWorker.ts', intakeWorker: 'engine/control/intake/worker.ts', launcher: 'engine/execution/tools/launcher/main.ts' },
+    outdir: 'dist',
+    external: natives,
+  },
   {
     bundle: true,
     platform: 'browser',

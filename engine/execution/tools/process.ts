@@ -2,12 +2,11 @@
 // timeout, the abort signal, a background job's linger, and, when asked, the read-only sandbox. The shell tool
 // is `bash -c COMMAND` on top of this; the built-in diagnostics (engine/execution/tools/builtin) run their fixed argv
 // with it. What comes back is redacted.
-import { spawn, type ChildProcess } from 'node:child_process';
-import type { Readable } from 'node:stream';
 import { redactText } from '../redact';
 import { realFs, sandboxArgv, sandboxStatus, type Needs, type SandboxStatus } from '../sandbox';
 import { ClassifiedError } from '../../control/workflow/failures';
 import { CappedBuffer } from './capture';
+import { launcher, type LaunchedProcess } from './launcher/client';
 
 export interface ProcessOutput {
   readonly exitCode: number | null;
@@ -75,28 +74,17 @@ export function runProcess(command: ProcessCommand, signal: AbortSignal, options
   const started = performance.now();
   const { file, args, sandbox } = launch(command, options);
   return new Promise<ProcessOutput>((resolve, reject) => {
-    let child: ChildProcess;
-    try {
-      // Its own process group (detached), so stopping the call reaches everything the program started. A
-      // confined program is in bwrap's pid namespace too, which the kernel empties when bwrap dies.
-      child = spawn(file, args, {
-        cwd: options.cwd,
-        env: options.env,
-        stdio: sandbox === 'bubblewrap' ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
-        detached: true,
-      });
-    } catch (error) {
-      reject(new ClassifiedError('permanent', `could not start ${file}: ${(error as Error).message}`));
-      return;
-    }
+    // Started by the launcher (engine/execution/tools/launcher), not forked from the engine: in its own process
+    // group (detached), so stopping the call reaches everything the program started. A confined program is in
+    // bwrap's pid namespace too, which the kernel empties when bwrap dies.
+    const child = launcher().spawn({ file, args, cwd: options.cwd, env: options.env, info: sandbox === 'bubblewrap', capBytes: options.outputCapBytes });
     const stdout = new CappedBuffer(options.outputCapBytes);
     const stderr = new CappedBuffer(options.outputCapBytes);
-    child.stdout!.on('data', (c: Buffer) => stdout.push(c));
-    child.stderr!.on('data', (c: Buffer) => stderr.push(c));
+    child.on('stdout', (c: Buffer) => stdout.push(c));
+    child.on('stderr', (c: Buffer) => stderr.push(c));
 
     let settled = false;
-    let spawned = false;
-    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let exit: { code: number | null; signal: string | null } | undefined;
     const timers: NodeJS.Timeout[] = [];
     const finish = (): void => {
       settled = true;
@@ -115,9 +103,7 @@ export function runProcess(command: ProcessCommand, signal: AbortSignal, options
     };
     if (sandbox === 'bubblewrap') {
       let info = '';
-      const infoStream = child.stdio[INFO_FD] as Readable;
-      infoStream.on('error', () => undefined);
-      infoStream.on('data', (c: Buffer) => {
+      child.on('info', (c: Buffer) => {
         info += c.toString();
         const pid = /"child-pid"\s*:\s*(\d+)/.exec(info)?.[1];
         if (pid === undefined || sandboxPid !== undefined) return;
@@ -143,21 +129,24 @@ export function runProcess(command: ProcessCommand, signal: AbortSignal, options
       timers.push(setTimeout(() => stop(new ClassifiedError('tool_timeout', `command timed out after ${ms} ms`)), ms));
     }
 
-    child.once('spawn', () => (spawned = true));
-    child.on('error', (error) => {
-      if (spawned || settled) return;
+    child.once('error', (error: Error) => {
+      if (settled) return;
       finish();
       reject(new ClassifiedError('permanent', `could not start ${file} in ${options.cwd}: ${error.message}`));
     });
-    child.once('exit', (code, sig) => {
+    // Never retried by itself: a write may have happened.
+    child.once('lost', (error: Error) => {
+      if (settled) return;
+      finish();
+      reject(new ClassifiedError('permanent', `${file}: ${error.message}`));
+    });
+    child.once('exit', (code: number | null, sig: string | null) => {
       exit = { code, signal: sig };
-      (child.stdio[INFO_FD] as Readable | undefined)?.destroy();
       // A background job (`cmd &`) holds our pipes open after the program is gone; it must not hold the call.
       if (!settled) {
         const t = setTimeout(() => {
           killGroup(child, graceMs);
-          child.stdout!.destroy();
-          child.stderr!.destroy();
+          child.dropOutput();
         }, lingerMs);
         timers.push(t);
       }
@@ -178,12 +167,15 @@ export function runProcess(command: ProcessCommand, signal: AbortSignal, options
   });
 }
 
-/** SIGTERM to the whole group, then SIGKILL after the grace period if anything in it is still alive. */
-function killGroup(child: ChildProcess, graceMs: number): void {
-  const pid = child.pid;
-  if (pid === undefined) return;
-  if (!signalGroup(pid, 'SIGTERM')) return;
-  setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs).unref();
+/**
+ * SIGTERM to the whole group, then SIGKILL after the grace period if anything in it is still alive. Asked
+ * before the launcher has said the program's pid, it happens as soon as it does.
+ */
+function killGroup(child: LaunchedProcess, graceMs: number): void {
+  child.withPid((pid) => {
+    if (!signalGroup(pid, 'SIGTERM')) return;
+    setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs).unref();
+  });
 }
 
 function signalPid(pid: number, sig: NodeJS.Signals): void {

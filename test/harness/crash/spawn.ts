@@ -1,22 +1,14 @@
-import { spawn } from 'node:child_process';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';
+import { runProcess } from '../../../engine/execution/tools/process';
 
 /**
- * Runs a real process and resolves with its stdout. Exit code 75 (EX_TEMPFAIL) is a transient failure, any
- * other non-zero code a permanent one; the abort signal kills the process.
+ * Runs a real process the way the product's tools do (engine/execution/tools/process.ts, through the process
+ * launcher) and resolves with its stdout. Exit code 75 (EX_TEMPFAIL) is a transient failure, any other
+ * non-zero code a permanent one; the abort signal kills the process.
  */
-export function run(command: string, args: readonly string[], signal: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(e));
-    child.on('close', (code) => {
-      if (code === 0) return resolve(out);
-      const message = `${command} exited with ${code}: ${err.trim().slice(0, 500)}`;
-      reject(new ClassifiedError(code === 75 ? 'transient' : 'permanent', message));
-    });
-  });
+export async function run(command: string, args: readonly string[], signal: AbortSignal): Promise<string> {
+  const out = await runProcess({ file: command, args }, signal, { cwd: process.cwd(), env: process.env, outputCapBytes: 64 * 1024 });
+  if (out.exitCode === 0) return out.stdout;
+  const message = `${command} exited with ${out.exitCode ?? out.signal}: ${out.stderr.trim().slice(0, 500)}`;
+  throw new ClassifiedError(out.exitCode === 75 ? 'transient' : 'permanent', message);
 }
