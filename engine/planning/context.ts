@@ -18,9 +18,10 @@ export interface PlanningContext {
   readonly allowModelWrites?: boolean;
   /**
    * Earlier incidents of the same alert (engine/memory/incidents): "last time" for the plan and the model's context. Data
-   * about the past, never instructions; already redacted and size-capped.
+   * about the past, never instructions; already redacted and size-capped. May answer later (a `serve --store`
+   * replica reads the shared control store); planners read it through recallIncidents.
    */
-  recall?(request: AlertRequest, workflowId: string): readonly RecalledIncident[];
+  recall?(request: AlertRequest, workflowId: string): Promise<readonly RecalledIncident[]> | readonly RecalledIncident[];
 }
 
 /** One earlier incident as a planner reads it: the workflow it was, and one paragraph of what happened. */
@@ -34,10 +35,10 @@ export interface RecalledIncident {
 const MAX_RECALLED = 3;
 const MAX_RECALLED_CHARS = 600;
 
-/** Earlier incidents for this alert; a memory that cannot be read never stops a plan. */
-export function recallIncidents(context: PlanningContext, request: AlertRequest, workflowId: string): RecalledIncident[] {
+/** Earlier incidents for this alert; a memory that cannot be read (a throw, a rejection) never stops a plan. */
+export async function recallIncidents(context: PlanningContext, request: AlertRequest, workflowId: string): Promise<RecalledIncident[]> {
   try {
-    return (context.recall?.(request, workflowId) ?? []).slice(0, MAX_RECALLED).map((r) => ({ workflowId: r.workflowId, text: r.text.length > MAX_RECALLED_CHARS ? `${r.text.slice(0, MAX_RECALLED_CHARS - 1)}…` : r.text }));
+    return ((await context.recall?.(request, workflowId)) ?? []).slice(0, MAX_RECALLED).map((r) => ({ workflowId: r.workflowId, text: r.text.length > MAX_RECALLED_CHARS ? `${r.text.slice(0, MAX_RECALLED_CHARS - 1)}…` : r.text }));
   } catch {
     return [];
   }

@@ -118,14 +118,18 @@ describe('incident memory: last time, and forget', () => {
     expect(d.agent.view(third)!.plan!.summary).not.toContain(first);
   });
 
-  it('refuses --store with the reason, without reading the local file: the replicas keep no incident memory yet', () => {
+  it('with --store, works on the control store and never on the local file: an unreachable store is a clear error, another database is refused', () => {
     const root = tempDir('rba-memory-store-');
     const file = path.join(root, 'engine.sqlite');
     for (const args of [['list'], ['show', 'mem-x'], ['forget', 'mem-x']]) {
       const r = spawnSync(process.execPath, ['bin/runbook-agent.js', 'memory', ...args, '--store', 'postgres://rba@127.0.0.1:1/db', '--db', file], { encoding: 'utf8' });
-      expect(r.status, r.stderr).toBe(2);
-      expect(r.stderr).toMatch(/incident memory is not kept in the control store yet: `serve --store` replicas neither remember settled workflows nor recall "Last time"/);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/cannot open the control store at postgres:\/\/rba@127\.0\.0\.1:1\/db: .*ECONNREFUSED/);
       expect(fs.existsSync(file)).toBe(false);
     }
+    const other = spawnSync(process.execPath, ['bin/runbook-agent.js', 'memory', 'list', '--store', 'mysql://rba@127.0.0.1:1/db', '--db', file], { encoding: 'utf8' });
+    expect(other.status, other.stderr).toBe(2);
+    expect(other.stderr).toMatch(/--store supports PostgreSQL only/);
+    expect(fs.existsSync(file)).toBe(false);
   });
 });

@@ -9,6 +9,8 @@ import { decidePerson, type PersonDecision } from '../../engine/control/workflow
 import { ManualClock } from '../../engine/control/workflow/clock';
 import { Backpressure, IllegalTransition, InvalidRequest, LeaseLost, NothingToDo, UnknownWorkflow } from '../../engine/control/workflow/errors';
 import { ToolRegistry } from '../../engine/control/workflow/tool';
+import { FORGOTTEN_EVENT, MAX_MEMORY_CHARS, memoryIdOf, UnknownMemory, type IncidentMemory } from '../../engine/memory/incidents/incident';
+import { catchUpInStore, lastTimeViewsInStore, recallForInStore, recallForPlanningInStore, rememberWorkflowInStore } from '../../engine/memory/incidents/inStore';
 import { StoreChild } from './children';
 import { drain, tool, type Runtime } from './drive';
 
@@ -32,6 +34,22 @@ export interface Adapter {
 
 const T0 = Date.UTC(2026, 0, 1);
 const alert = (key: string, extra: Record<string, unknown> = {}) => ({ source: 'test', title: `disk full ${key}`, labels: { target: key }, idempotencyKey: key, ...extra });
+/** A memory as engine/memory/incidents/incident.ts memoryOf makes one (settled `at`, identity labels given). */
+const memory = (workflowId: string, alertname: string, at: number, extra: Partial<IncidentMemory> = {}): IncidentMemory => ({
+  workflowId,
+  title: `${alertname} on api`,
+  alertname,
+  labels: { alertname, service: 'api' },
+  state: 'COMPLETED',
+  firedAt: at - 60_000,
+  settledAt: at,
+  runbook: 'runbooks/disk.md',
+  checked: [{ what: 'df -h /var', finding: '97% used', citation: `tc:${workflowId}` }],
+  done: [{ what: 'gzip /var/log/*.log', outcome: 'done', by: 'ana' }],
+  verification: 'passed',
+  causes: [],
+  ...extra,
+});
 const planData = { plan: { summary: 'p', steps: [{ id: 'a', tool: 'probe', input: { target: 'x' }, approval: false }] }, planVersion: 1 };
 
 export function conformance(adapter: Adapter): void {
@@ -537,6 +555,137 @@ export function conformance(adapter: Adapter): void {
       await other.commit({ workflowId: w.id, now: T0, ...toPlanned });
       await new Promise((r) => setTimeout(r, 150));
       expect(seen).toHaveLength(count);
+    });
+
+    describe('incident memory', () => {
+      it('saves a memory redacted and capped, replaces the same workflow\'s row (also when two connections save it at once), and finds it by its id or its workflow\'s', async () => {
+        const store = await fresh();
+        const other = await connect(store);
+        const secret = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+        const long = memory('wf-secret', 'DiskFull', T0, {
+          checked: Array.from({ length: 10 }, (_, i) => ({ what: `cat /etc/app.env # ${'x'.repeat(190)}`, finding: `token ${secret} ${'y'.repeat(250)}`, citation: `tc:${i}` })),
+          done: Array.from({ length: 10 }, () => ({ what: `rotate --password=hunter2xyz ${'z'.repeat(170)}`, outcome: 'done', by: 'ana' })),
+        });
+        expect(JSON.stringify(long).length).toBeGreaterThan(MAX_MEMORY_CHARS);
+        expect(await store.saveMemory('/ws', long, T0 + 1)).toBe(memoryIdOf('wf-secret'));
+        const stored = (await store.getMemory(memoryIdOf('wf-secret')))!;
+        expect(stored).toMatchObject({ id: memoryIdOf('wf-secret'), workspace: '/ws', rememberedAt: T0 + 1 });
+        expect(await store.getMemory('wf-secret')).toEqual(stored);
+        const text = JSON.stringify(stored.memory);
+        expect(text.length).toBeLessThanOrEqual(MAX_MEMORY_CHARS);
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain('hunter2xyz');
+        expect(text).toContain('[REDACTED:github_token]');
+        expect(stored.memory.checked.length).toBeGreaterThan(0);
+
+        // The same workflow settles again (escalated, then resolved): one row, the newer memory.
+        await store.saveMemory('/ws', memory('wf-1', 'DiskFull', T0 + 10, { state: 'ESCALATED' }), T0 + 11);
+        await store.saveMemory('/ws', memory('wf-1', 'DiskFull', T0 + 20), T0 + 21);
+        expect((await store.getMemory('wf-1'))!.memory).toMatchObject({ state: 'COMPLETED', settledAt: T0 + 20 });
+        // Two replicas remembering the same workflow at once leave one row.
+        const twice = await Promise.all([store.saveMemory('/ws', memory('wf-2', 'DiskFull', T0 + 30), T0 + 31), other.saveMemory('/ws', memory('wf-2', 'DiskFull', T0 + 30), T0 + 32)]);
+        expect(twice).toEqual([memoryIdOf('wf-2'), memoryIdOf('wf-2')]);
+        expect((await other.listMemories()).map((m) => m.id)).toEqual([memoryIdOf('wf-2'), memoryIdOf('wf-1'), memoryIdOf('wf-secret')]);
+        expect(await store.getMemory('mem-none')).toBeNull();
+        // Saving is no event: the log is as it was.
+        expect(await store.verifyLog()).toMatchObject({ ok: true, events: 0 });
+      });
+
+      it('gives recall its candidates: the same alertname newest first, then the workspace\'s other recent ones; lists newest first', async () => {
+        const store = await fresh();
+        await store.saveMemory('/ws', memory('wf-old', 'DiskFull', T0 + 1), T0);
+        await store.saveMemory('/ws', memory('wf-new', 'DiskFull', T0 + 3), T0);
+        await store.saveMemory('/ws', memory('wf-latency', 'HighLatency', T0 + 2), T0);
+        await store.saveMemory('/ws', memory('wf-cpu', 'HighCpu', T0 + 4), T0);
+        await store.saveMemory('/ws/other', memory('wf-elsewhere', 'DiskFull', T0 + 5), T0);
+        const ids = (list: Array<{ memory: IncidentMemory }>) => list.map((m) => m.memory.workflowId);
+        expect(ids(await store.memoriesFor('/ws', 'DiskFull', 10))).toEqual(['wf-new', 'wf-old', 'wf-cpu', 'wf-latency']);
+        expect(ids(await store.memoriesFor('/ws', 'DiskFull', 1))).toEqual(['wf-new', 'wf-cpu']);
+        expect(ids(await store.memoriesFor('/ws/none', 'DiskFull', 10))).toEqual([]);
+        expect(ids(await store.listMemories())).toEqual(['wf-elsewhere', 'wf-cpu', 'wf-new', 'wf-latency', 'wf-old']);
+        expect(ids(await store.listMemories({ workspace: '/ws', limit: 2 }))).toEqual(['wf-cpu', 'wf-new']);
+        // The shared recall over them (engine/memory/incidents/inStore.ts): the same alert only, best first.
+        const request = { title: 'disk almost full', labels: { alertname: 'DiskFull', service: 'api' } };
+        expect((await recallForInStore(store, '/ws', request)).map((r) => [r.id, r.shared])).toEqual([
+          [memoryIdOf('wf-new'), ['alertname', 'service']],
+          [memoryIdOf('wf-old'), ['alertname', 'service']],
+        ]);
+        expect((await recallForInStore(store, '/ws', request, { exclude: 'wf-new', before: T0 + 3 })).map((r) => r.id)).toEqual([memoryIdOf('wf-old')]);
+      });
+
+      it('forgets a memory: the row goes and a memory_forgotten event (no content) joins the verified log in the same commit; it is never saved again', async () => {
+        const store = await fresh();
+        const other = await connect(store);
+        await store.saveMemory('/ws', memory('wf-1', 'DiskFull', T0), T0);
+        await store.saveMemory('/ws', memory('wf-2', 'DiskFull', T0 + 1), T0);
+        const head0 = await store.head();
+        const forgotten = await other.forgetMemory(memoryIdOf('wf-1'), 'ana', T0 + 5);
+        expect(forgotten).toMatchObject({ id: memoryIdOf('wf-1'), workflowId: 'wf-1' });
+        expect(forgotten.seq).toBeGreaterThan(0);
+        expect(await store.head()).toBeGreaterThan(head0);
+        expect(await store.getMemory('wf-1')).toBeNull();
+        expect((await store.listMemories()).map((m) => m.id)).toEqual([memoryIdOf('wf-2')]);
+        // By the workflow's id too; an unknown one is refused, changing nothing.
+        await expect(store.forgetMemory('wf-1', 'ana', T0 + 6)).rejects.toBeInstanceOf(UnknownMemory);
+        await expect(store.forgetMemory('mem-none', 'ana', T0 + 6)).rejects.toThrow(/no incident memory mem-none/);
+        expect((await store.forgetMemory('wf-2', 'bo', T0 + 7)).id).toBe(memoryIdOf('wf-2'));
+        const exported: ExportedEvent[] = [];
+        for await (const e of store.exportLog(T0 + 10)) exported.push(e);
+        expect(exported.map((e) => [e.type, e.workflowId, e.actor, e.data])).toEqual([
+          [FORGOTTEN_EVENT, null, 'person', { memoryId: memoryIdOf('wf-1'), workflowId: 'wf-1', workspace: '/ws', by: 'ana' }],
+          [FORGOTTEN_EVENT, null, 'person', { memoryId: memoryIdOf('wf-2'), workflowId: 'wf-2', workspace: '/ws', by: 'bo' }],
+        ]);
+        expect(JSON.stringify(exported)).not.toMatch(/gzip|97%/);
+        expect(await store.verifyLog()).toMatchObject({ ok: true, events: 2 });
+        // A replica remembering it later (a retry settled it again) stores nothing: forgotten stays forgotten.
+        expect(await other.saveMemory('/ws', memory('wf-1', 'DiskFull', T0 + 20), T0 + 20)).toBeNull();
+        expect(await store.getMemory('wf-1')).toBeNull();
+      });
+
+      it('catches up on settled workflows without a memory, never on forgotten or unsettled ones; remembers each from its record', async () => {
+        const store = await fresh();
+        const clock = new ManualClock(T0);
+        const rt: Runtime = { store, tools: new ToolRegistry([tool('probe', 'read'), tool('fix', 'write')]), clock, owner: `${os.hostname()}/${process.pid}/memory` };
+        const ids: string[] = [];
+        for (const key of ['mem-a', 'mem-b', 'mem-c']) {
+          clock.advance(1000);
+          ids.push((await store.createWorkflow(alert(key, { labels: { alertname: 'DiskFull', service: 'api', target: key } }), { now: clock.now(), workspace: '/ws' })).workflow.id);
+          await drain(rt);
+        }
+        clock.advance(1000);
+        const waiting = (await store.createWorkflow(alert('mem-open', { labels: { alertname: 'DiskFull', target: 'open' } }), { now: clock.now(), workspace: '/ws' })).workflow.id;
+        expect(await Promise.all(ids.map(async (id) => (await store.view(id))!.state))).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
+        expect(await store.settledWithoutMemory('/ws', 10)).toEqual([...ids].reverse());
+        expect(await store.settledWithoutMemory('/ws', 1)).toEqual([ids[2]]);
+        expect(await store.settledWithoutMemory(null, 10)).toEqual([...ids].reverse());
+        expect(await store.settledWithoutMemory('/ws/other', 10)).toEqual([]);
+        expect(await rememberWorkflowInStore(store, waiting, clock.now())).toBeNull();
+
+        expect(await rememberWorkflowInStore(store, ids[0]!, clock.now())).toBe(memoryIdOf(ids[0]!));
+        const first = (await store.getMemory(ids[0]!))!;
+        expect(first.memory).toMatchObject({ workflowId: ids[0], alertname: 'DiskFull', labels: { alertname: 'DiskFull', service: 'api' }, state: 'COMPLETED' });
+        expect(first.workspace).toBe('/ws');
+        // What the diagnostic showed (its finding, citing its call), and the fix as done.
+        expect(first.memory.checked.map((c) => c.finding)).toEqual([JSON.stringify({ call: 1, target: 'mem-a', tool: 'probe' })]);
+        expect(first.memory.done.map((d) => d.outcome)).toEqual(['done']);
+        expect(await rememberWorkflowInStore(store, ids[1]!, clock.now())).toBe(memoryIdOf(ids[1]!));
+        await store.forgetMemory(ids[1]!, 'ana', clock.now());
+        expect(await store.settledWithoutMemory('/ws', 10)).toEqual([ids[2]]);
+        expect(await catchUpInStore(store, '/ws', 20, clock.now())).toBe(1);
+        expect(await catchUpInStore(store, '/ws', 20, clock.now())).toBe(0);
+        expect(await store.settledWithoutMemory(null, 10)).toEqual([]);
+        expect(await store.getMemory(ids[1]!)).toBeNull();
+        expect(await rememberWorkflowInStore(store, ids[1]!, clock.now())).toBeNull();
+
+        // What a planner and the view read: the earlier incidents, never the forgotten one nor the asker itself.
+        const request = (await store.view(waiting))!.request;
+        const lines = await recallForPlanningInStore(store, '/ws', request, waiting, clock.now());
+        expect(lines.map((l) => l.workflowId)).toEqual([ids[2], ids[0]]);
+        expect(lines[0]!.text).toMatch(/^disk full mem-c, .+ ago: completed \(verification [a-z-]+\) in .+\. Checked: /);
+        expect((await lastTimeViewsInStore(store, waiting, clock.now())).map((v) => v.memoryId)).toEqual([memoryIdOf(ids[2]!), memoryIdOf(ids[0]!)]);
+        expect(await lastTimeViewsInStore(store, ids[0]!, clock.now())).toEqual([]);
+        expect(await store.verifyLog()).toMatchObject({ ok: true });
+      });
     });
   });
 }

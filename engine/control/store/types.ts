@@ -11,7 +11,9 @@ import type { Lease } from './sqlite/queue';
 import type { EventDraft } from '../workflow/reducer';
 import type { ToolCallRow } from './sqlite/toolCalls';
 import type { WorkflowView } from '../workflow/view';
+import type { Forgotten, IncidentMemory, StoredMemory } from '../../memory/incidents/incident';
 
+export type { Forgotten, IncidentMemory, StoredMemory };
 export type { BreakerState, EventDraft, KillSwitchName, Lease, Next, SnapshotHit, Tier, ToolCallRecord, ToolCallRow, WorkflowEvent, WorkflowView, Write };
 
 /**
@@ -124,6 +126,13 @@ export interface ExportedEvent extends WorkflowEvent {
   readonly checkpoint: number | null;
 }
 
+export interface MemoryListOptions {
+  /** One workspace's memories; all when omitted. */
+  readonly workspace?: string;
+  /** Default 1000. */
+  readonly limit?: number;
+}
+
 /** A change someone committed: `head` afterwards, and the workflows it touched (none for kill switches, tiers, breakers). */
 export interface StoreChange {
   readonly head: number;
@@ -205,6 +214,28 @@ export interface ControlStore {
   breakers(): Promise<BreakerState[]>;
   /** Reads the row, lets `decide` (pure, synchronous) choose, stores its `next` in the same transaction; a state change is logged. */
   updateBreaker<T>(name: string, now: number, decide: (row: BreakerRow) => BreakerDecision<T>): Promise<T>;
+
+  // ---- incident memory (engine/memory/incidents: "last time" for an alert) ----
+  /**
+   * Stores the memory of one settled workflow, made storable first (storableMemory: redacted, printable, capped), so
+   * no writer stores a secret; the workflow's row is replaced (an upsert on its workflow id: two replicas remembering
+   * the same workflow leave one row). Returns the memory id, or null, storing nothing, when a person forgot this
+   * workflow's memory (checked in the same transaction: a forgotten memory never comes back).
+   */
+  saveMemory(workspace: string, memory: IncidentMemory, now: number): Promise<string | null>;
+  /** Candidates for an alert: the workspace's memories of `alertname`, newest first, then up to `limit` of its other recent ones. */
+  memoriesFor(workspace: string, alertname: string, limit: number): Promise<StoredMemory[]>;
+  /** Every memory (of one workspace, or all), newest settled first. */
+  listMemories(options?: MemoryListOptions): Promise<StoredMemory[]>;
+  /** One memory by its id (`mem-…`) or its workflow's id. */
+  getMemory(idOrWorkflowId: string): Promise<StoredMemory | null>;
+  /**
+   * Deletes the memory and, in the same transaction, appends a global `memory_forgotten` event (which memory and
+   * workflow, by whom; never the content) to the hash-chained log. UnknownMemory when there is no such memory.
+   */
+  forgetMemory(idOrWorkflowId: string, by: string, now: number): Promise<Forgotten>;
+  /** Settled workflows (of `workspace`, or of all: null) with no memory for their current state and never forgotten, most recently updated first: what catch-up remembers. */
+  settledWithoutMemory(workspace: string | null, limit: number): Promise<string[]>;
 
   // ---- the audit ----
   /** Verifies every hash chain, the recorded heads and (Postgres) every checkpoint. */

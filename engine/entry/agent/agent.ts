@@ -42,10 +42,11 @@ export interface AgentOptions {
   readonly mayExecute?: () => string | null;
   readonly toolTimeoutMs?: number;
   /**
-   * false: no "Last time" from this engine's file (`serve --store`, whose workflows live in the shared store, not in
-   * this file; recall from the file would be another team's or an earlier run's past). Default true.
+   * Where the planners' "Last time" comes from (PlanningContext.recall). Default: this engine's file (db). `serve
+   * --store` passes a recall over the shared control store (engine/memory/incidents/inStore.ts), where its workflows
+   * live; recall from the local file would be another team's or an earlier run's past.
    */
-  readonly incidentMemory?: boolean;
+  readonly recall?: PlanningContext['recall'];
   /** Worker loops when started as a service (orchestrator.start()). */
   readonly concurrency?: number;
   readonly log?: (message: string) => void;
@@ -87,7 +88,7 @@ export class Agent {
       allowModelWrites: options.user?.allowModelWrites ?? false,
       search: (query, k) => this.search(query, k),
       // "Last time" for the plan and the model's context: earlier incidents of the same alert (engine/memory/incidents).
-      ...(options.incidentMemory === false ? {} : { recall: (request: AlertRequest, workflowId: string) => recallForPlanning(db, workspace, request, workflowId, Date.now(), options.log) }),
+      recall: options.recall ?? ((request: AlertRequest, workflowId: string) => recallForPlanning(db, workspace, request, workflowId, Date.now(), options.log)),
     };
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};

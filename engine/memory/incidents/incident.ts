@@ -2,6 +2,8 @@
 // kept small so triage can say "last time" for the same alert, and indexed as its own kind of source. Pure: built
 // from the composed summary (engine/planning/observe/summary.ts), matched against a new alert by its labels.
 import { z } from 'zod';
+import { redactValue } from '../../execution/redact';
+import { printableValue } from '../../execution/redact/printable';
 import type { IncidentSummary } from '../../planning/observe/summary';
 import type { AlertRequest } from '../../control/workflow/request';
 
@@ -31,6 +33,48 @@ export const IncidentMemory = z
 export type IncidentMemory = z.infer<typeof IncidentMemory>;
 
 const SETTLED = new Set(['COMPLETED', 'ESCALATED', 'CANCELLED']);
+
+/** The global event a forget appends (which memory and workflow, by whom; never the content). */
+export const FORGOTTEN_EVENT = 'memory_forgotten';
+/** A stored memory is at most this many characters of JSON (memoryOf already clips each field). */
+export const MAX_MEMORY_CHARS = 8_000;
+
+/** `mem-` + the workflow id: what `memory forget` takes (the bare workflow id works too). */
+export const memoryIdOf = (workflowId: string) => `mem-${workflowId}`;
+
+/** A memory as a control store keeps it (engine/control/store: incident_memories, one row per workflow). */
+export interface StoredMemory {
+  readonly id: string;
+  readonly workspace: string;
+  readonly rememberedAt: number;
+  readonly memory: IncidentMemory;
+}
+
+/** What a forget did: the memory, its workflow, and the log's sequence number of the `memory_forgotten` event. */
+export interface Forgotten {
+  readonly id: string;
+  readonly workflowId: string;
+  readonly seq: number;
+}
+
+export class UnknownMemory extends Error {
+  constructor(id: string) {
+    super(`no incident memory ${id} (runbook-agent memory list shows them)`);
+    this.name = 'UnknownMemory';
+  }
+}
+
+/**
+ * The memory as it may be stored: redacted, printable, and at most MAX_MEMORY_CHARS of JSON (findings, the long
+ * part, dropped from the end until it fits). Every store applies it on save, so no writer can skip it.
+ */
+export function storableMemory(memory: IncidentMemory): IncidentMemory {
+  let m = IncidentMemory.parse(printableValue(redactValue(memory)));
+  while (JSON.stringify(m).length > MAX_MEMORY_CHARS && (m.checked.length > 0 || m.done.length > 0)) {
+    m = m.checked.length > 0 ? { ...m, checked: m.checked.slice(0, -1) } : { ...m, done: m.done.slice(0, -1) };
+  }
+  return m;
+}
 
 export function identityOf(labels: Readonly<Record<string, string>>): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,84 +1,42 @@
-// Incident memories in the engine's database: one row per settled workflow (written again when the same workflow
-// settles again, e.g. after a retry), recalled by the alert's identity, forgotten on request. Forgetting deletes
-// the row and appends a `memory_forgotten` event to the hash-chained event log (who, when, which workflow; never
-// the memory's content), which also keeps the catch-up below from remembering it again.
+// Incident memories in the engine's own SQLite file (the editor's embedded engine, the CLI without --store):
+// synchronous, over the SQLite adapter's statements (engine/control/store/sqlite/memories.ts), with the logic shared
+// with the control-store path (inStore.ts) in record.ts. One row per settled workflow (written again when the same
+// workflow settles again, e.g. after a retry), recalled by the alert's identity, forgotten on request. Forgetting
+// deletes the row and appends a `memory_forgotten` event to the hash-chained event log (who, when, which workflow;
+// never the memory's content), which also keeps the catch-up below from remembering it again.
 import type { Db } from '../../control/db/open';
-import { incidentReport } from '../../planning/observe/report';
-import { redactValue } from '../../execution/redact';
-import { printableValue } from '../../execution/redact/printable';
-import { appendEvent } from '../../control/store/sqlite/eventLog';
-import { sql } from '../../control/store/sqlite/sql';
-import { hasGlobalEventAbout, settledWithoutMemory } from '../../control/store/sqlite/logReads';
+import * as memories from '../../control/store/sqlite/memories';
+import { eventsOf } from '../../control/store/sqlite/eventLog';
 import { loadSnapshot } from '../../control/store/sqlite/snapshot';
 import { loadView } from '../../control/store/sqlite/commit';
+import { listToolCalls } from '../../control/store/sqlite/toolCalls';
 import type { AlertRequest } from '../../control/workflow/request';
-import { canonicalJson } from '../../control/workflow/canonical';
-import type { LastTimeView, MemoryItem } from '../../../protocol/memory';
-import { IncidentMemory, identityOf, lastTime, memoryOf, recall, type Recalled } from './incident';
+import type { LastTimeView } from '../../../protocol/memory';
+import type { Forgotten, IncidentMemory, StoredMemory } from './incident';
+import { alertnameOf, isRemembered, lastTimeViewsOf, memoryOfRecord, PLAN_CATCH_UP, planningLines, planRecallOptions, RECALL_CANDIDATES, recallAmong, viewRecallOptions, type RecallOptions, type RecalledMemory } from './record';
 
-export const FORGOTTEN_EVENT = 'memory_forgotten';
-const SETTLED = ['COMPLETED', 'ESCALATED', 'CANCELLED'] as const;
-/** A stored memory is at most this many characters of JSON (memoryOf already clips each field). */
-export const MAX_MEMORY_CHARS = 8_000;
-
-export interface StoredMemory {
-  /** `mem-` + the workflow id: what `memory forget` takes (the bare workflow id works too). */
-  readonly id: string;
-  readonly workspace: string;
-  readonly rememberedAt: number;
-  readonly memory: IncidentMemory;
-}
-
-interface Row {
-  id: string;
-  workflow_id: string;
-  workspace: string;
-  memory: string;
-  remembered_at: number;
-}
-
-export const memoryIdOf = (workflowId: string) => `mem-${workflowId}`;
-
-function toStored(row: Row): StoredMemory | null {
-  const parsed = IncidentMemory.safeParse(JSON.parse(row.memory));
-  return parsed.success ? { id: row.id, workspace: row.workspace, rememberedAt: row.remembered_at, memory: parsed.data } : null;
-}
+export { FORGOTTEN_EVENT, MAX_MEMORY_CHARS, memoryIdOf, UnknownMemory, type Forgotten, type StoredMemory } from './incident';
+export { memoryItem, type RecallOptions } from './record';
 
 /** Whether a person forgot this workflow's memory (then it is never remembered again). */
-export function wasForgotten(db: Db, workflowId: string): boolean {
-  return hasGlobalEventAbout(db, FORGOTTEN_EVENT, workflowId);
-}
+export const wasForgotten = (db: Db, workflowId: string): boolean => memories.wasForgotten(db, workflowId);
 
-/** Stores a memory (redacted, printable, size-capped); the same workflow's row is replaced. Returns its id. */
-export function saveMemory(db: Db, workspace: string, memory: IncidentMemory, now: number): string {
-  let m = IncidentMemory.parse(printableValue(redactValue(memory)));
-  // Findings are the long part: drop them from the end until the whole fits.
-  while (JSON.stringify(m).length > MAX_MEMORY_CHARS && (m.checked.length > 0 || m.done.length > 0)) {
-    m = m.checked.length > 0 ? { ...m, checked: m.checked.slice(0, -1) } : { ...m, done: m.done.slice(0, -1) };
-  }
-  const id = memoryIdOf(m.workflowId);
-  sql(
-    db,
-    `INSERT INTO incident_memories (id, workflow_id, workspace, alertname, identity, state, settled_at, memory, remembered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (workflow_id) DO UPDATE SET alertname = excluded.alertname, identity = excluded.identity, state = excluded.state, settled_at = excluded.settled_at, memory = excluded.memory, remembered_at = excluded.remembered_at`,
-  ).run(id, m.workflowId, workspace, m.alertname, canonicalJson(identityOf(m.labels)), m.state, m.settledAt, JSON.stringify(m), now);
-  return id;
+/** Stores a memory (redacted, printable, size-capped); the same workflow's row is replaced. Returns its id, null when it was forgotten. */
+export function saveMemory(db: Db, workspace: string, memory: IncidentMemory, now: number): string | null {
+  return memories.saveMemory(db, workspace, memory, now);
 }
 
 /**
- * Remembers one workflow if it is settled and not forgotten: its incident summary (engine/planning/observe/report.ts's
- * incidentReport, already redacted) made small by memoryOf. Idempotent: a second call for the same settled
- * state rewrites the same row. Returns the memory id, or null when there is nothing to remember.
+ * Remembers one workflow if it is settled and not forgotten (record.ts memoryOfRecord). Idempotent: a second call
+ * for the same settled state rewrites the same row. Returns the memory id, or null when there is nothing to remember.
  */
 export function rememberWorkflow(db: Db, workflowId: string, now = Date.now()): string | null {
-  const view = loadView(db, workflowId);
-  if (!view || !(SETTLED as readonly string[]).includes(view.state)) return null;
+  // One transaction: the record read and the row written as of one state of the file.
   return db.transaction(() => {
-    if (wasForgotten(db, workflowId)) return null;
-    const { summary } = incidentReport(db, workflowId);
-    const runbook = loadSnapshot(db, workflowId).find((h) => h.chunkId === 'runbook' && h.planVersion === view.planVersion)?.docId ?? view.chosenRunbook ?? null;
-    const memory = memoryOf(workflowId, summary, runbook, view.updatedAt);
-    return memory ? saveMemory(db, view.workspace, memory, now) : null;
+    const view = loadView(db, workflowId);
+    if (!isRemembered(view) || memories.wasForgotten(db, workflowId)) return null;
+    const memory = memoryOfRecord(view, eventsOf(db, workflowId), listToolCalls(db, workflowId), loadSnapshot(db, workflowId));
+    return memory ? memories.saveMemory(db, view.workspace, memory, now) : null;
   }).immediate();
 }
 
@@ -89,59 +47,22 @@ export function rememberWorkflow(db: Db, workflowId: string, now = Date.now()): 
  */
 export function catchUp(db: Db, workspace: string | null, limit = 20, now = Date.now()): number {
   let n = 0;
-  for (const id of settledWithoutMemory(db, workspace, FORGOTTEN_EVENT, limit)) if (rememberWorkflow(db, id, now) !== null) n++;
+  for (const id of memories.settledUnremembered(db, workspace, limit)) if (rememberWorkflow(db, id, now) !== null) n++;
   return n;
 }
 
-/** Candidates for one alert: the same alertname first (newest first), then the workspace's recent others. */
-function candidates(db: Db, workspace: string, alertname: string, limit: number): StoredMemory[] {
-  const same = sql(db, 'SELECT * FROM incident_memories WHERE workspace = ? AND alertname = ? ORDER BY settled_at DESC LIMIT ?').all(workspace, alertname, limit) as Row[];
-  const recent = sql(db, 'SELECT * FROM incident_memories WHERE workspace = ? AND alertname <> ? ORDER BY settled_at DESC LIMIT ?').all(workspace, alertname, limit) as Row[];
-  return [...same, ...recent].flatMap((r) => toStored(r) ?? []);
-}
-
-export interface RecallOptions {
-  readonly limit?: number;
-  /** The workflow asking: never recalled as its own "last time". */
-  readonly exclude?: string;
-  /** Only incidents settled before this time (a workflow's view shows what was known when it fired). */
-  readonly before?: number;
-}
-
 /** Earlier incidents of the same alert (identity: alertname and identity labels) in one workspace, best first. */
-export function recallFor(db: Db, workspace: string, request: Pick<AlertRequest, 'labels' | 'title'>, options: RecallOptions = {}): Array<Recalled & { id: string }> {
-  const alertname = request.labels.alertname ?? request.title;
-  const stored = candidates(db, workspace, alertname, 100).filter((s) => options.before === undefined || s.memory.settledAt < options.before);
-  const ids = new Map(stored.map((s) => [s.memory.workflowId, s.id]));
-  return recall(stored.map((s) => s.memory), request, { limit: options.limit ?? 3, exclude: options.exclude }).map((r) => ({ ...r, id: ids.get(r.memory.workflowId)! }));
+export function recallFor(db: Db, workspace: string, request: Pick<AlertRequest, 'labels' | 'title'>, options: RecallOptions = {}): RecalledMemory[] {
+  return recallAmong(memories.memoriesFor(db, workspace, alertnameOf(request), RECALL_CANDIDATES), request, options);
 }
 
 /** Every memory (of one workspace, or all), newest first. */
 export function listMemories(db: Db, options: { workspace?: string; limit?: number } = {}): StoredMemory[] {
-  const rows = (
-    options.workspace === undefined
-      ? sql(db, 'SELECT * FROM incident_memories ORDER BY settled_at DESC LIMIT ?').all(options.limit ?? 1000)
-      : sql(db, 'SELECT * FROM incident_memories WHERE workspace = ? ORDER BY settled_at DESC LIMIT ?').all(options.workspace, options.limit ?? 1000)
-  ) as Row[];
-  return rows.flatMap((r) => toStored(r) ?? []);
+  return memories.listMemories(db, options);
 }
 
 export function getMemory(db: Db, id: string): StoredMemory | null {
-  const row = sql(db, 'SELECT * FROM incident_memories WHERE id = ? OR workflow_id = ?').get(id, id) as Row | undefined;
-  return row ? toStored(row) : null;
-}
-
-export class UnknownMemory extends Error {
-  constructor(id: string) {
-    super(`no incident memory ${id} (runbook-agent memory list shows them)`);
-  }
-}
-
-export interface Forgotten {
-  readonly id: string;
-  readonly workflowId: string;
-  /** The event log's sequence number of the forget event. */
-  readonly seq: number;
+  return memories.getMemory(db, id);
 }
 
 /**
@@ -150,18 +71,8 @@ export interface Forgotten {
  * workflow's own events and tool calls are untouched: the audit log keeps the incident, recall no longer does.
  */
 export function forgetMemory(db: Db, id: string, by: string, now = Date.now()): Forgotten {
-  return db.transaction(() => {
-    const row = sql(db, 'SELECT id, workflow_id, workspace FROM incident_memories WHERE id = ? OR workflow_id = ?').get(id, id) as Pick<Row, 'id' | 'workflow_id' | 'workspace'> | undefined;
-    if (!row) throw new UnknownMemory(id);
-    sql(db, 'DELETE FROM incident_memories WHERE id = ?').run(row.id);
-    const seq = appendEvent(db, { workflowId: null, type: FORGOTTEN_EVENT, from: null, to: null, actor: 'person', attempt: 0, at: now, data: { memoryId: row.id, workflowId: row.workflow_id, workspace: row.workspace, by } });
-    return { id: row.id, workflowId: row.workflow_id, seq };
-  }).immediate();
+  return memories.forgetMemory(db, id, by, now);
 }
-
-/** At most this many earlier incidents reach a plan, each paragraph at most this long (a plan summary is 2,000). */
-const PLAN_RECALL = 2;
-const PLAN_RECALL_CHARS = 500;
 
 /**
  * "Last time" for a planner (PlanningContext.recall): settled workflows not yet remembered are remembered first,
@@ -170,16 +81,13 @@ const PLAN_RECALL_CHARS = 500;
  */
 export function recallForPlanning(db: Db, workspace: string, request: AlertRequest, workflowId: string, now = Date.now(), log?: (message: string) => void): Array<{ workflowId: string; text: string }> {
   try {
-    catchUp(db, workspace, 20, now);
+    catchUp(db, workspace, PLAN_CATCH_UP, now);
   } catch (error) {
     // Another process holds the write lock, say: what is already remembered is still recalled.
     log?.(`incident memory catch-up: ${(error as Error).message}`);
   }
   try {
-    return recallFor(db, workspace, request, { exclude: workflowId, limit: PLAN_RECALL }).map((r) => {
-      const text = lastTime(r, now);
-      return { workflowId: r.memory.workflowId, text: text.length > PLAN_RECALL_CHARS ? `${text.slice(0, PLAN_RECALL_CHARS - 1)}…` : text };
-    });
+    return planningLines(recallFor(db, workspace, request, planRecallOptions(workflowId)), now);
   } catch (error) {
     log?.(`incident memory for ${workflowId}: ${(error as Error).message}`);
     return [];
@@ -190,31 +98,5 @@ export function recallForPlanning(db: Db, workspace: string, request: AlertReque
 export function lastTimeViews(db: Db, workflowId: string, now = Date.now()): LastTimeView[] {
   const view = loadView(db, workflowId);
   if (!view) return [];
-  return recallFor(db, view.workspace, view.request, { exclude: workflowId, before: view.createdAt }).map((r) => ({
-    memoryId: r.id,
-    workflowId: r.memory.workflowId,
-    title: r.memory.title,
-    state: r.memory.state,
-    settledAt: new Date(r.memory.settledAt).toISOString(),
-    shared: r.shared,
-    runbook: r.memory.runbook,
-    text: lastTime(r, now),
-  }));
-}
-
-/** A memory as lists show it: what it is about and what fixed it, not its findings. */
-export function memoryItem(s: StoredMemory): MemoryItem {
-  const m = s.memory;
-  return {
-    id: s.id,
-    workflowId: m.workflowId,
-    workspace: s.workspace,
-    title: m.title,
-    alertname: m.alertname,
-    labels: m.labels,
-    state: m.state,
-    settledAt: new Date(m.settledAt).toISOString(),
-    verification: m.verification,
-    fixed: m.done.filter((d) => d.outcome === 'done').map((d) => d.what),
-  };
+  return lastTimeViewsOf(recallFor(db, view.workspace, view.request, viewRecallOptions(view)), now);
 }

@@ -77,7 +77,7 @@ export class LlmPlanner implements Planner {
     const { context, transport } = this.options;
     const hits = await context.search(alertQuery(input.request), this.k);
     const templates = loadTemplates(this.templateVersion, this.options.templateRoot);
-    const messages = buildMessages(templates, { request: input, hits, tools: context.tools, memories: recallIncidents(context, input.request, input.workflowId) });
+    const messages = buildMessages(templates, { request: input, hits, tools: context.tools, memories: await recallIncidents(context, input.request, input.workflowId) });
     const answer = await transport.chat({ messages, schema: MODEL_PLAN_SCHEMA, schemaName: 'runbook_plan' }, signal);
     // Only the summary and each step's rationale are kept: the rest of the answer (any reasoning) is dropped here.
     const proposed = toEnginePlan(parseModelPlan(answer.content), hits);

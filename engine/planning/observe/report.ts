@@ -74,13 +74,20 @@ export function reportFileName(summary: Pick<IncidentSummary, 'fired'>): string 
 }
 
 /**
+ * The incident summary of a workflow from its record (its view, events and tool calls, from the SQLite file or any
+ * control store), redacted and printable: what the report shows and incident memory remembers.
+ */
+export function incidentSummaryOf(view: WorkflowView, events: readonly WorkflowEvent[], calls: readonly ToolCallRecord[]): IncidentSummary {
+  return printableValue(redactValue(summaryOf(view, currentCalls(view, calls, lastRetryAt(events)), events))) as IncidentSummary;
+}
+
+/**
  * The incident summary of one workflow as data and as a Markdown postmortem draft (for `report` and Export
  * Incident Report), redacted and printable like everything that leaves the engine.
  */
 export function incidentReport(db: Db, id: string): { summary: IncidentSummary; markdown: string; fileName: string } {
   const view = requireView(db, id);
-  const events = eventsOf(db, id);
-  const summary = printableValue(redactValue(summaryOf(view, currentCalls(view, listToolCalls(db, id), lastRetryAt(events)), events))) as IncidentSummary;
+  const summary = incidentSummaryOf(view, eventsOf(db, id), listToolCalls(db, id));
   const flat: IncidentSummary = { ...summary, checked: summary.checked.map((c) => ({ ...c, what: oneLine(c.what) })), done: summary.done.map((d) => ({ ...d, what: oneLine(d.what) })) };
   const draft = [
     summaryMarkdown(flat, 'Postmortem draft').trimEnd(),

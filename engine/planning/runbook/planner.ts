@@ -9,7 +9,7 @@ import { runbookDecision } from './decide';
 import { TOOL } from '../../execution/tools/names';
 import { ClassifiedError, messageOf } from '../../control/workflow/failures';
 import type { Planner, PlanRequest, PlanResult } from '../../control/workflow/planner';
-import { alertQuery, snapshotOf, type PlanningContext } from '../context';
+import { alertQuery, recallIncidents, snapshotOf, type PlanningContext } from '../context';
 import type { SearchHit } from '../../memory/retrieval/search';
 import { assemble } from './assemble';
 import { alertExpression } from './check';
@@ -142,7 +142,7 @@ export class RunbookPlanner implements Planner {
     const summary = [
       `Runbook ${choice.path}: ${choice.reason}.`,
       `${count('diagnose')} diagnose${builtin ? ` (${builtin} built in)` : ''}, ${count('mitigate')} mitigate, ${count('verify')} verify step(s); ${questions} question(s); ${todos} checklist item(s).`,
-      ...(this.context.recall?.(request, input.workflowId) ?? []).map((r) => `Last time (workflow ${r.workflowId}): ${r.text}`),
+      ...(await recallIncidents(this.context, request, input.workflowId)).map((r) => `Last time (workflow ${r.workflowId}): ${r.text}`),
       ...notes.map((n) => `Note: ${n}.`),
     ].join(' ');
     // The chosen runbook is in the audit record however it was chosen, with the version that was read.

@@ -57,6 +57,31 @@ describe('last time in the plan', () => {
     expect(lastTimeSection([])).toBe('');
   });
 
+  it('a recall may answer later (a `serve --store` replica reads the shared store); one that rejects or throws never stops the runbook planner', async () => {
+    const alert = normalizeAlerts(JSON.parse(fs.readFileSync(path.join(DEMO, 'alerts', 'log-volume-filling-up.json'), 'utf8')))[0]!;
+    const later: PlanningContext = { ...context(DEMO), recall: async () => [MEMORY] };
+    expect((await plan(later, alert)).summary).toContain(`Last time (workflow wf-earlier): ${MEMORY.text}`);
+    const rejecting: PlanningContext = { ...context(DEMO), recall: () => Promise.reject(new Error('connection refused')) };
+    const throwing: PlanningContext = {
+      ...context(DEMO),
+      recall: () => {
+        throw new Error('database is locked');
+      },
+    };
+    for (const ctx of [rejecting, throwing]) {
+      const { summary } = await plan(ctx, alert);
+      expect(summary).toMatch(/^Runbook /);
+      expect(summary).not.toContain('Last time');
+    }
+  });
+
+  it('the model planner awaits a recall that answers later', async () => {
+    server = await ScriptedLlm.start([goodPlan()]);
+    await llmPlanner(server, { ...llmContext([shellTool(), askTool()]), recall: async () => [MEMORY] }).plan(llmRequest(), new AbortController().signal);
+    expect(server.userPrompt(0)).toContain('## Earlier incidents of this alert');
+    expect(server.userPrompt(0)).toContain(MEMORY.text);
+  });
+
   it('a recall that throws never stops the model planner', async () => {
     server = await ScriptedLlm.start([goodPlan()]);
     const ctx = {

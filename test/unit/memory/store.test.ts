@@ -4,6 +4,8 @@ import { memoryOf } from '../../../engine/memory/incidents/incident';
 import { catchUp, FORGOTTEN_EVENT, forgetMemory, getMemory, lastTimeViews, listMemories, MAX_MEMORY_CHARS, memoryIdOf, recallFor, recallForPlanning, rememberWorkflow, saveMemory, UnknownMemory } from '../../../engine/memory/incidents/store';
 import type { IncidentSummary } from '../../../engine/planning/observe/summary';
 import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
+import { catchUpInStore, lastTimeViewsInStore, recallForPlanningInStore, rememberWorkflowInStore } from '../../../engine/memory/incidents/inStore';
 import { cancel, escalateNow, resolve } from '../../../engine/control/workflow/person';
 import { fixture, scriptedTool, stateOf, type Fixture } from '../workflow/fixtures';
 
@@ -124,6 +126,28 @@ describe('incident memory store (real SQLite)', () => {
     expect(catchUp(f.db, null, 20, f.clock.now())).toBe(0);
     expect(recallFor(f.db, '', { title: 'x', labels: { alertname: 'DiskFull', service: 'api' } })).toEqual([]);
     expect(() => forgetMemory(f.db, memoryIdOf(id), 'ana')).toThrow(UnknownMemory);
+  });
+
+  it('the control-store path (serve --store, memory --store) remembers and recalls exactly as the file\'s own path', async () => {
+    const f = setup();
+    const store = new SqliteControlStore(f.db);
+    const first = await settled(f, { alertname: 'DiskFull', service: 'api' });
+    const second = await settled(f, { alertname: 'DiskFull', service: 'api' });
+    expect(await rememberWorkflowInStore(store, first, f.clock.now())).toBe(memoryIdOf(first));
+    const viaStore = getMemory(f.db, first)!;
+    expect(rememberWorkflow(f.db, first, f.clock.now())).toBe(memoryIdOf(first));
+    expect(getMemory(f.db, first)).toEqual(viaStore);
+    expect(await catchUpInStore(store, '', 20, f.clock.now())).toBe(1);
+    expect(getMemory(f.db, second)).toEqual(await store.getMemory(second));
+
+    const later = await settled(f, { alertname: 'DiskFull', service: 'api' });
+    const request = { ...stateOf(f.db, later).request };
+    expect(await recallForPlanningInStore(store, '', request, later, f.clock.now())).toEqual(recallForPlanning(f.db, '', request, later, f.clock.now()));
+    expect(await lastTimeViewsInStore(store, later, f.clock.now())).toEqual(lastTimeViews(f.db, later, f.clock.now()));
+    await store.forgetMemory(first, 'ana', f.clock.now());
+    expect(rememberWorkflow(f.db, first, f.clock.now())).toBeNull();
+    expect(await rememberWorkflowInStore(store, first, f.clock.now())).toBeNull();
+    expect(verifyChain(f.db).ok).toBe(true);
   });
 
   it('stores memories redacted and size-capped', () => {

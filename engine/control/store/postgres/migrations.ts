@@ -153,6 +153,29 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     name: 'done calls by tool, for the silence sweep every replica runs',
     sql: `CREATE INDEX tool_calls_done_by_tool ON tool_calls (tool, finished_at) WHERE status = 'done';`,
   },
+  {
+    version: 3,
+    name: 'incident memory: one row per settled workflow, shared by every replica',
+    sql: `
+      -- As the SQLite file's table (engine/memory/incidents/schema.ts): the memory as JSON text (already redacted and
+      -- capped) plus the columns recall filters and sorts on. Forgetting deletes the row and logs a memory_forgotten
+      -- event on the '~memory' system chain.
+      CREATE TABLE incident_memories (
+        id text PRIMARY KEY,
+        workflow_id text NOT NULL UNIQUE,
+        workspace text NOT NULL,
+        alertname text NOT NULL,
+        identity text NOT NULL,
+        state text NOT NULL,
+        settled_at bigint NOT NULL,
+        memory text NOT NULL,
+        remembered_at bigint NOT NULL
+      );
+      CREATE INDEX incident_memories_by_alert ON incident_memories (workspace, alertname, settled_at DESC);
+      CREATE INDEX incident_memories_recent ON incident_memories (workspace, settled_at DESC);
+      -- Catch-up: a workspace's settled workflows, most recently updated first.
+      CREATE INDEX workflows_settled ON workflows (workspace, updated_at DESC) WHERE state IN ('COMPLETED', 'ESCALATED', 'CANCELLED');`,
+  },
 ];
 
 /** Brings `schema` up to the latest version; returns it. */

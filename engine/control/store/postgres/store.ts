@@ -8,7 +8,7 @@ import type { Tier } from '../../policy/schema';
 import { pidAlive } from '../pid';
 import { isHeld } from '../recheck';
 import { parseView } from '../rows';
-import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, EventDraft, ExportedEvent, Lease, ListOptions, StoreChange, WorkflowView } from '../types';
+import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, EventDraft, ExportedEvent, IncidentMemory, Lease, ListOptions, MemoryListOptions, StoreChange, WorkflowView } from '../types';
 import { createCheckpoint } from './checkpoint';
 import { appendOnEventsIn, commitDecisionIn, commitIn, recheckIfHeld } from './commit';
 import { channelOf, createPool, schemaOf, transaction, type PgStoreOptions, type Pool } from './connect';
@@ -16,6 +16,7 @@ import * as controls from './controls';
 import { exportLog } from './export';
 import { NotifyFeed } from './feed';
 import { createWorkflow } from './intake';
+import * as memories from './memories';
 import { migrate } from './migrations';
 import * as queue from './queue';
 import * as reads from './reads';
@@ -180,6 +181,30 @@ export class PostgresControlStore implements ControlStore {
 
   updateBreaker<T>(name: string, now: number, decide: (row: BreakerRow) => BreakerDecision<T>): Promise<T> {
     return controls.updateBreaker(this.pool, this.channel, name, now, decide);
+  }
+
+  saveMemory(workspace: string, memory: IncidentMemory, now: number) {
+    return memories.saveMemory(this.pool, workspace, memory, now);
+  }
+
+  memoriesFor(workspace: string, alertname: string, limit: number) {
+    return memories.memoriesFor(this.pool, workspace, alertname, limit);
+  }
+
+  listMemories(options?: MemoryListOptions) {
+    return memories.listMemories(this.pool, options);
+  }
+
+  getMemory(idOrWorkflowId: string) {
+    return memories.getMemory(this.pool, idOrWorkflowId);
+  }
+
+  forgetMemory(idOrWorkflowId: string, by: string, now: number) {
+    return memories.forgetMemory(this.pool, this.channel, idOrWorkflowId, by, now);
+  }
+
+  settledWithoutMemory(workspace: string | null, limit: number) {
+    return memories.settledWithoutMemory(this.pool, workspace, limit);
   }
 
   verifyLog() {

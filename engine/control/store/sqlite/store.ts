@@ -1,5 +1,5 @@
 // The SQLite adapter: the ControlStore interface over the statements beside it (commit.ts, queue.ts, toolCalls.ts,
-// eventLog.ts, snapshot.ts, killSwitch.ts, intake.ts, query.ts, replay.ts, tiers.ts), which the editor's embedded
+// eventLog.ts, snapshot.ts, killSwitch.ts, intake.ts, query.ts, replay.ts, tiers.ts, memories.ts), which the editor's embedded
 // Orchestrator also calls directly, on a `Db` from engine/control/db/open.ts. better-sqlite3 is synchronous: each method runs to completion before it resolves.
 import { openDatabase, type Db } from '../../db/open';
 import { getTier, setTier } from './tiers';
@@ -17,7 +17,8 @@ import { loadSnapshot, saveSnapshot } from './snapshot';
 import { commit, loadView } from './commit';
 import { getToolCall, listToolCalls, markFinished, markIntended } from './toolCalls';
 import type { KillSwitchName } from '../../../../protocol/workflow';
-import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, EventDraft, ExportedEvent, ListOptions, StoreChange, WorkflowView, Write } from '../types';
+import type { AuditCheckpoint, BreakerDecision, BreakerRow, ControlStore, CreateOptions, Decided, DurableAction, EventDraft, ExportedEvent, IncidentMemory, ListOptions, MemoryListOptions, StoreChange, WorkflowView, Write } from '../types';
+import * as memories from './memories';
 import { exportChain, headCheckpoint } from './audit';
 import { logHead, PollingFeed } from './feed';
 import { eventDataOf, settledWithDoneCalls } from './logReads';
@@ -236,6 +237,32 @@ export class SqliteControlStore implements ControlStore {
     );
     if (decision.changed) this.feed.poll();
     return decision.result;
+  }
+
+  async saveMemory(workspace: string, memory: IncidentMemory, now: number) {
+    return memories.saveMemory(this.db, workspace, memory, now);
+  }
+
+  async memoriesFor(workspace: string, alertname: string, limit: number) {
+    return memories.memoriesFor(this.db, workspace, alertname, limit);
+  }
+
+  async listMemories(options?: MemoryListOptions) {
+    return memories.listMemories(this.db, options);
+  }
+
+  async getMemory(idOrWorkflowId: string) {
+    return memories.getMemory(this.db, idOrWorkflowId);
+  }
+
+  async forgetMemory(idOrWorkflowId: string, by: string, now: number) {
+    const forgotten = memories.forgetMemory(this.db, idOrWorkflowId, by, now);
+    this.feed.poll();
+    return forgotten;
+  }
+
+  async settledWithoutMemory(workspace: string | null, limit: number) {
+    return memories.settledUnremembered(this.db, workspace, limit);
   }
 
   async verifyLog() {

@@ -19,9 +19,11 @@ import { openControlStore } from '../../../control/store/open';
 import type { ControlStore } from '../../../control/store/types';
 import { TOOL } from '../../../execution/tools/names';
 import type { PolicyCall, PolicyDecision } from '../../../control/workflow/core';
+import type { AlertRequest } from '../../../control/workflow/request';
 import { StoreRuntime } from '../../../control/workflow/runtime/storeRuntime';
 import { startSilenceSweeps, type SilenceSweeps } from '../../agent/silences';
 import { draftSummaryOf } from '../../agent/summaryDraft';
+import { recallForPlanningInStore, rememberWorkflowInStore } from '../../../memory/incidents/inStore';
 import { otlpHeaders } from '../../../control/otel/ship';
 import { StoreTraceShipper } from '../../../control/otel/shipStore';
 import { UsageError, type Io, type ParsedArgs } from '../command';
@@ -82,21 +84,27 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
   let server: IntakeServer | null = null;
   let sweeps: SilenceSweeps | null = null;
   let shipper: StoreTraceShipper | null = null;
-  // Summary drafts in flight: waited for before the store closes.
+  // Work after a settle (summary drafts, incident memory) in flight: waited for before the store closes.
   const drafting = new Set<Promise<void>>();
+  const track = (work: Promise<void>) => {
+    drafting.add(work);
+    void work.finally(() => drafting.delete(work));
+  };
+  const log = (m: string) => io.err(`serve: ${m}`);
   try {
     // The local database holds this replica's retrieval index only; workflows live in the store.
     db = openDatabase(dbFile);
-    // No incident memory here yet: it lives in the local file, which holds none of the team's workflows.
-    agent = openAgent(db, s.workspace, { ...values, json: false }, io, { concurrency: s.concurrency, incidentMemory: false });
+    // Incident memory ("Last time") lives in the shared store with the team's workflows, not in the local file.
+    const recall = (request: AlertRequest, workflowId: string) => recallForPlanningInStore(store, s.workspace, request, workflowId, Date.now(), log);
+    agent = openAgent(db, s.workspace, { ...values, json: false }, io, { concurrency: s.concurrency, recall });
     await agent.index();
     const user = loadUserPolicy(userPolicyFile(values));
     // The silences a workflow made end with it (engine/entry/agent/silences.ts), as without --store.
     const alertmanagerUrl = str(values.alertmanager);
     const otlp = str(values.otlp);
     // Headers for the collector come from the environment, as without --store.
-    if (otlp) shipper = new StoreTraceShipper(store, otlp, otlpHeaders(), (m) => io.err(`serve: ${m}`));
-    if (alertmanagerUrl) sweeps = startSilenceSweeps(s.workspace, { store, alertmanagerUrl, everyMs: SILENCE_SWEEP_MS, log: (m) => io.err(`serve: ${m}`) });
+    if (otlp) shipper = new StoreTraceShipper(store, otlp, otlpHeaders(), log);
+    if (alertmanagerUrl) sweeps = startSilenceSweeps(s.workspace, { store, alertmanagerUrl, everyMs: SILENCE_SWEEP_MS, log });
     runtime = new StoreRuntime({
       store,
       tools: agent.context.tools,
@@ -109,13 +117,15 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
       onSettled: (id) => {
         sweeps?.sweep();
         shipper?.ship(id);
+        // As without --store: the workflow is remembered for the next time its alert fires, in the shared store (an
+        // upsert on its id: another replica remembering it too leaves one row). A failure is logged, never thrown.
+        track(rememberWorkflowInStore(store, id).then(
+          () => undefined,
+          (error: unknown) => log(`incident memory for ${id}: ${(error as Error).message}`),
+        ));
         // As without --store: with a model, the replica that settled the workflow asks it for the summary draft.
         const drafter = agent?.drafter;
-        if (drafter) {
-          const work = draftSummaryOf(id, { store, planner: drafter, log: (m) => io.err(`serve: ${m}`) });
-          drafting.add(work);
-          void work.finally(() => drafting.delete(work));
-        }
+        if (drafter) track(draftSummaryOf(id, { store, planner: drafter, log }));
       },
     });
     const recovered = (await runtime.start())!;
