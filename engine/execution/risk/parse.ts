@@ -12,7 +12,29 @@ if (!hadRequire) delete (globalThis as { require?: unknown }).require;
 
 export type ParseResult = { ok: true; file: Node } | { ok: false; error: string };
 
+// One command is read many times on its way (the planner fills and checks it, the policy and the sandbox read its
+// words, the classifier judges it again before it runs), and the GopherJS parser and walker are slow: each source
+// is parsed once and each tree walked once. Nothing mutates a tree, so sharing one is safe.
+const MAX_PARSED = 512;
+const parsedBySource = new Map<string, ParseResult>();
+const preorder = new WeakMap<Node, ReadonlyArray<readonly [Node, string]>>();
+const spansByFile = new WeakMap<Node, readonly Span[]>();
+
 export function parseShell(src: string): ParseResult {
+  const hit = parsedBySource.get(src);
+  if (hit) {
+    // Most recently used last, so the oldest is evicted first.
+    parsedBySource.delete(src);
+    parsedBySource.set(src, hit);
+    return hit;
+  }
+  const result = parse(src);
+  parsedBySource.set(src, result);
+  if (parsedBySource.size > MAX_PARSED) parsedBySource.delete(parsedBySource.keys().next().value!);
+  return result;
+}
+
+function parse(src: string): ParseResult {
   try {
     return { ok: true, file: parser.Parse(src, 'command') };
   } catch (error) {
@@ -26,10 +48,16 @@ export const nodeType = (n: Node): string => syntax.NodeType(n);
 
 /** Visits every node in the tree, depth first. */
 export function walk(n: Node, visit: (n: Node, type: string) => void): void {
-  syntax.Walk(n, (node) => {
-    if (node) visit(node, nodeType(node));
-    return true;
-  });
+  let nodes = preorder.get(n);
+  if (!nodes) {
+    const seen: Array<readonly [Node, string]> = [];
+    syntax.Walk(n, (node) => {
+      if (node) seen.push([node, nodeType(node)]);
+      return true;
+    });
+    preorder.set(n, (nodes = seen));
+  }
+  for (const [node, type] of nodes) visit(node, type);
 }
 
 /** A node with its type and its byte range in the source (UTF-8 offsets, as the parser counts them). */
@@ -42,9 +70,13 @@ export interface Span {
 
 /** Every node of the tree with its range; ancestors of an offset are the spans that contain it. */
 export function spansOf(file: Node): Span[] {
-  const out: Span[] = [];
-  walk(file, (node, type) => out.push({ node, type, start: node.Pos().Offset(), end: node.End().Offset() }));
-  return out;
+  let spans = spansByFile.get(file);
+  if (!spans) {
+    const out: Span[] = [];
+    walk(file, (node, type) => out.push({ node, type, start: node.Pos().Offset(), end: node.End().Offset() }));
+    spansByFile.set(file, (spans = out));
+  }
+  return [...spans];
 }
 
 // Operators as numbered by mvdan-sh 0.10.1 (pinned; test/unit/risk checks them through behaviour).
