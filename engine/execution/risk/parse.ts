@@ -117,8 +117,16 @@ function hasBraces(raw: string): boolean {
   return /(^|[^\\])(\\\\)*\{[^{}]*(,|\.\.)[^{}]*\}/.test(raw);
 }
 
-/** Renders a word; expansions show as `$X` / `$(…)` and make it dynamic. */
-export function wordOf(w: Node): Word {
+const words = new WeakMap<Node, Readonly<Word>>();
+
+/** Renders a word; expansions show as `$X` / `$(…)` and make it dynamic. Read once per node, like the walk. */
+export function wordOf(w: Node): Readonly<Word> {
+  let word = words.get(w);
+  if (!word) words.set(w, (word = Object.freeze(renderWord(w))));
+  return word;
+}
+
+function renderWord(w: Node): Word {
   let text = '';
   let dynamic = false;
   let glob = false;
