@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runProcess } from '../../../engine/execution/tools/process';
@@ -33,6 +34,11 @@ describe('process launcher', () => {
     // The launcher is this engine's child.
     const stat = fs.readFileSync(`/proc/${parent}/stat`, 'utf8');
     expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])).toBe(process.pid);
+  });
+
+  it('runs the programs at a lower priority than the engine (nice +10), so a busy machine answers the editor and the intake first', async () => {
+    const out = await runProcess({ file: 'nice', args: [] }, new AbortController().signal, options(tempDir('rba-launch-')));
+    expect(Number(out.stdout.trim())).toBe(Math.min(19, os.getPriority() + 10));
   });
 
   it('when the launcher dies mid-call, the call fails as permanent (its outcome is unknown), the program is stopped, and the next call starts a new launcher', async () => {

@@ -6,8 +6,18 @@
 // sandbox stay with the engine (engine/execution/tools/process.ts). When the engine goes away (its IPC channel
 // closes), every program still running is killed with its process group, and the launcher exits.
 import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
 import type { Readable } from 'node:stream';
 import { LaunchRequest, type LaunchEvent } from './protocol';
+
+// The programs are background work next to what a person waits on (the editor's requests, the intake answering
+// Alertmanager): on a busy machine they get a smaller share of the CPU than the engine (nice +10, as `nice` runs a
+// command). Their children inherit it.
+try {
+  os.setPriority(0, Math.min(19, os.getPriority(0) + 10));
+} catch {
+  // not allowed here: they run at the engine's priority
+}
 
 const running = new Map<number, ChildProcess>();
 
