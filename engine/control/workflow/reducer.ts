@@ -44,7 +44,9 @@ export type EventType =
   | 'runbook_chosen'
   | 'summary_drafted'
   /** An Alertmanager silence the workflow made was expired after it settled (engine/entry/agent/silences.ts). */
-  | 'silence_expired';
+  | 'silence_expired'
+  /** `serve --store`: a replica claimed (or failed) the send of the settled workflow's trace (engine/control/otel/exported.ts). */
+  | 'trace_exported';
 
 export interface StoredEvent {
   readonly workflowId: string;

@@ -32,6 +32,8 @@ import { llmPlanners, openAgent } from '../agent/options';
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 /** How often a replica looks for settled workflows whose silences still run (one a person settled elsewhere). */
 const SILENCE_SWEEP_MS = 15_000;
+/** How often a replica looks for settled workflows whose trace is stale, besides the change feed (--otlp). */
+const TRACE_SWEEP_MS = 15_000;
 
 export interface ServeSettings {
   readonly workspace: string;
@@ -102,8 +104,10 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
     // The silences a workflow made end with it (engine/entry/agent/silences.ts), as without --store.
     const alertmanagerUrl = str(values.alertmanager);
     const otlp = str(values.otlp);
-    // Headers for the collector come from the environment, as without --store.
-    if (otlp) shipper = new StoreTraceShipper(store, otlp, otlpHeaders(), log);
+    // Headers for the collector come from the environment, as without --store. Each replica watches the change feed
+    // and sweeps; a stale trace of a settled workflow (settled here, by another replica or from the CLI, or changed
+    // since its last send) is sent by the one replica whose claim the store logs first (otel/shipStore.ts).
+    if (otlp) shipper = await StoreTraceShipper.start({ store, workspace: s.workspace, endpoint: otlp, headers: otlpHeaders(), everyMs: TRACE_SWEEP_MS, log });
     if (alertmanagerUrl) sweeps = startSilenceSweeps(s.workspace, { store, alertmanagerUrl, everyMs: SILENCE_SWEEP_MS, log });
     runtime = new StoreRuntime({
       store,
@@ -116,7 +120,6 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
       onError: (error) => io.err(`serve: workflow worker: ${(error as Error).message}`),
       onSettled: (id) => {
         sweeps?.sweep();
-        shipper?.ship(id);
         // As without --store: the workflow is remembered for the next time its alert fires, in the shared store (an
         // upsert on its id: another replica remembering it too leaves one row). A failure is logged, never thrown.
         track(rememberWorkflowInStore(store, id).then(
@@ -156,7 +159,7 @@ export async function serveOnStore(values: ParsedArgs['values'], io: Io, s: Serv
     await server?.close();
     await runtime?.stop();
     await sweeps?.stop();
-    await shipper?.idle();
+    await shipper?.stop();
     await Promise.all(drafting);
     await agent?.close();
     const held = await store.leasesHeld().catch(() => 0);
