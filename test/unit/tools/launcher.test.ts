@@ -2,24 +2,15 @@ import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runProcess } from '../../../engine/execution/tools/process';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { threadFile } from '../../../engine/shared/thread/client';
 import { LaunchEvent } from '../../../engine/execution/tools/launcher/protocol';
 import { tempDir } from '../../helpers/tmp';
-import { alive, eventually } from './processes';
+import { alive, eventually, killedAfterEach } from './processes';
 
-const started: number[] = [];
-afterEach(() => {
-  for (const pid of started.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
+const started = killedAfterEach();
 
 const options = (cwd: string) => ({ cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin' }, outputCapBytes: 4096 });
 const sh = (script: string) => ({ file: '/bin/sh', args: ['-c', script] });

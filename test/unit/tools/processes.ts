@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { afterEach } from 'vitest';
 
 /** Alive and not a zombie: a reparented child may linger as a zombie where PID 1 does not reap. */
 export function alive(pid: number): boolean {
@@ -29,4 +30,19 @@ export async function readPid(file: string): Promise<number> {
   const ok = await eventually(() => fs.existsSync(file) && /^\d+\s*$/.test(fs.readFileSync(file, 'utf8')));
   if (!ok) throw new Error(`no pid in ${file}`);
   return Number(fs.readFileSync(file, 'utf8').trim());
+}
+
+/** A list for the pids a test starts: each is SIGKILLed after the test, so a failed assertion leaves no sleeps behind. */
+export function killedAfterEach(): number[] {
+  const started: number[] = [];
+  afterEach(() => {
+    for (const pid of started.splice(0)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  });
+  return started;
 }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { shellTool, type ShellOptions, type ShellOutput } from '../../../engine/execution/tools/shell';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { tempDir } from '../../helpers/tmp';
-import { alive, eventually, readPid } from './processes';
+import { alive, eventually, killedAfterEach, readPid } from './processes';
 
 const call = { key: 'k1', workflowId: 'wf', stepId: 's1' };
 
@@ -16,17 +16,7 @@ function setup(options: Partial<ShellOptions> = {}) {
   return { workspace, tool, run };
 }
 
-const started: number[] = [];
-afterEach(() => {
-  // A failed assertion must not leave sleeps behind.
-  for (const pid of started.splice(0)) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
-});
+const started = killedAfterEach();
 
 describe('shell: results', () => {
   it('returns exit code, stdout and stderr; a non-zero exit is an outcome, not an error', async () => {
