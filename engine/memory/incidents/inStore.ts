@@ -2,11 +2,10 @@
 // own file (store.ts), shared through record.ts, on the store's memory methods. Every replica remembers what it
 // settles, catches up on what a person settled from the CLI, and recalls from the one shared table, so "last
 // time" for an alert is the team's, whichever replica settled it.
-import type { LastTimeView } from '../../../protocol/memory';
 import type { ControlStore } from '../../control/store/types';
 import type { AlertRequest } from '../../control/workflow/request';
 import type { RecalledIncident } from '../../planning/context';
-import { alertnameOf, isRemembered, lastTimeViewsOf, memoryOfRecord, PLAN_CATCH_UP, planningLines, planRecallOptions, RECALL_CANDIDATES, recallAmong, viewRecallOptions, type RecallOptions, type RecalledMemory } from './record';
+import { alertnameOf, isRemembered, memoryOfRecord, PLAN_CATCH_UP, planningLines, planRecallOptions, RECALL_CANDIDATES, recallAmong, type RecallOptions, type RecalledMemory } from './record';
 
 /**
  * Remembers one workflow of the store if it is settled and not forgotten. Idempotent, also across replicas: the
@@ -49,11 +48,4 @@ export async function recallForPlanningInStore(store: ControlStore, workspace: s
     log?.(`incident memory for ${workflowId}: ${(error as Error).message}`);
     return [];
   }
-}
-
-/** "Last time" for a workflow's view: incidents of the same alert settled before it fired. */
-export async function lastTimeViewsInStore(store: ControlStore, workflowId: string, now = Date.now()): Promise<LastTimeView[]> {
-  const view = await store.view(workflowId);
-  if (!view) return [];
-  return lastTimeViewsOf(await recallForInStore(store, view.workspace, view.request, viewRecallOptions(view)), now);
 }

@@ -5,7 +5,7 @@ import { catchUp, FORGOTTEN_EVENT, forgetMemory, getMemory, lastTimeViews, listM
 import type { IncidentSummary } from '../../../engine/planning/observe/summary';
 import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
 import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
-import { catchUpInStore, lastTimeViewsInStore, recallForPlanningInStore, rememberWorkflowInStore } from '../../../engine/memory/incidents/inStore';
+import { catchUpInStore, recallForPlanningInStore, rememberWorkflowInStore } from '../../../engine/memory/incidents/inStore';
 import { cancel, escalateNow, resolve } from '../../../engine/control/workflow/person';
 import { fixture, scriptedTool, stateOf, type Fixture } from '../workflow/fixtures';
 
@@ -143,7 +143,6 @@ describe('incident memory store (real SQLite)', () => {
     const later = await settled(f, { alertname: 'DiskFull', service: 'api' });
     const request = { ...stateOf(f.db, later).request };
     expect(await recallForPlanningInStore(store, '', request, later, f.clock.now())).toEqual(recallForPlanning(f.db, '', request, later, f.clock.now()));
-    expect(await lastTimeViewsInStore(store, later, f.clock.now())).toEqual(lastTimeViews(f.db, later, f.clock.now()));
     await store.forgetMemory(first, 'ana', f.clock.now());
     expect(rememberWorkflow(f.db, first, f.clock.now())).toBeNull();
     expect(await rememberWorkflowInStore(store, first, f.clock.now())).toBeNull();
