@@ -25,6 +25,7 @@ import { leasesHeld, releaseOwnerLeases } from '../engine/control/store/sqlite/q
 import { verifyChain } from '../engine/control/store/sqlite/eventLog';
 import { harnessTools } from '../test/harness/crash/tools';
 import { Orchestrator } from '../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../engine/control/store/sqlite/store';
 import { FixedPlanner } from '../engine/control/workflow/planner';
 import { percentile, round } from './lib/workflowBench';
 
@@ -50,8 +51,8 @@ async function serverProcess(dir: string, mode: Mode, maxQueued: number): Promis
   const db = openDatabase(dbFile);
   const workspace = path.join(dir, 'ws');
   fs.mkdirSync(workspace, { recursive: true });
-  const orchestrator = new Orchestrator({ db, tools: harnessTools(dir), planner: new FixedPlanner(PLAN), queue: workspace, concurrency: WORKERS, pollMs: 250 });
-  if (mode !== 'alone') orchestrator.start();
+  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools: harnessTools(dir), planner: new FixedPlanner(PLAN), queue: workspace, concurrency: WORKERS, pollMs: 250 });
+  if (mode !== 'alone') await orchestrator.start();
   const options = { workspace, token: TOKEN, port: 0, maxQueued, retryAfterSeconds: 1, onAccepted: () => orchestrator.wake() };
   const server = mode === 'in-process' ? new IntakeServer({ ...options, db }) : new IntakeThread({ ...options, dbFile });
   const { port } = await server.listen();

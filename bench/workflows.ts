@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDatabase, type Db } from '../engine/control/db/open';
-import { BackgroundCheckpointer } from '../engine/control/workflow/checkpointer';
 import { verifyChain } from '../engine/control/store/sqlite/eventLog';
 import { intake } from '../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../engine/control/store/sqlite/store';
 import { FixedPlanner } from '../engine/control/workflow/planner';
 import type { AnyTool } from '../engine/control/workflow/tool';
 import { fillCompleted, percentile, round, runbook, Target, timedTool } from './lib/workflowBench';
@@ -35,8 +35,7 @@ async function main(): Promise<void> {
       db.pragma('wal_checkpoint(TRUNCATE)');
       // The settings alternate in the same run: this disk's fsync cost changes from minute to minute.
       const runs: Record<string, unknown>[] = [];
-      // 'NORMAL+bg': NORMAL with checkpoints on a worker thread (BackgroundCheckpointer).
-      for (const sync of ['NORMAL', 'NORMAL+bg', 'FULL', 'OFF', 'NORMAL', 'NORMAL+bg', 'FULL', 'OFF'] as const) runs.push(await throughput(db, file, sync, workflows, steps));
+      for (const sync of ['NORMAL', 'FULL', 'OFF', 'NORMAL', 'FULL', 'OFF'] as const) runs.push(await throughput(db, sync, workflows, steps));
       const tVerify = performance.now();
       const chain = verifyChain(db);
       const verifyMs = performance.now() - tVerify;
@@ -63,11 +62,10 @@ async function main(): Promise<void> {
   console.log('wrote bench/results/workflows.json');
 }
 
-async function throughput(db: Db, file: string, mode: 'NORMAL' | 'NORMAL+bg' | 'FULL' | 'OFF', workflows: number, steps: number) {
-  db.pragma(`synchronous = ${mode === 'NORMAL+bg' ? 'NORMAL' : mode}`);
-  const checkpointer = mode === 'NORMAL+bg' ? new BackgroundCheckpointer(db, file) : undefined;
+async function throughput(db: Db, mode: 'NORMAL' | 'FULL' | 'OFF', workflows: number, steps: number) {
+  db.pragma(`synchronous = ${mode}`);
   const marks: Array<[number, number, string]> = [];
-  const orchestrator = new Orchestrator({ db, tools: [timedTool('noop', 'read', marks)], planner: new FixedPlanner(runbook(steps)), checkpointer });
+  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools: [timedTool('noop', 'read', marks)], planner: new FixedPlanner(runbook(steps)) });
   const before = (db.prepare('SELECT max(seq) AS s FROM workflow_events').get() as { s: number | null }).s ?? 0;
   const t0 = performance.now();
   for (let i = 0; i < workflows; i++) intake(db, { source: 'bench', title: `w${i}`, labels: { runbook: 'bench' } });
@@ -80,7 +78,6 @@ async function throughput(db: Db, file: string, mode: 'NORMAL' | 'NORMAL+bg' | '
   const gaps: number[] = [];
   for (let i = 1; i < marks.length; i++) if (marks[i]![2] === marks[i - 1]![2]) gaps.push(marks[i]![0] - marks[i - 1]![1]);
   gaps.sort((a, b) => a - b);
-  await checkpointer?.stop();
   db.pragma('synchronous = NORMAL');
   return {
     synchronous: mode,
@@ -110,8 +107,8 @@ async function recoveryAfterKill(file: string) {
     { name: 'check', risk: 'read', toolClass: 'other', idempotent: false, input: Target, run: async () => ({ output: { ok: true } }) },
     { name: 'change', risk: 'write', toolClass: 'other', idempotent: false, input: Target, run: async () => ({ output: { ok: true } }) },
   ];
-  const orchestrator = new Orchestrator({ db, tools, planner: new FixedPlanner(inflightRunbooks) });
-  const recovered = orchestrator.recover();
+  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools, planner: new FixedPlanner(inflightRunbooks) });
+  const recovered = await orchestrator.recover();
   const tRecover = performance.now();
   await orchestrator.drain();
   const tSettled = performance.now();
@@ -148,9 +145,9 @@ async function inflightChild(file: string): Promise<void> {
     { name: 'check', risk: 'read', toolClass: 'other', idempotent: false, input: Target, run: hang },
     { name: 'change', risk: 'write', toolClass: 'other', idempotent: false, input: Target, run: hang },
   ];
-  const orchestrator = new Orchestrator({ db, tools, planner: new FixedPlanner(inflightRunbooks), concurrency: INFLIGHT, pollMs: 20, toolTimeoutMs: 3_600_000, leaseMs: 3_600_000, onError: (e) => process.stderr.write(`${String(e)}\n`) });
+  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools, planner: new FixedPlanner(inflightRunbooks), concurrency: INFLIGHT, pollMs: 20, toolTimeoutMs: 3_600_000, leaseMs: 3_600_000, onError: (e) => process.stderr.write(`${String(e)}\n`) });
   for (let i = 0; i < INFLIGHT; i++) intake(db, { source: 'bench', title: `inflight ${i}`, labels: { runbook: i % 2 ? 'write' : 'read' } });
-  orchestrator.start();
+  await orchestrator.start();
   for (;;) {
     const n = (db.prepare("SELECT count(*) AS n FROM workflows WHERE state = 'WAITING_FOR_TOOL'").get() as { n: number }).n;
     if (n === INFLIGHT) break;

@@ -409,7 +409,7 @@ export function conformance(adapter: Adapter): void {
       expect(rechecked.state).toBe('EXECUTING');
       expect((await store.events(w.id)).at(-1)).toMatchObject({ type: 'rechecked', actor: 'person', data: { why: 'tier changed to approved-writes by ops', stepId: 'a' } });
       expect(await store.nextReadyAt()).toBe(T0 + 3);
-      // Breakers: the rules of engine/control/workflow/breaker.ts over the stored row.
+      // Breakers: the rules of engine/control/store/breakerRules.ts over the stored row.
       const cfg = { ...DEFAULT_BREAKER, failureThreshold: 2, cooldownMs: 100 };
       expect(await store.updateBreaker('tool:x', T0, acquire(cfg, T0))).toEqual({ allowed: true, probe: false });
       expect(await store.breakers()).toEqual([]);

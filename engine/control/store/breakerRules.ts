@@ -1,7 +1,14 @@
-// The circuit-breaker rules of engine/control/workflow/breaker.ts as pure functions over a persisted row, for
-// ControlStore.updateBreaker: the store runs one in a transaction and keeps the row it returns.
+// The circuit-breaker rules (engine/control/workflow/breaker.ts holds their settings) as pure functions over a
+// persisted row, for ControlStore.updateBreaker: the store runs one in a transaction and keeps the row it returns.
+import type { BreakerState } from '../../../protocol/workflow';
 import type { Admission, BreakerConfig } from '../workflow/breaker';
+import { iso } from '../workflow/clock';
 import type { BreakerDecision, BreakerRow } from './types';
+
+/** A stored row as the panel, the CLI and the wire show it. */
+export function breakerStateOf(row: BreakerRow): BreakerState {
+  return { name: row.name, state: row.state, consecutiveFailures: row.consecutiveFailures, openedAt: row.openedAt === null ? null : iso(row.openedAt) };
+}
 
 export const closedRow = (name: string): BreakerRow => ({ name, state: 'closed', consecutiveFailures: 0, openedAt: null, probeStartedAt: null });
 

@@ -1,84 +1,76 @@
-import type { Db } from '../db/open';
-import { DEFAULT_BREAKER, Breakers, type BreakerConfig } from './breaker';
-import { act, callFailed, coreConfigOf, callFinished, callRefused, callStarted, decided, interruptedCall, planFailed, planned, type CoreConfig, type DecideAnswer, type DecisionDue, type Facts, type Next, type Outcome, type PolicyCall, type PolicyDecision, type Write } from './core';
-import { withTimeout } from './timeout';
+// The worker runtime over a ControlStore (engine/control/store): the editor's engine and `serve` run it on the
+// embedded SQLite adapter, `serve --store postgres://…` on N replicas against one database. It leases a task,
+// heartbeats, and advances the workflow one durable action at a time: the pure decision core (./core, `act`)
+// decides, this runtime performs the effects (tool and planner calls) and commits each outcome with one
+// `store.commit` fenced by the lease token. Breakers go through `store.updateBreaker` with the rules of
+// engine/control/store/breakerRules.ts; idle workers are woken by the store's change feed as well as by their poll.
+import type { KillSwitchName } from '../../../protocol/workflow';
+import type { Tier } from '../policy/schema';
+import * as rules from '../store/breakerRules';
+import type { ControlStore, Lease, ToolCallRow } from '../store/types';
+import { DEFAULT_BREAKER, type Admission, type BreakerConfig } from './breaker';
 import { systemClock, type Clock, type Random } from './clock';
+import { act, callFailed, coreConfigOf, callFinished, callRefused, callStarted, decided, planFailed, planned, type CoreConfig, type DecideAnswer, type DecisionDue, type Facts, type Next, type Outcome, type PolicyCall, type PolicyDecision } from './core';
 import { LeaseLost } from './errors';
 import { ClassifiedError, classify, messageOf, type FailureClass } from './failures';
-import { blockingSwitch } from '../store/sqlite/killSwitch';
 import type { PlanRequest, Planner } from './planner';
-import { extendLease, leaseNext, newOwner, nextReadyAt, reclaimDeadLeases, releaseOwnerLeases, schedule, unschedule, type Lease } from '../store/sqlite/queue';
+import { newOwner } from '../store/pid';
 import type { RetryOverrides, RetryPolicies } from './retry';
-import { saveSnapshot } from '../store/sqlite/snapshot';
 import { isSettled } from './states';
-import { commit, loadView } from '../store/sqlite/commit';
+import { withTimeout } from './timeout';
 import { ToolRegistry, type AnyTool } from './tool';
-import { getToolCall, listToolCalls, markFinished, markIntended } from '../store/sqlite/toolCalls';
 import type { WorkflowView } from './view';
-import { finishTask, recoveryCandidates, releaseTask } from '../store/sqlite/statements';
-
-export type { PolicyCall, PolicyDecision };
 
 export interface OrchestratorOptions {
-  readonly db: Db;
+  readonly store: ControlStore;
   readonly tools: ToolRegistry | readonly AnyTool[];
   readonly planner: Planner;
+  /** Serve only this workspace's queue (see intake's `workspace`; every replica of one team must use the same path); every workflow when undefined. */
+  readonly queue?: string;
   readonly clock?: Clock;
   readonly random?: Random;
-  /** Serve only this workspace's queue (see intake's `workspace`); every workflow when undefined. */
-  readonly queue?: string;
-  /** Worker loops run by start(). */
   readonly concurrency?: number;
-  /** Visibility timeout: a lease not renewed for this long is redelivered to another worker. */
   readonly leaseMs?: number;
   readonly toolTimeoutMs?: number;
   readonly planTimeoutMs?: number;
-  /** Bound on re-plans after validation failures before the workflow escalates. */
   readonly maxReplans?: number;
-  /** A plan without verification steps waits this long in VALIDATING for the alert's resolved notification. */
   readonly resolveWaitMs?: number;
   readonly retry?: RetryPolicies;
-  /** Retry overrides keyed by tool name, or "model:<provider>" for planners. */
   readonly retryOverrides?: Readonly<Record<string, RetryOverrides>>;
   readonly breaker?: BreakerConfig;
   readonly breakerOverrides?: Readonly<Record<string, Partial<BreakerConfig>>>;
-  /** Policy gate (engine/control/policy): allow, wait for a person's approval, or deny (a violation, never retried). */
-  readonly policy?: (call: PolicyCall) => PolicyDecision;
-  /** Workspace trust: a message while execution is not allowed (the workflow waits for a person), else null. */
+  /** The policy gate; `tier` is the workspace's tier as the store holds it (read before each action). */
+  readonly policy?: (call: PolicyCall, tier: Tier) => PolicyDecision;
   readonly mayExecute?: () => string | null;
-  /** Idle workers poll at most this far apart (other processes may enqueue). */
+  /** Idle workers look for work at most this far apart (the change feed wakes them sooner). */
   readonly pollMs?: number;
-  /** Durable actions one lease may take before the workflow goes back to the queue (fairness). */
   readonly actionsPerLease?: number;
-  /** Optional: checkpoints run on a worker thread; the orchestrator only bounds the WAL between actions. */
-  readonly checkpointer?: { maybeCheckpoint(): void };
-  /** Called when a worker loop hits an error (e.g. the database is locked or full); the loop backs off and goes on. */
   readonly onError?: (error: unknown) => void;
-  /** Called (not awaited) after a workflow completed or escalated: e.g. a model drafts its summary. */
   readonly onSettled?: (workflowId: string) => void;
 }
 
+export type { PolicyCall, PolicyDecision };
+
 const BREAKER_CLASSES: ReadonlySet<FailureClass> = new Set(['transient', 'tool_timeout', 'model_timeout']);
 
-/**
- * The only component that advances workflow state. Each durable action is one transaction that writes the
- * event, the new view, the idempotency record and the task's next slot together.
- */
+/** The only component that advances workflow state (a person's actions aside: engine/control/workflow/person.ts). */
 export class Orchestrator {
   readonly owner = newOwner();
-  readonly breakers: Breakers;
-  private readonly db: Db;
+  private readonly store: ControlStore;
   private readonly tools: ToolRegistry;
   private readonly clock: Clock;
   private readonly random: Random;
   private readonly core: CoreConfig;
   private readonly o: Required<Pick<OrchestratorOptions, 'concurrency' | 'leaseMs' | 'toolTimeoutMs' | 'planTimeoutMs' | 'pollMs' | 'actionsPerLease'>>;
   private loops: Promise<void>[] = [];
+  private started = false;
   private stopping = new AbortController();
-  private waking = new AbortController();
+  /** The wake-up signals of the workers sleeping now, longest asleep first. */
+  private idle: AbortController[] = [];
+  private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: OrchestratorOptions) {
-    this.db = options.db;
+    this.store = options.store;
     this.tools = options.tools instanceof ToolRegistry ? options.tools : new ToolRegistry(options.tools);
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
@@ -87,66 +79,67 @@ export class Orchestrator {
       leaseMs: options.leaseMs ?? 30_000,
       toolTimeoutMs: options.toolTimeoutMs ?? 60_000,
       planTimeoutMs: options.planTimeoutMs ?? 60_000,
-      pollMs: options.pollMs ?? 250,
+      pollMs: options.pollMs ?? 1000,
       actionsPerLease: options.actionsPerLease ?? 100,
     };
     this.core = coreConfigOf(options.planner, options);
-    this.breakers = new Breakers(this.db, this.clock, options.breaker ?? DEFAULT_BREAKER, options.breakerOverrides);
   }
 
-  /** On start: free the leases of dead engine processes so every unsettled workflow resumes at once. */
-  recover(): { reclaimed: number; unsettled: number; rerun: number; outcomeUnknown: number } {
-    const reclaimed = reclaimDeadLeases(this.db);
-    // A workflow without a task (never expected: both are written together) is put back in the queue. Calls
-    // interrupted by the crash are decided in one transaction: reads and idempotent writes go back to EXECUTING
-    // (re-run), other writes escalate with "outcome unknown". Driven from the small tasks table.
-    const { orphans, unsettled, interrupted } = recoveryCandidates(this.db, this.clock.now(), this.options.queue);
-    if (orphans.length > 0) this.db.transaction(() => orphans.forEach((id) => schedule(this.db, id, this.clock.now()))).immediate();
-    let rerun = 0;
-    this.db
-      .transaction(() => {
-        for (const id of interrupted) {
-          const view = loadView(this.db, id);
-          if (view?.state !== 'WAITING_FOR_TOOL') continue;
-          if (this.apply(view, null, interruptedCall(view, this.facts())).kind === 'continue') rerun++;
-        }
-      })
-      .immediate();
-    return { reclaimed, unsettled, rerun, outcomeUnknown: interrupted.length - rerun };
+  /**
+   * On start: frees the leases of dead engine processes on this host (other hosts' expire after leaseMs) and
+   * queues unsettled workflows that lost their task. A call interrupted by a crash needs nothing here: its
+   * workflow is in WAITING_FOR_TOOL, and whichever replica leases it next lets the core decide (re-run a read or
+   * an idempotent write, "outcome unknown" for any other write) under that lease, so the decision is fenced.
+   */
+  async recover(): Promise<{ reclaimed: number; unsettled: number; orphans: number; interrupted: number }> {
+    const reclaimed = await this.store.reclaimDeadOwners();
+    const now = this.clock.now();
+    const found = await this.store.recoveryCandidates(now, this.options.queue);
+    for (const id of found.orphans) await this.store.commit({ workflowId: id, now, events: [], next: { kind: 'continue' } });
+    return { reclaimed, unsettled: found.unsettled, orphans: found.orphans.length, interrupted: found.interrupted.length };
   }
 
-  /** Leases one ready task and advances its workflow until it must wait. Null when nothing is ready. */
-  async tick(): Promise<{ workflowId: string; state: string } | null> {
-    this.options.checkpointer?.maybeCheckpoint();
-    const lease = leaseNext(this.db, this.owner, this.clock.now(), this.o.leaseMs, this.options.queue);
-    if (!lease) return null;
-    const heartbeat = setInterval(() => {
-      try {
-        extendLease(this.db, lease, this.clock.now() + this.o.leaseMs);
-      } catch (error) {
-        // A busy database must not crash the engine from a timer; the next beat tries again.
-        this.options.onError?.(error);
-      }
-    }, Math.max(10, this.o.leaseMs / 3));
-    try {
-      for (let i = 0; ; i++) {
-        const view = loadView(this.db, lease.workflowId);
-        if (!view || isSettled(view.state)) {
-          finishTask(this.db, lease);
-          return { workflowId: lease.workflowId, state: view?.state ?? 'missing' };
-        }
-        const next = await this.advance(view, lease);
-        if (next.kind !== 'continue' || i + 1 >= this.o.actionsPerLease) {
-          if (next.kind === 'continue') this.release(lease, this.clock.now());
-          return { workflowId: lease.workflowId, state: loadView(this.db, lease.workflowId)?.state ?? 'missing' };
-        }
-      }
-    } catch (error) {
-      if (error instanceof LeaseLost) return { workflowId: lease.workflowId, state: 'lease-lost' };
-      throw error;
-    } finally {
-      clearInterval(heartbeat);
+  /**
+   * Recovers, subscribes to the change feed, and starts `concurrency` worker loops; returns what recovery found.
+   * A stop() while this is still recovering wins: no loop starts.
+   */
+  async start(): Promise<Awaited<ReturnType<Orchestrator['recover']>> | null> {
+    if (this.started) return null;
+    this.started = true;
+    const stopping = new AbortController();
+    this.stopping = stopping;
+    const recovered = await this.recover();
+    // A commit anywhere wakes ONE idle worker, not all (every replica hears every commit); a worker that then finds
+    // work wakes the next, so a burst still fans out without every idle worker querying the queue at each commit.
+    const unsubscribe = await this.store.subscribe(() => this.wakeOne());
+    if (stopping.signal.aborted) {
+      unsubscribe();
+      return recovered;
     }
+    this.unsubscribe = unsubscribe;
+    for (let i = 0; i < this.o.concurrency; i++) this.loops.push(this.loop(stopping.signal));
+    return recovered;
+  }
+
+  /** The workers finish their current action (committed), then this owner's leases are released for other replicas. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    await Promise.all(this.loops);
+    if (this.loops.length > 0) await this.store.releaseOwner(this.owner).catch((error: unknown) => this.options.onError?.(error));
+    this.loops = [];
+    this.started = false;
+  }
+
+  /** Every idle worker looks for work now (a new alert taken by this replica's intake). */
+  wake(): void {
+    for (const idle of this.idle.splice(0)) idle.abort();
+  }
+
+  /** One idle worker looks for work now. */
+  wakeOne(): void {
+    this.idle.shift()?.abort();
   }
 
   /**
@@ -160,94 +153,113 @@ export class Orchestrator {
         ticks++;
         continue;
       }
-      const at = nextReadyAt(this.db, this.options.queue);
+      const at = await this.store.nextReadyAt(this.options.queue);
       if (at === null || at - this.clock.now() > horizonMs) break;
       await this.clock.sleep(Math.max(1, at - this.clock.now()));
     }
     return ticks;
   }
 
-  /** Recovers (see recover()) and starts `concurrency` worker loops. */
-  start(): void {
-    if (this.loops.length > 0) return;
-    this.recover();
-    this.stopping = new AbortController();
-    for (let i = 0; i < this.o.concurrency; i++) this.loops.push(this.loop(this.stopping.signal));
-  }
-
-  /** The workers finish their current action (committed), then this owner's leases are released for others. */
-  async stop(): Promise<void> {
-    this.stopping.abort();
-    await Promise.all(this.loops);
-    if (this.loops.length > 0 && this.db.open) releaseOwnerLeases(this.db, this.owner);
-    this.loops = [];
-  }
-
   private async loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        if (await this.tick()) continue;
+        if (await this.tick()) {
+          this.wakeOne();
+          continue;
+        }
+        const at = await this.store.nextReadyAt(this.options.queue);
+        const wait = at === null ? this.o.pollMs : Math.min(this.o.pollMs, Math.max(1, at - this.clock.now()));
+        const waking = new AbortController();
+        this.idle.push(waking);
+        try {
+          await this.clock.sleep(wait, AbortSignal.any([signal, waking.signal]));
+        } finally {
+          this.idle = this.idle.filter((w) => w !== waking);
+        }
       } catch (error) {
-        // The lease stays with this worker until it expires, then the task is redelivered.
+        // The database went away or refused: the lease (if any) expires and another replica takes the task.
         this.options.onError?.(error);
         await this.clock.sleep(this.o.pollMs, signal);
-        continue;
       }
-      const at = nextReadyAt(this.db, this.options.queue);
-      const wait = at === null ? this.o.pollMs : Math.min(this.o.pollMs, Math.max(1, at - this.clock.now()));
-      await this.clock.sleep(wait, AbortSignal.any([signal, this.waking.signal]));
     }
   }
 
-  /**
-   * Idle workers look for work now instead of at their next poll: called after a person's decision or a new
-   * alert in this process, so an approval starts its step at once. Other processes' changes wait for the poll.
-   */
-  wake(): void {
-    const waking = this.waking;
-    this.waking = new AbortController();
-    waking.abort();
+  /** Leases one ready task and advances its workflow until it must wait. Null when nothing is ready. */
+  async tick(): Promise<{ workflowId: string; state: string } | null> {
+    const lease = await this.store.lease(this.owner, this.clock.now(), this.o.leaseMs, this.options.queue);
+    if (!lease) return null;
+    const heartbeat = setInterval(() => {
+      this.store.extendLease(lease, this.clock.now() + this.o.leaseMs).catch((error: unknown) => this.options.onError?.(error));
+    }, Math.max(10, this.o.leaseMs / 3));
+    try {
+      for (let i = 0; ; i++) {
+        const view = await this.store.view(lease.workflowId);
+        if (!view || isSettled(view.state)) {
+          await this.store.finish(lease);
+          return { workflowId: lease.workflowId, state: view?.state ?? 'missing' };
+        }
+        const { next, view: after } = await this.advance(view, lease);
+        if (next.kind !== 'continue' || i + 1 >= this.o.actionsPerLease) {
+          if (next.kind === 'continue') await this.store.release(lease, this.clock.now());
+          return { workflowId: lease.workflowId, state: after.state };
+        }
+      }
+    } catch (error) {
+      if (error instanceof LeaseLost) return { workflowId: lease.workflowId, state: 'lease-lost' };
+      throw error;
+    } finally {
+      clearInterval(heartbeat);
+    }
   }
 
   // ---- one durable action per call: the core decides, this runtime performs effects and commits ----
 
-  private facts(): Facts {
+  /** What the core may ask, read from the store before it decides (the core's reads are synchronous). */
+  private async facts(view: WorkflowView): Promise<Facts> {
+    const [calls, switches, tier] = await Promise.all([
+      this.store.toolCalls(view.id),
+      this.store.engagedSwitches(),
+      this.options.policy ? this.store.tier(view.workspace || this.options.queue || '') : Promise.resolve(null),
+    ]);
+    // Every key the core asks about is one of this workflow's (toolCallKey starts from the workflow id).
+    const byKey = new Map<string, ToolCallRow>(calls.map((c) => [c.key, { key: c.key, status: c.status, attempts: c.attempts, result: c.result }]));
     return {
       now: this.clock.now(),
       random: this.random,
       tools: this.tools,
-      toolCall: (key) => getToolCall(this.db, key),
-      policy: (call) => this.options.policy?.(call) ?? { action: 'allow', reason: 'no policy configured', by: 'none' },
+      toolCall: (key) => byKey.get(key) ?? null,
+      policy: (call) => (this.options.policy && tier !== null ? this.options.policy(call, tier) : { action: 'allow', reason: 'no policy configured', by: 'none' }),
       untrusted: () => this.options.mayExecute?.() ?? null,
-      killSwitch: (tool, risk) => blockingSwitch(this.db, tool, risk),
+      killSwitch: (tool, risk) => blockingSwitch(switches, tool, risk),
     };
   }
 
-  private async advance(view: WorkflowView, lease: Lease): Promise<Next> {
-    const action = act(view, this.facts(), this.core);
+  private async advance(view: WorkflowView, lease: Lease): Promise<{ next: Next; view: WorkflowView }> {
+    const facts = await this.facts(view);
+    const action = act(view, facts, this.core);
     if ('outcome' in action) return this.apply(view, lease, action.outcome);
     const { effect } = action;
-    const admission = this.breakers.acquire(effect.breaker);
+    const admission = await this.acquire(effect.breaker);
     switch (effect.kind) {
       case 'plan':
-        return this.apply(view, lease, admission.allowed ? await this.plan(view, effect.request, effect.breaker) : planFailed(view, this.facts(), this.core, 'breaker_open', `breaker ${effect.breaker} is open`, 0, admission.retryInMs));
+        return this.apply(view, lease, admission.allowed ? await this.plan(view, effect.request, effect.breaker) : planFailed(view, await this.facts(view), this.core, 'breaker_open', `breaker ${effect.breaker} is open`, 0, admission.retryInMs));
       case 'decide':
         return this.apply(view, lease, decided(view, this.tools, effect.due, await this.decide(view, effect.due, effect.breaker, admission.allowed)));
       case 'call': {
-        if (!admission.allowed) return this.apply(view, lease, callRefused(view, this.facts(), this.core, effect, admission.retryInMs));
-        this.apply(view, lease, callStarted(effect, admission.probe));
-        const started = loadView(this.db, view.id)!;
+        if (!admission.allowed) return this.apply(view, lease, callRefused(view, facts, this.core, effect, admission.retryInMs));
+        // Committed (intended record + WAITING_FOR_TOOL) before the tool starts: a crash from here on is seen.
+        const { view: started } = await this.apply(view, lease, callStarted(effect, admission.probe));
         const { tool, input, key, step, risk } = effect;
         try {
           const output = await withTimeout(tool.timeoutMs ?? this.o.toolTimeoutMs, 'tool_timeout', `tool ${tool.name} timed out`, (signal) =>
             tool.run(input, signal, { key, workflowId: view.id, stepId: step.id, readOnly: risk === 'read' }),
           );
-          this.breakers.success(effect.breaker);
+          await this.success(effect.breaker);
           return this.apply(started, lease, callFinished(started, effect, output));
         } catch (error) {
           const cls = classify(error);
-          if (BREAKER_CLASSES.has(cls)) this.breakers.failure(effect.breaker);
-          return this.apply(started, lease, callFailed(started, this.facts(), this.core, effect, cls, error));
+          if (BREAKER_CLASSES.has(cls)) await this.failure(effect.breaker);
+          return this.apply(started, lease, callFailed(started, await this.facts(started), this.core, effect, cls, error));
         }
       }
     }
@@ -257,64 +269,68 @@ export class Orchestrator {
     const planner = this.options.planner;
     try {
       const result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out`, (signal) => planner.plan(request, signal));
-      this.breakers.success(breaker);
-      return planned(view, this.facts(), this.core, result);
+      await this.success(breaker);
+      return planned(view, await this.facts(view), this.core, result);
     } catch (error) {
       const cls = classify(error);
-      if (BREAKER_CLASSES.has(cls)) this.breakers.failure(breaker);
-      return planFailed(view, this.facts(), this.core, cls, messageOf(error), 0, retryAfterOf(error));
+      if (BREAKER_CLASSES.has(cls)) await this.failure(breaker);
+      return planFailed(view, await this.facts(view), this.core, cls, messageOf(error), 0, error instanceof ClassifiedError ? (error.retryAfterMs ?? 0) : 0);
     }
   }
 
-  /** The planner reads what the steps returned; its answer (or why there is none) is committed as `decided`. */
   private async decide(view: WorkflowView, due: DecisionDue, breaker: string, admitted: boolean): Promise<DecideAnswer> {
     const planner = this.options.planner;
     if (!admitted) return { raw: null, tokens: 0, by: planner.name, notes: [`breaker ${breaker} is open; the plan goes on as it stands`] };
-    const calls = listToolCalls(this.db, view.id).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
+    const calls = (await this.store.toolCalls(view.id)).map((c) => ({ id: c.key, stepId: c.stepId, tool: c.tool, status: c.status, input: c.input, result: c.result, error: c.error }));
     try {
       const result = await withTimeout(this.o.planTimeoutMs, 'model_timeout', `planner ${planner.name} timed out deciding`, (signal) =>
         planner.decide!({ workflowId: view.id, request: view.request, plan: view.plan!, stepIndex: view.stepIndex, phase: due.phase, round: due.round, calls, skipped: view.skipped ?? {}, answers: view.answers }, signal),
       );
-      this.breakers.success(breaker);
+      await this.success(breaker);
       return { raw: result.decision, tokens: result.tokens ?? 0, by: result.by ?? planner.name, notes: [] };
     } catch (error) {
-      if (BREAKER_CLASSES.has(classify(error))) this.breakers.failure(breaker);
+      if (BREAKER_CLASSES.has(classify(error))) await this.failure(breaker);
       return { raw: null, tokens: 0, by: planner.name, notes: [`the planner could not decide (${messageOf(error)}); the plan goes on as it stands`] };
     }
   }
 
-  /**
-   * Commits one outcome in one transaction: its events, its records and the task's next slot, fenced by the
-   * lease. `lease` null: recovery at start-up, which owns every free task; the task is then made ready at once.
-   */
-  private apply(view: WorkflowView, lease: Lease | null, outcome: Outcome): Next {
-    const { events, next, writes = [] } = outcome;
-    if (events.length === 0) {
-      if (next.kind === 'later' && lease) this.release(lease, next.at);
-      return next;
-    }
-    const now = this.clock.now();
-    commit(this.db, { workflowId: view.id, now, leaseToken: lease?.token, also: () => {
-      for (const w of writes) this.write(view.id, w, now);
-      if (next.kind === 'settled') unschedule(this.db, view.id);
-      if (next.kind === 'later') schedule(this.db, view.id, next.at);
-      if (next.kind === 'continue' && !lease) schedule(this.db, view.id, now);
-    } }, [...events]);
+  /** One outcome, one transaction (store.commit), fenced by the lease: LeaseLost when another replica holds the task now. */
+  private async apply(view: WorkflowView, lease: Lease, outcome: Outcome): Promise<{ next: Next; view: WorkflowView }> {
+    const { events, next, writes } = outcome;
+    const after = await this.store.commit({ workflowId: view.id, now: this.clock.now(), leaseToken: lease.token, events, writes, next });
     if (events.some((e) => e.to === 'COMPLETED' || e.to === 'ESCALATED') && this.options.onSettled) queueMicrotask(() => this.options.onSettled?.(view.id));
-    return next;
+    return { next, view: after };
   }
 
-  private write(workflowId: string, w: Write, now: number): void {
-    if (w.kind === 'intended') markIntended(this.db, { key: w.key, workflowId, stepId: w.stepId, tool: w.tool, input: w.input, now });
-    else if (w.kind === 'finished') markFinished(this.db, w.key, w.status, now, w.result, w.error);
-    else saveSnapshot(this.db, workflowId, w.planVersion, w.hits);
+  // ---- breakers: a read first, as engine/control/workflow/breaker.ts, so a closed breaker costs no row lock ----
+
+  private config(name: string): BreakerConfig {
+    return { ...(this.options.breaker ?? DEFAULT_BREAKER), ...this.options.breakerOverrides?.[name] };
   }
 
-  private release(lease: Lease, at: number): void {
-    releaseTask(this.db, lease, at);
+  private async acquire(name: string): Promise<Admission> {
+    if ((await this.store.breaker(name)).state === 'closed') return { allowed: true, probe: false };
+    const now = this.clock.now();
+    return this.store.updateBreaker(name, now, rules.acquire(this.config(name), now));
+  }
+
+  private async success(name: string): Promise<void> {
+    const row = await this.store.breaker(name);
+    if (row.state === 'closed' && row.consecutiveFailures === 0) return;
+    await this.store.updateBreaker(name, this.clock.now(), rules.success());
+  }
+
+  private async failure(name: string): Promise<void> {
+    const now = this.clock.now();
+    await this.store.updateBreaker(name, now, rules.failure(this.config(name), now));
   }
 }
 
-function retryAfterOf(error: unknown): number {
-  return error instanceof ClassifiedError ? (error.retryAfterMs ?? 0) : 0;
+/** The engaged switch that blocks this call (`risk` is the engine's assessment of its input), or null. */
+function blockingSwitch(on: ReadonlySet<KillSwitchName>, tool: AnyTool, risk: 'read' | 'write'): KillSwitchName | null {
+  if (on.size === 0) return null;
+  if (risk === 'write' && on.has('writes')) return 'writes';
+  if (tool.toolClass === 'network' && on.has('network')) return 'network';
+  if (tool.toolClass === 'shell' && on.has('shell')) return 'shell';
+  return null;
 }

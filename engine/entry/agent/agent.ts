@@ -1,5 +1,6 @@
 import type { Db } from '../../control/db/open';
-import { recallForPlanning, rememberWorkflow } from '../../memory/incidents/store';
+import { recallForPlanningInStore, rememberWorkflowInStore } from '../../memory/incidents/inStore';
+import type { ControlStore } from '../../control/store/types';
 import { RunbookPlanner } from '../../planning/runbook';
 import type { PlanningContext } from '../../planning/context';
 import { RoutingPlanner } from '../../planning/route';
@@ -42,11 +43,11 @@ export interface AgentOptions {
   readonly mayExecute?: () => string | null;
   readonly toolTimeoutMs?: number;
   /**
-   * Where the planners' "Last time" comes from (PlanningContext.recall). Default: this engine's file (db). `serve
-   * --store` passes a recall over the shared control store (engine/memory/incidents/inStore.ts), where its workflows
-   * live; recall from the local file would be another team's or an earlier run's past.
+   * Where the workflows live: default this engine's own file (db) through the SQLite adapter. `serve --store` passes
+   * the team's store; db then holds this replica's retrieval index only, and the workers, incident memory ("Last
+   * time" is recalled from and remembered in the store), silence sweeps and summary drafts all use the store.
    */
-  readonly recall?: PlanningContext['recall'];
+  readonly store?: ControlStore;
   /** Worker loops when started as a service (orchestrator.start()). */
   readonly concurrency?: number;
   readonly log?: (message: string) => void;
@@ -61,17 +62,18 @@ export class Agent {
   readonly retriever: Retriever;
   readonly orchestrator: Orchestrator;
   readonly context: PlanningContext;
-  /** The runbook planner, or with models the router over it and them: what the Orchestrator (or a store replica) plans with. */
+  /** The runbook planner, or with models the router over it and them: what the orchestrator plans with. */
   readonly planner: Planner;
-  /** The planner when a model drafts summaries of settled workflows (`serve --store` drafts with it too), else null. */
+  /** The planner when a model drafts summaries of settled workflows, else null. */
   readonly drafter: Planner | null;
   /** Summary drafts in flight: the CLI waits for them before it reports, a service before it closes. */
   private readonly drafting = new Set<Promise<void>>();
-  /** This engine's SQLite file as a ControlStore, for what `serve --store` shares with it (silences, summary drafts). */
-  private fileStore: SqliteControlStore | null = null;
+  /** Where the workflows live (AgentOptions.store): what the orchestrator, memory, silence sweeps and summary drafts use. */
+  readonly store: ControlStore;
 
   constructor(private readonly options: AgentOptions) {
     const { db, workspace } = options;
+    this.store = options.store ?? new SqliteControlStore(db);
     this.retriever = options.retriever ?? new Retriever({ db, modelDir: options.modelDir ?? '', log: options.log });
     const tools = createTools({
       workspace,
@@ -88,7 +90,7 @@ export class Agent {
       allowModelWrites: options.user?.allowModelWrites ?? false,
       search: (query, k) => this.search(query, k),
       // "Last time" for the plan and the model's context: earlier incidents of the same alert (engine/memory/incidents).
-      recall: options.recall ?? ((request: AlertRequest, workflowId: string) => recallForPlanning(db, workspace, request, workflowId, Date.now(), options.log)),
+      recall: (request: AlertRequest, workflowId: string) => recallForPlanningInStore(this.store, workspace, request, workflowId, Date.now(), options.log),
     };
     const runbook = new RunbookPlanner({ context: this.context });
     const { fast, strong } = options.models?.(this.context) ?? {};
@@ -96,11 +98,11 @@ export class Agent {
     this.planner = planner;
     this.drafter = fast?.summarize || strong?.summarize ? planner : null;
     this.orchestrator = new Orchestrator({
-      db,
+      store: this.store,
       tools,
       planner,
       queue: workspace,
-      policy: workspaceGate(db, workspace, options.user, { requireForReads: options.requireSandboxForReads }),
+      policy: workspaceGate(workspace, options.user, { requireForReads: options.requireSandboxForReads }),
       mayExecute: options.mayExecute,
       toolTimeoutMs: options.toolTimeoutMs,
       concurrency: options.concurrency,
@@ -113,18 +115,22 @@ export class Agent {
         // workflows covers this one and any a person settled from the CLI, which has no Alertmanager URL; expiring
         // this one separately as well would race the sweep to the same silence.
         void this.expireSilences();
-        if (this.drafter) this.track(draftSummaryOf(id, { store: this.store(), planner: this.drafter, log: options.log }));
+        if (this.drafter) this.track(draftSummaryOf(id, { store: this.store, planner: this.drafter, log: options.log }));
       },
     });
   }
 
-  /** Incident memory is a nicety too: a failure to remember is logged, never thrown into the worker. */
+  /**
+   * Incident memory is a nicety too: a failure to remember is logged, never thrown into the worker. An upsert on the
+   * workflow id, so replicas remembering the same workflow leave one row.
+   */
   private remember(id: string): void {
-    try {
-      rememberWorkflow(this.options.db, id);
-    } catch (error) {
-      this.options.log?.(`incident memory for ${id}: ${(error as Error).message}`);
-    }
+    this.track(
+      rememberWorkflowInStore(this.store, id).then(
+        () => undefined,
+        (error: unknown) => this.options.log?.(`incident memory for ${id}: ${(error as Error).message}`),
+      ),
+    );
   }
 
   /**
@@ -144,15 +150,10 @@ export class Agent {
   expireSilences(): Promise<void> {
     const alertmanagerUrl = this.options.alertmanagerUrl;
     if (!alertmanagerUrl) return Promise.resolve();
-    // The same sweep as `serve --store` runs, over this engine's SQLite file.
-    const work = expireSettledSilences(this.options.workspace, { store: this.store(), alertmanagerUrl, log: this.options.log });
+    // `serve --store` also runs this sweep on a timer (engine/entry/agent/silences.ts startSilenceSweeps).
+    const work = expireSettledSilences(this.options.workspace, { store: this.store, alertmanagerUrl, log: this.options.log });
     this.track(work);
     return work;
-  }
-
-  private store(): SqliteControlStore {
-    this.fileStore ??= new SqliteControlStore(this.options.db);
-    return this.fileStore;
   }
 
   /** Brings the index of the workspace up to date (only what changed); needs the model. */
@@ -177,7 +178,7 @@ export class Agent {
    * something minutes away (a resolved notification): retries due within a minute are waited for.
    */
   async runUntilIdle(): Promise<void> {
-    this.orchestrator.recover();
+    await this.orchestrator.recover();
     await this.orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);
     void this.expireSilences();
     await Promise.all(this.drafting);
@@ -187,10 +188,11 @@ export class Agent {
     return loadView(this.options.db, id);
   }
 
-  /** Stops the worker loops (if started); closes the retriever only when the agent made it. */
+  /** Stops the worker loops (if started); closes the retriever and the store only when the agent made them. */
   async close(): Promise<void> {
     await this.orchestrator.stop();
     await Promise.all(this.drafting);
     if (!this.options.retriever) await this.retriever.close();
+    if (!this.options.store) await this.store.close();
   }
 }

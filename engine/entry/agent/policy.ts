@@ -1,26 +1,26 @@
 import { decide } from '../../control/policy/gate';
 import { loadWorkspacePolicy } from '../../control/policy/load';
 import type { UserPolicy } from '../../control/policy/schema';
-import { getTier } from '../../control/store/sqlite/tiers';
-import type { Db } from '../../control/db/open';
+import type { Tier } from '../../control/policy/schema';
 import { sandboxStatus, type SandboxStatus } from '../../execution/sandbox';
 import { TOOL } from '../../execution/tools/names';
 import type { PolicyCall, PolicyDecision } from '../../control/workflow/orchestrator';
 
 /**
- * The gate as the orchestrator calls it, for one workspace. The tier (from the user's database) and the
- * workspace file are read at every call, so a switch or an edit applies to the next step; a workspace file
- * that does not parse denies everything until it is fixed, rather than being skipped.
+ * The gate as the orchestrator calls it, for one workspace. The tier (read from the control store by the
+ * orchestrator before each action, so every replica of `serve --store` sees the same) and the workspace file are
+ * read at every call, so a switch or an edit applies to the next step; a workspace file that does not parse
+ * denies everything until it is fixed, rather than being skipped.
  */
-export function workspaceGate(db: Db, workspace: string, user: UserPolicy | undefined, sandbox: SandboxRequirement = {}): (call: PolicyCall) => PolicyDecision {
-  return (call) => {
+export function workspaceGate(workspace: string, user: UserPolicy | undefined, sandbox: SandboxRequirement = {}): (call: PolicyCall, tier: Tier) => PolicyDecision {
+  return (call, tier) => {
     let ws;
     try {
       ws = loadWorkspacePolicy(workspace);
     } catch (error) {
       return { action: 'deny', reason: (error as Error).message, by: 'workspace policy file' };
     }
-    const decision = decide({ tool: call.tool.name, risk: call.risk, input: call.input }, { tier: getTier(db, workspace), user, workspace: ws });
+    const decision = decide({ tool: call.tool.name, risk: call.risk, input: call.input }, { tier, user, workspace: ws });
     return requireSandbox(decision, call, sandbox);
   };
 }
@@ -44,7 +44,7 @@ function requireSandbox(decision: PolicyDecision, call: PolicyCall, sandbox: San
   if (status.available) return decision;
   return {
     action: 'approve',
-    reason: `no sandbox on this machine (${status.problem ?? 'unknown reason'}); runbookAgent.sandbox.requireForReads is on`,
+    reason: `no sandbox on this machine (${status.problem ?? 'unknown reason'}); runbookAgent.sandbox.requireForReads (CLI: --require-sandbox) is on`,
     by: 'sandbox.requireForReads',
   };
 }

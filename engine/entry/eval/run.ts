@@ -18,6 +18,7 @@ import { eventsOf } from '../../control/store/sqlite/eventLog';
 import { messageOf } from '../../control/workflow/failures';
 import { intake } from '../../control/store/sqlite/intake';
 import { Orchestrator } from '../../control/workflow/orchestrator';
+import { SqliteControlStore } from '../../control/store/sqlite/store';
 import { answer, approve, reject, tick } from '../../control/workflow/person';
 import type { Plan } from '../../control/workflow/plan';
 import { requireView } from '../../control/store/sqlite/commit';
@@ -146,17 +147,17 @@ export async function runCase(c: LoadedCase, ctx: RunContext, n: number): Promis
     const context = { workspace, tools, allowedHosts: [] as string[], search: search.search };
     const { planner } = choosePlanner(context, ctx.model);
     orchestrator = new Orchestrator({
-      db,
+      store: new SqliteControlStore(db),
       tools,
       planner,
       queue: workspace,
-      policy: workspaceGate(db, workspace, undefined),
+      policy: workspaceGate(workspace, undefined),
       concurrency: 1,
       planTimeoutMs: ctx.planTimeoutMs,
     });
     const { workflow } = intake(db, c.alert, { workspace });
     const person: PersonAction[] = [];
-    orchestrator.recover();
+    await orchestrator.recover();
     let stoppedAt = '';
     for (let i = 0; ; i++) {
       await orchestrator.drain(Number.MAX_SAFE_INTEGER, 60_000);

@@ -64,7 +64,8 @@ export class EngineServices {
     if (!agent) {
       agent = this.makeAgent(folder);
       this.agents.set(folder, agent);
-      agent.orchestrator.start();
+      // Recovery and the worker loops start in the background; a failure (the database locked or full) is logged.
+      void agent.orchestrator.start().catch((error: unknown) => this.options.log(`workflow workers did not start: ${(error as Error).message}`));
     }
     return agent;
   }

@@ -1,4 +1,4 @@
-// Incident memory over a ControlStore (`serve --store` replicas, `memory --store`): the same logic as the engine's
+// Incident memory over a ControlStore (every Agent's workers, on SQLite or Postgres; `memory --store`): the same logic as the engine's
 // own file (store.ts), shared through record.ts, on the store's memory methods. Every replica remembers what it
 // settles, catches up on what a person settled from the CLI, and recalls from the one shared table, so "last
 // time" for an alert is the team's, whichever replica settled it.
@@ -33,7 +33,7 @@ export async function recallForInStore(store: ControlStore, workspace: string, r
 }
 
 /**
- * "Last time" for a planner (PlanningContext.recall of a `serve --store` replica): catch-up first, then the same
+ * "Last time" for a planner (PlanningContext.recall of an Agent): catch-up first, then the same
  * alert's earlier incidents in this workspace. Never throws: a memory that cannot be read never stops a plan.
  */
 export async function recallForPlanningInStore(store: ControlStore, workspace: string, request: AlertRequest, workflowId: string, now = Date.now(), log?: (message: string) => void): Promise<RecalledIncident[]> {

@@ -1,5 +1,5 @@
-// Incident memories in the engine's own SQLite file (the editor's embedded engine, the CLI without --store):
-// synchronous, over the SQLite adapter's statements (engine/control/store/sqlite/memories.ts), with the logic shared
+// Incident memories in the engine's own SQLite file, for the panel and the CLI (the workers remember and recall
+// through the control store: inStore.ts): synchronous, over the SQLite adapter's statements (engine/control/store/sqlite/memories.ts), with the logic shared
 // with the control-store path (inStore.ts) in record.ts. One row per settled workflow (written again when the same
 // workflow settles again, e.g. after a retry), recalled by the alert's identity, forgotten on request. Forgetting
 // deletes the row and appends a `memory_forgotten` event to the hash-chained event log (who, when, which workflow;
@@ -13,7 +13,7 @@ import { listToolCalls } from '../../control/store/sqlite/toolCalls';
 import type { AlertRequest } from '../../control/workflow/request';
 import type { LastTimeView } from '../../../protocol/memory';
 import type { Forgotten, IncidentMemory, StoredMemory } from './incident';
-import { alertnameOf, isRemembered, lastTimeViewsOf, memoryOfRecord, PLAN_CATCH_UP, planningLines, planRecallOptions, RECALL_CANDIDATES, recallAmong, viewRecallOptions, type RecallOptions, type RecalledMemory } from './record';
+import { alertnameOf, isRemembered, lastTimeViewsOf, memoryOfRecord, RECALL_CANDIDATES, recallAmong, viewRecallOptions, type RecallOptions, type RecalledMemory } from './record';
 
 export { FORGOTTEN_EVENT, MAX_MEMORY_CHARS, memoryIdOf, UnknownMemory, type Forgotten, type StoredMemory } from './incident';
 export { memoryItem, type RecallOptions } from './record';
@@ -72,26 +72,6 @@ export function getMemory(db: Db, id: string): StoredMemory | null {
  */
 export function forgetMemory(db: Db, id: string, by: string, now = Date.now()): Forgotten {
   return memories.forgetMemory(db, id, by, now);
-}
-
-/**
- * "Last time" for a planner (PlanningContext.recall): settled workflows not yet remembered are remembered first,
- * then the same alert's earlier incidents in this workspace, best first, as one paragraph each. Never throws:
- * a memory that cannot be read never stops a plan.
- */
-export function recallForPlanning(db: Db, workspace: string, request: AlertRequest, workflowId: string, now = Date.now(), log?: (message: string) => void): Array<{ workflowId: string; text: string }> {
-  try {
-    catchUp(db, workspace, PLAN_CATCH_UP, now);
-  } catch (error) {
-    // Another process holds the write lock, say: what is already remembered is still recalled.
-    log?.(`incident memory catch-up: ${(error as Error).message}`);
-  }
-  try {
-    return planningLines(recallFor(db, workspace, request, planRecallOptions(workflowId)), now);
-  } catch (error) {
-    log?.(`incident memory for ${workflowId}: ${(error as Error).message}`);
-    return [];
-  }
 }
 
 /** The panel's "Last time": incidents of the same alert settled before this workflow fired. */

@@ -2,15 +2,15 @@
  * The crash harness's engine process (bundled to dist/crash-child.js): opens the database, recovers, takes in
  * a batch of workflows (idempotently, so a restart re-submits the same batch), runs them to a settled state
  * with the real orchestrator, prints "settled" and exits. The harness SIGKILLs it at random moments.
- *   node dist/crash-child.js --db FILE --dir EFFECTS --gen N --count N [--concurrency N] [--bg-checkpoint]
+ *   node dist/crash-child.js --db FILE --dir EFFECTS --gen N --count N [--concurrency N]
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../../engine/control/db/open';
-import { BackgroundCheckpointer } from '../../../engine/control/workflow/checkpointer';
 import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
 import { FixedPlanner, type Planner } from '../../../engine/control/workflow/planner';
 import { queuedCount } from '../../../engine/control/store/sqlite/queue';
 import { HARNESS_RUNBOOKS, harnessTools } from './tools';
@@ -40,15 +40,12 @@ async function main(): Promise<void> {
       gen: { type: 'string' },
       count: { type: 'string' },
       concurrency: { type: 'string' },
-      'bg-checkpoint': { type: 'boolean' },
     },
   });
   if (!values.db || !values.dir) throw new Error('--db and --dir are required');
   const db = openDatabase(values.db);
-  const checkpointer = values['bg-checkpoint'] ? new BackgroundCheckpointer(db, values.db, { intervalMs: 20, maxWalPages: 2000 }) : undefined;
   const orchestrator = new Orchestrator({
-    checkpointer,
-    db,
+    store: new SqliteControlStore(db),
     tools: harnessTools(values.dir),
     planner: decidingPlanner(new FixedPlanner(HARNESS_RUNBOOKS), path.join(values.dir, 'decisions.log')),
     concurrency: Number(values.concurrency ?? 4),
@@ -56,9 +53,8 @@ async function main(): Promise<void> {
     toolTimeoutMs: 10_000,
     pollMs: 5,
   });
-  const recovered = orchestrator.recover();
-  process.stdout.write(`ready ${recovered.reclaimed} ${recovered.unsettled} ${recovered.rerun} ${recovered.outcomeUnknown}\n`);
-  orchestrator.start();
+  const recovered = (await orchestrator.start())!;
+  process.stdout.write(`ready ${recovered.reclaimed} ${recovered.unsettled} ${recovered.orphans} ${recovered.interrupted}\n`);
   const gen = Number(values.gen ?? 0);
   for (let i = 0; i < Number(values.count ?? 0); i++) {
     const key = `g${gen}-${i}`;
@@ -69,7 +65,6 @@ async function main(): Promise<void> {
   }
   while (queuedCount(db) > 0) await new Promise((r) => setTimeout(r, 5));
   await orchestrator.stop();
-  await checkpointer?.stop();
   db.close();
   process.stdout.write('settled\n');
 }

@@ -61,9 +61,7 @@ export async function runCrashHarness(o: HarnessOptions): Promise<HarnessReport>
 
   const runChild = (killAfter: { sinceSpawnMs: number } | { afterReadyMs: number } | null): Promise<Round> =>
     new Promise((resolve) => {
-      // Half the engine runs checkpoint from a worker thread, half let SQLite checkpoint inline: both must hold.
       const args = [o.childEntry, '--db', db, '--dir', o.dir, '--gen', String(gen), '--count', String(batch), '--concurrency', String(o.concurrency ?? 4)];
-      if (random() < 0.5) args.push('--bg-checkpoint');
       const child = spawn(process.execPath, args, {
         stdio: ['ignore', 'pipe', 'pipe'],
       });

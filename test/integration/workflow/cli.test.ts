@@ -7,6 +7,7 @@ import { harnessTools, HARNESS_RUNBOOKS } from '../../harness/crash/tools';
 import { intake } from '../../../engine/control/store/sqlite/intake';
 import { setKillSwitch } from '../../../engine/control/store/sqlite/killSwitch';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { WorkflowDetail, WorkflowSummary, ChainVerification } from '../../../protocol/workflow';
 import { tempDir } from '../../helpers/tmp';
@@ -21,7 +22,7 @@ async function populated(): Promise<{ file: string; ids: string[] }> {
   const dir = tempDir('rba-cli-');
   const file = path.join(dir, 'engine.sqlite');
   const db = openDatabase(file);
-  const orchestrator = new Orchestrator({ db, tools: harnessTools(dir), planner: new FixedPlanner(HARNESS_RUNBOOKS) });
+  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools: harnessTools(dir), planner: new FixedPlanner(HARNESS_RUNBOOKS) });
   const ids = ['a', 'b'].map((host) => intake(db, { source: 'test', title: `disk full on ${host}`, labels: { runbook: 'crash', host } }).workflow.id);
   await orchestrator.drain();
   setKillSwitch(db, 'shell', true, 'ops', 'maintenance', Date.now());
@@ -94,7 +95,7 @@ describe('workflow CLI', () => {
     const db = openDatabase(file);
     const tools = harnessTools(dir);
     const books = { gated: [{ id: 'w', tool: 'append_line', input: { target: 'x' }, approval: true }], check: [{ id: 'c', tool: 'check_status', input: { target: 'x' }, expect: 'never' }] };
-    const orchestrator = new Orchestrator({ db, tools, planner: new FixedPlanner(books), maxReplans: 0 });
+    const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools, planner: new FixedPlanner(books), maxReplans: 0 });
     const gated = intake(db, { source: 't', title: 'needs approval', labels: { runbook: 'gated' } }).workflow.id;
     const failing = intake(db, { source: 't', title: 'fails validation', labels: { runbook: 'check' } }).workflow.id;
     await orchestrator.drain();

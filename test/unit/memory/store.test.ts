@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { schemaVersion } from '../../../engine/control/db/open';
 import { memoryOf } from '../../../engine/memory/incidents/incident';
-import { catchUp, FORGOTTEN_EVENT, forgetMemory, getMemory, lastTimeViews, listMemories, MAX_MEMORY_CHARS, memoryIdOf, recallFor, recallForPlanning, rememberWorkflow, saveMemory, UnknownMemory } from '../../../engine/memory/incidents/store';
+import { catchUp, FORGOTTEN_EVENT, forgetMemory, getMemory, lastTimeViews, listMemories, MAX_MEMORY_CHARS, memoryIdOf, recallFor, rememberWorkflow, saveMemory, UnknownMemory } from '../../../engine/memory/incidents/store';
 import type { IncidentSummary } from '../../../engine/planning/observe/summary';
 import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
 import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
@@ -73,7 +73,7 @@ describe('incident memory store (real SQLite)', () => {
     expect(recallFor(f.db, '', { title: 'x', labels: { alertname: 'HighLatency', service: 'web' } }).map((r) => r.memory.workflowId)).toEqual([other]);
 
     const later = await settled(f, { alertname: 'DiskFull', service: 'api' });
-    const lines = recallForPlanning(f.db, '', { ...request, source: 'test', severity: 'warning', annotations: {}, body: '', status: 'firing' }, later, f.clock.now());
+    const lines = await recallForPlanningInStore(new SqliteControlStore(f.db), '', { ...request, source: 'test', severity: 'warning', annotations: {}, body: '', status: 'firing' }, later, f.clock.now());
     expect(lines.map((l) => l.workflowId)).toEqual([second, first]);
     expect(lines[0]!.text).toMatch(/^disk almost full \(service=api\), 60 min ago: completed \(verification .*\) in 1 s\. Checked: \{"target":"api"\} → \{"used":"97%"\}/);
     const views = lastTimeViews(f.db, later, f.clock.now());
@@ -142,7 +142,7 @@ describe('incident memory store (real SQLite)', () => {
 
     const later = await settled(f, { alertname: 'DiskFull', service: 'api' });
     const request = { ...stateOf(f.db, later).request };
-    expect(await recallForPlanningInStore(store, '', request, later, f.clock.now())).toEqual(recallForPlanning(f.db, '', request, later, f.clock.now()));
+    expect((await recallForPlanningInStore(store, '', request, later, f.clock.now())).map((l) => l.workflowId)).toEqual([second, first]);
     await store.forgetMemory(first, 'ana', f.clock.now());
     expect(rememberWorkflow(f.db, first, f.clock.now())).toBeNull();
     expect(await rememberWorkflowInStore(store, first, f.clock.now())).toBeNull();

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { workspaceGate } from '../../../engine/entry/agent/policy';
-import { openDatabase } from '../../../engine/control/db/open';
+import { DEFAULT_TIER } from '../../../engine/control/policy/schema';
 import { loadWorkspacePolicy, MAX_POLICY_BYTES, PolicyFileError } from '../../../engine/control/policy/load';
 import { tempDir } from '../../helpers/tmp';
 
@@ -16,9 +16,8 @@ function workspace() {
   const dir = tempDir('rba-policy-file-');
   fs.mkdirSync(path.join(dir, '.runbook-agent'));
   const file = path.join(dir, '.runbook-agent/policy.json');
-  const db = openDatabase(path.join(tempDir('rba-policy-db-'), 'engine.sqlite'));
-  cleanup.push(() => db.close());
-  const gate = workspaceGate(db, dir, undefined);
+  const atTier = workspaceGate(dir, undefined);
+  const gate = (call: Parameters<typeof atTier>[0]) => atTier(call, DEFAULT_TIER);
   return { dir, file, gate };
 }
 const read = { tool: { name: 'shell' }, step: {}, input: { command: 'df -h' }, risk: 'read', reasons: [], view: {} } as never;

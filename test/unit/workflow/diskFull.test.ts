@@ -8,6 +8,7 @@ import { StorageProblem } from '../../../engine/control/workflow/errors';
 import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
 import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { tempDir } from '../../helpers/tmp';
 import { assertConsistent, scriptedTool } from './fixtures';
@@ -33,7 +34,7 @@ describe('full disk', () => {
       const db = openDatabase(file);
       const clock = new ManualClock();
       const tool = scriptedTool('noop', {}, () => ({ output: { blob: 'z'.repeat(4000) } }));
-      const orchestrator = new Orchestrator({ db, tools: [tool], planner: new FixedPlanner({ main: [{ id: 'a', tool: 'noop', input: { target: 'x' } }] }), clock });
+      const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools: [tool], planner: new FixedPlanner({ main: [{ id: 'a', tool: 'noop', input: { target: 'x' } }] }), clock });
       let error: unknown;
       for (let i = 0; i < 5000 && !error; i++) {
         try {

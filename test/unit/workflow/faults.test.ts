@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { listBreakers } from '../../../engine/control/workflow/breaker';
+import { listBreakers } from '../../../engine/control/store/sqlite/statements';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
+import * as rules from '../../../engine/control/store/breakerRules';
+import { DEFAULT_BREAKER } from '../../../engine/control/workflow/breaker';
 import { seededRandom } from '../../../engine/control/workflow/clock';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';
 import { listToolCalls } from '../../../engine/control/store/sqlite/toolCalls';
@@ -145,22 +148,26 @@ describe('circuit breakers', () => {
     assertConsistent(f.db);
   });
 
-  it('a failing half-open probe re-opens the breaker; only one probe is let through at a time', () => {
+  it('a failing half-open probe re-opens the breaker; only one probe is let through at a time', async () => {
     const f = fixture([], {});
-    const breakers = f.orchestrator.breakers;
+    // The orchestrator's breaker calls: the rules of engine/control/store/breakerRules.ts, one store transaction each.
+    const store = new SqliteControlStore(f.db);
     const name = 'tool:x';
-    for (let i = 0; i < 5; i++) breakers.failure(name);
-    expect(breakers.state(name).state).toBe('open');
-    expect(breakers.acquire(name)).toEqual({ allowed: false, retryInMs: 30_000 });
+    const failure = () => store.updateBreaker(name, f.clock.now(), rules.failure(DEFAULT_BREAKER, f.clock.now()));
+    const acquire = () => store.updateBreaker(name, f.clock.now(), rules.acquire(DEFAULT_BREAKER, f.clock.now()));
+    const state = async () => (await store.breakers()).find((b) => b.name === name);
+    for (let i = 0; i < 5; i++) await failure();
+    expect((await state())?.state).toBe('open');
+    expect(await acquire()).toEqual({ allowed: false, retryInMs: 30_000 });
     f.clock.advance(30_000);
-    expect(breakers.acquire(name)).toEqual({ allowed: true, probe: true });
-    expect(breakers.acquire(name).allowed).toBe(false);
-    breakers.failure(name);
-    expect(breakers.state(name).state).toBe('open');
+    expect(await acquire()).toEqual({ allowed: true, probe: true });
+    expect((await acquire()).allowed).toBe(false);
+    await failure();
+    expect((await state())?.state).toBe('open');
     f.clock.advance(30_000);
-    expect(breakers.acquire(name)).toEqual({ allowed: true, probe: true });
-    breakers.success(name);
-    expect(breakers.state(name)).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
+    expect(await acquire()).toEqual({ allowed: true, probe: true });
+    await store.updateBreaker(name, f.clock.now(), rules.success());
+    expect(await state()).toMatchObject({ state: 'closed', consecutiveFailures: 0 });
   });
 
   it('a failing model provider opens its breaker and the planner stops being called', async () => {

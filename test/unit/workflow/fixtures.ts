@@ -6,6 +6,7 @@ import { ManualClock, seededRandom } from '../../../engine/control/workflow/cloc
 import { verifyChain } from '../../../engine/control/store/sqlite/eventLog';
 import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator, type OrchestratorOptions } from '../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
 import { FixedPlanner, type Planner, type RunbookSteps } from '../../../engine/control/workflow/planner';
 import { replayWorkflow } from '../../../engine/control/store/sqlite/replay';
 import { loadView } from '../../../engine/control/store/sqlite/commit';
@@ -51,7 +52,7 @@ export function fixture(tools: AnyTool[], runbooks: RunbookSteps | Planner, opti
   const db = openDatabase(file);
   const clock = new ManualClock();
   const planner = 'plan' in runbooks ? (runbooks as Planner) : new FixedPlanner(runbooks as RunbookSteps);
-  const orchestrator = new Orchestrator({ db, tools, planner, clock, random: seededRandom(42), ...options });
+  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools, planner, clock, random: seededRandom(42), ...options });
   return {
     db,
     file,

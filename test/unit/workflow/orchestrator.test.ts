@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Backpressure } from '../../../engine/control/workflow/errors';
 import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
 import { approve, resolve } from '../../../engine/control/workflow/person';
 import { leaseNext, queuedCount } from '../../../engine/control/store/sqlite/queue';
 import { loadSnapshot } from '../../../engine/control/store/sqlite/snapshot';
@@ -90,7 +91,7 @@ describe('orchestrator', () => {
       return { output: {} };
     });
     const f = fixture([slow], { main: [{ id: 's', tool: 'check_disk', input: { target: 'a' } }] });
-    const live = new Orchestrator({ db: f.db, tools: [slow], planner: new FixedPlanner({ main: [{ id: 's', tool: 'check_disk', input: { target: 'a' } }] }), concurrency: 3, pollMs: 5 });
+    const live = new Orchestrator({ store: new SqliteControlStore(f.db), tools: [slow], planner: new FixedPlanner({ main: [{ id: 's', tool: 'check_disk', input: { target: 'a' } }] }), concurrency: 3, pollMs: 5 });
     const ids = Array.from({ length: 9 }, () => intake(f.db, { source: 's', title: 't', labels: { runbook: 'main' } }).workflow.id);
     live.start();
     while (queuedCount(f.db) > 0) await new Promise((r) => setTimeout(r, 10));

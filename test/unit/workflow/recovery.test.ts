@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { leaseNext } from '../../../engine/control/store/sqlite/queue';
 import { listToolCalls } from '../../../engine/control/store/sqlite/toolCalls';
@@ -21,7 +22,7 @@ async function interruptMidCall(tool: AnyTool & { calls: unknown[] }, release: (
   expect(stateOf(f.db, id).state).toBe('WAITING_FOR_TOOL');
   expect(listToolCalls(f.db, id)[0]?.status).toBe('intended');
   f.clock.advance(1000);
-  const second = new Orchestrator({ db: f.db, tools: [tool], planner: new FixedPlanner(runbooks), clock: f.clock, leaseMs: 1000 });
+  const second = new Orchestrator({ store: new SqliteControlStore(f.db), tools: [tool], planner: new FixedPlanner(runbooks), clock: f.clock, leaseMs: 1000 });
   await second.drain();
   release();
   return { f, id, first };
@@ -76,14 +77,14 @@ describe('recovery of an interrupted tool call', () => {
     // A previous engine (pid that does not exist) leased all three and died.
     for (let i = 0; i < 3; i++) leaseNext(f.db, `${os.hostname()}/2147483646/dead`, f.clock.now(), 60_000);
     expect(leaseNext(f.db, 'other', f.clock.now(), 60_000)).toBeNull();
-    expect(f.orchestrator.recover()).toEqual({ reclaimed: 3, unsettled: 3, rerun: 0, outcomeUnknown: 0 });
+    expect(await f.orchestrator.recover()).toEqual({ reclaimed: 3, unsettled: 3, orphans: 0, interrupted: 0 });
     await f.orchestrator.drain();
     expect(ids.map((id) => stateOf(f.db, id).state)).toEqual(['COMPLETED', 'COMPLETED', 'COMPLETED']);
   });
 });
 
 describe('recover() at start-up', () => {
-  it('decides every interrupted call in one pass: reads re-run, writes escalate with "outcome unknown"', async () => {
+  it('frees the dead engine\'s interrupted calls; the next lease decides each: reads re-run, writes escalate with "outcome unknown"', async () => {
     const hangs = new Set<string>();
     const read = scriptedTool('r', {}, (call) => (call === 1 ? new Promise<never>(() => hangs.add('r')) : { output: {} }));
     const write = scriptedTool('w', { risk: 'write' }, () => new Promise<never>(() => hangs.add('w')));
@@ -96,11 +97,12 @@ describe('recover() at start-up', () => {
     while (hangs.size < 2) await new Promise((r) => setImmediate(r));
     // The engine "dies": its leases belong to a pid that no longer exists.
     f.db.prepare(`UPDATE tasks SET lease_owner = '${os.hostname()}/2147483646/dead'`).run();
-    const next = new Orchestrator({ db: f.db, tools: [read, write], planner: new FixedPlanner(books), clock: f.clock });
-    expect(next.recover()).toEqual({ reclaimed: 2, unsettled: 2, rerun: 1, outcomeUnknown: 1 });
-    expect(stateOf(f.db, a).state).toBe('EXECUTING');
-    expect(stateOf(f.db, b)).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/^outcome unknown/) });
+    const next = new Orchestrator({ store: new SqliteControlStore(f.db), tools: [read, write], planner: new FixedPlanner(books), clock: f.clock });
+    expect(await next.recover()).toEqual({ reclaimed: 2, unsettled: 2, orphans: 0, interrupted: 2 });
+    // Decided under the lease of whichever worker takes each next (fenced, as with several replicas), not here.
+    expect([stateOf(f.db, a).state, stateOf(f.db, b).state]).toEqual(['WAITING_FOR_TOOL', 'WAITING_FOR_TOOL']);
     await next.drain();
+    expect(stateOf(f.db, b)).toMatchObject({ state: 'ESCALATED', reason: expect.stringMatching(/^outcome unknown/) });
     expect(stateOf(f.db, a).state).toBe('COMPLETED');
     expect(read.calls).toHaveLength(2);
     expect(write.calls).toHaveLength(1);

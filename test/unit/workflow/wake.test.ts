@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { intake } from '../../../engine/control/store/sqlite/intake';
 import { Orchestrator } from '../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../engine/control/store/sqlite/store';
 import { FixedPlanner } from '../../../engine/control/workflow/planner';
 import { fixture, scriptedTool, stateOf } from './fixtures';
 
@@ -10,7 +11,7 @@ describe('waking idle workers', () => {
     const runbooks = { main: [{ id: 'a', tool: 'check', input: { target: 'x' } }] };
     const f = fixture([tool], runbooks);
     // Real clock, and a poll interval far longer than the test may take: only wake() can get the work done.
-    const live = new Orchestrator({ db: f.db, tools: [tool], planner: new FixedPlanner(runbooks), pollMs: 600_000, concurrency: 1 });
+    const live = new Orchestrator({ store: new SqliteControlStore(f.db), tools: [tool], planner: new FixedPlanner(runbooks), pollMs: 600_000, concurrency: 1 });
     live.start();
     try {
       await new Promise((r) => setTimeout(r, 50)); // the worker found nothing and went to sleep

@@ -2,8 +2,7 @@
 // event on its own system chain (so a breaker flapping never waits on a tier change, or on any workflow).
 import type { BreakerState, KillSwitchName } from '../../../../protocol/workflow';
 import { DEFAULT_TIER, Tier } from '../../policy/schema';
-import { iso } from '../../workflow/clock';
-import { breakerEventData, closedRow } from '../breakerRules';
+import { breakerEventData, breakerStateOf, closedRow } from '../breakerRules';
 import { BreakerRowSchema, KillSwitchRowSchema } from '../rows';
 import type { BreakerDecision, BreakerRow, KillSwitchRow } from '../types';
 import { appendToChain, notifyCommit, SYSTEM_CHAIN } from './chain';
@@ -61,7 +60,7 @@ export async function breaker(c: Sql, name: string): Promise<BreakerRow> {
 
 export async function breakers(c: Sql): Promise<BreakerState[]> {
   const rows = (await c.query('SELECT * FROM breakers ORDER BY name')).rows.map((r) => BreakerRowSchema.parse(r));
-  return rows.map((r) => ({ name: r.name, state: r.state, consecutiveFailures: r.consecutiveFailures, openedAt: r.openedAt === null ? null : iso(r.openedAt) }));
+  return rows.map(breakerStateOf);
 }
 
 /**

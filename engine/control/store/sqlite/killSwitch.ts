@@ -1,6 +1,5 @@
 import type { KillSwitchName } from '../../../../protocol/workflow';
 import type { Db } from '../../db/open';
-import type { AnyTool } from '../../workflow/tool';
 import { storageError } from '../../workflow/errors';
 import { appendEvent } from './eventLog';
 import { sql } from './sql';
@@ -27,14 +26,4 @@ export function setKillSwitch(db: Db, name: KillSwitchName, engaged: boolean, by
 export function engagedSwitches(db: Db): Set<KillSwitchName> {
   const rows = sql(db, 'SELECT name FROM kill_switches WHERE engaged = 1').all() as Array<{ name: KillSwitchName }>;
   return new Set(rows.map((r) => r.name));
-}
-
-/** The engaged switch that blocks this call (`risk` is the engine's assessment of its input), or null. */
-export function blockingSwitch(db: Db, tool: AnyTool, risk: 'read' | 'write' = tool.risk): KillSwitchName | null {
-  const on = engagedSwitches(db);
-  if (on.size === 0) return null;
-  if (risk === 'write' && on.has('writes')) return 'writes';
-  if (tool.toolClass === 'network' && on.has('network')) return 'network';
-  if (tool.toolClass === 'shell' && on.has('shell')) return 'shell';
-  return null;
 }

@@ -11,11 +11,6 @@ export interface Lease {
   readonly deliveries: number;
 }
 
-/** A worker identity that recovery can check for liveness: host/pid/random. */
-export function newOwner(): string {
-  return `${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
-}
-
 /** Makes the workflow runnable at `at` and drops any lease (inside the caller's transaction). */
 export function schedule(db: Db, workflowId: string, at: number): void {
   sql(db, 

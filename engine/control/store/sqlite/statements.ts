@@ -5,7 +5,8 @@ import { appendEvent } from './eventLog';
 import { sql } from './sql';
 import { SETTLED_SQL } from '../sqlText';
 import type { Lease } from './queue';
-import { breakerEventData, closedRow } from '../breakerRules';
+import { breakerEventData, breakerStateOf, closedRow } from '../breakerRules';
+import type { BreakerState } from '../../../../protocol/workflow';
 import { BreakerRowSchema, KillSwitchRowSchema } from '../rows';
 import type { BreakerRow, KillSwitchRow, RecoveryCandidates } from '../types';
 
@@ -41,6 +42,10 @@ export function killSwitchRows(db: Db): KillSwitchRow[] {
 
 export function breakerRows(db: Db): BreakerRow[] {
   return (sql(db, 'SELECT name, state, consecutive_failures, opened_at, probe_started_at FROM breakers ORDER BY name').all() as unknown[]).map((r) => BreakerRowSchema.parse(r));
+}
+
+export function listBreakers(db: Db): BreakerState[] {
+  return breakerRows(db).map(breakerStateOf);
 }
 
 export function breakerRow(db: Db, name: string): BreakerRow {

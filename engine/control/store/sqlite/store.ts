@@ -1,10 +1,10 @@
 // The SQLite adapter: the ControlStore interface over the statements beside it (commit.ts, queue.ts, toolCalls.ts,
-// eventLog.ts, snapshot.ts, killSwitch.ts, intake.ts, query.ts, replay.ts, tiers.ts, memories.ts), which the editor's embedded
-// Orchestrator also calls directly, on a `Db` from engine/control/db/open.ts. better-sqlite3 is synchronous: each method runs to completion before it resolves.
+// eventLog.ts, snapshot.ts, killSwitch.ts, intake.ts, query.ts, replay.ts, tiers.ts, memories.ts), on a `Db` from
+// engine/control/db/open.ts: what the Orchestrator runs on in the editor, the CLI and `serve` without --store.
+// better-sqlite3 is synchronous: each method runs to completion before it resolves.
 import { openDatabase, type Db } from '../../db/open';
 import { getTier, setTier } from './tiers';
 import type { Tier } from '../../policy/schema';
-import { listBreakers } from '../../workflow/breaker';
 import { systemClock } from '../../workflow/clock';
 import { storageError, UnknownWorkflow } from '../../workflow/errors';
 import { eventsOf, verifyChain } from './eventLog';
@@ -22,7 +22,7 @@ import * as memories from './memories';
 import { exportChain, headCheckpoint } from './audit';
 import { logHead, PollingFeed } from './feed';
 import { eventDataOf, settledWithDoneCalls } from './logReads';
-import { breakerRow, finishTask, heldIds, killSwitchRows, leasesHeld, recoveryCandidates, releaseTask, saveBreaker } from './statements';
+import { breakerRow, listBreakers, finishTask, heldIds, killSwitchRows, leasesHeld, recoveryCandidates, releaseTask, saveBreaker } from './statements';
 
 export interface SqliteStoreOptions {
   /** How often subscribers poll the log for other processes' commits (default 100 ms, like the server's ChangeWatcher). */

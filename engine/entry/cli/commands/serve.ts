@@ -93,7 +93,7 @@ export const serveCommand: CliCommand = {
     try {
       agent = openAgent(db, workspace, { ...values, json: false }, io, { concurrency });
       await agent.index();
-      agent.orchestrator.start();
+      await agent.orchestrator.start();
       const otlp = str(values.otlp);
       if (otlp) {
         // Headers for the collector (an API key) come from the environment, never from a flag in `ps` output.

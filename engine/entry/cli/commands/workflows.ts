@@ -1,5 +1,5 @@
 import { WorkflowState } from '../../../../protocol/workflow';
-import { listBreakers } from '../../../control/workflow/breaker';
+import { listBreakers } from '../../../control/store/sqlite/statements';
 import { openExisting } from '../../../control/workflow/openForCli';
 import type { WorkflowState as State } from '../../../../protocol/workflow';
 import { newestViewTexts } from '../../../control/store/sqlite/reads';

@@ -145,7 +145,7 @@ describe('LlmPlanner.decide under the orchestrator, against a scripted multi-tur
     // Any later decision request would get this; the diagnose phase's must never come again.
     server.always(DECISION, decision({ notes: ['asked again'] }));
     const again = reopen(r, server);
-    again.recover();
+    await again.recover();
     await again.drain();
     const phases = () => server!.requestsFor(DECISION).map((q) => /The \*\*(\w+)\*\* phase just ended/.exec(q.body.messages.at(-1)!.content)?.[1]);
     // The added diagnostic runs, then the round-1 decision after it: a new decision, not the committed one again.
@@ -159,7 +159,7 @@ describe('LlmPlanner.decide under the orchestrator, against a scripted multi-tur
 
     // And once settled: a third engine finds nothing to ask.
     const third = reopen(r, server);
-    third.recover();
+    await third.recover();
     await third.drain();
     expect(server.requestsFor(DECISION)).toHaveLength(2);
 

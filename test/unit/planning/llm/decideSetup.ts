@@ -11,6 +11,7 @@ import { shellQuote } from '../../../../engine/execution/tools/quote';
 import { bindShellAnswers } from '../../../../engine/execution/tools/shellBind';
 import { seededRandom } from '../../../../engine/control/workflow/clock';
 import { Orchestrator, type PolicyCall, type PolicyDecision } from '../../../../engine/control/workflow/orchestrator';
+import { SqliteControlStore } from '../../../../engine/control/store/sqlite/store';
 import { listToolCalls } from '../../../../engine/control/store/sqlite/toolCalls';
 import type { AnyTool } from '../../../../engine/control/workflow/tool';
 import { tempDir } from '../../../helpers/tmp';
@@ -125,7 +126,7 @@ export function setUp(server: ScriptedLlm, options: { planTimeoutMs?: number; al
 /** The same database opened again by a new engine (a new connection, a new orchestrator and planner). */
 export function reopen(run: Run, server: ScriptedLlm): Orchestrator {
   const db = openDatabase(run.f.file);
-  return new Orchestrator({ db, tools: run.tools, planner: planner(server, run.ctx), clock: run.f.clock, random: seededRandom(7), policy: writesNeedApproval });
+  return new Orchestrator({ store: new SqliteControlStore(db), tools: run.tools, planner: planner(server, run.ctx), clock: run.f.clock, random: seededRandom(7), policy: writesNeedApproval });
 }
 
 export function callsOf(run: Run) {
