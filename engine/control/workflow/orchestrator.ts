@@ -29,23 +29,32 @@ export interface OrchestratorOptions {
   readonly queue?: string;
   readonly clock?: Clock;
   readonly random?: Random;
+  /** Worker loops run by start(). */
   readonly concurrency?: number;
+  /** Visibility timeout: a lease not renewed for this long is redelivered to another worker. */
   readonly leaseMs?: number;
   readonly toolTimeoutMs?: number;
   readonly planTimeoutMs?: number;
+  /** Bound on re-plans after validation failures before the workflow escalates. */
   readonly maxReplans?: number;
+  /** A plan without verification steps waits this long in VALIDATING for the alert's resolved notification. */
   readonly resolveWaitMs?: number;
   readonly retry?: RetryPolicies;
+  /** Retry overrides keyed by tool name, or "model:<provider>" for planners. */
   readonly retryOverrides?: Readonly<Record<string, RetryOverrides>>;
   readonly breaker?: BreakerConfig;
   readonly breakerOverrides?: Readonly<Record<string, Partial<BreakerConfig>>>;
   /** The policy gate; `tier` is the workspace's tier as the store holds it (read before each action). */
   readonly policy?: (call: PolicyCall, tier: Tier) => PolicyDecision;
+  /** Workspace trust: a message while execution is not allowed (the workflow waits for a person), else null. */
   readonly mayExecute?: () => string | null;
   /** Idle workers look for work at most this far apart (the change feed wakes them sooner). */
   readonly pollMs?: number;
+  /** Durable actions one lease may take before the workflow goes back to the queue (fairness). */
   readonly actionsPerLease?: number;
+  /** Called when a worker loop hits an error (e.g. the database is locked or full); the loop backs off and goes on. */
   readonly onError?: (error: unknown) => void;
+  /** Called (not awaited) after a workflow completed or escalated: e.g. a model drafts its summary. */
   readonly onSettled?: (workflowId: string) => void;
 }
 
