@@ -1,7 +1,6 @@
 import { decide } from '../../control/policy/gate';
 import { loadWorkspacePolicy } from '../../control/policy/load';
-import type { UserPolicy } from '../../control/policy/schema';
-import type { Tier } from '../../control/policy/schema';
+import type { Tier, UserPolicy } from '../../control/policy/schema';
 import { sandboxStatus, type SandboxStatus } from '../../execution/sandbox';
 import { TOOL } from '../../execution/tools/names';
 import type { PolicyCall, PolicyDecision } from '../../control/workflow/orchestrator';
