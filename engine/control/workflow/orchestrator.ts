@@ -231,7 +231,7 @@ export class Orchestrator {
       this.options.policy ? this.store.tier(view.workspace || this.options.queue || '') : Promise.resolve(null),
     ]);
     // Every key the core asks about is one of this workflow's (toolCallKey starts from the workflow id).
-    const byKey = new Map<string, ToolCallRow>(calls.map((c) => [c.key, { key: c.key, status: c.status, attempts: c.attempts, result: c.result }]));
+    const byKey = new Map<string, ToolCallRow>(calls.map((c) => [c.key, c]));
     return {
       now: this.clock.now(),
       random: this.random,
@@ -251,7 +251,7 @@ export class Orchestrator {
     const admission = await this.acquire(effect.breaker);
     switch (effect.kind) {
       case 'plan':
-        return this.apply(view, lease, admission.allowed ? await this.plan(view, effect.request, effect.breaker) : planFailed(view, await this.facts(view), this.core, 'breaker_open', `breaker ${effect.breaker} is open`, 0, admission.retryInMs));
+        return this.apply(view, lease, admission.allowed ? await this.plan(view, effect.request, effect.breaker) : planFailed(view, facts, this.core, 'breaker_open', `breaker ${effect.breaker} is open`, 0, admission.retryInMs));
       case 'decide':
         return this.apply(view, lease, decided(view, this.tools, effect.due, await this.decide(view, effect.due, effect.breaker, admission.allowed)));
       case 'call': {
