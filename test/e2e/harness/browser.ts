@@ -25,24 +25,24 @@ export async function openWorkbench(browser: Browser, url: string): Promise<Page
 
 /**
  * Runs a command from the palette as a person would. Right after load a just-registered command can be
- * missing from the list, so on a miss close the palette and try again. Returns performance.now() at the
- * moment Enter was pressed, so callers can time the command itself.
+ * missing from the list, and a webview that takes focus a moment after a tab click closes the palette
+ * (it closes on blur) before it can be typed into; on either, close the palette and try again. Returns
+ * performance.now() at the moment Enter was pressed, so callers can time the command itself.
  */
 export async function runCommand(page: Page, title: string, attempts = 6): Promise<number> {
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+Shift+P');
     const input = page.locator('.quick-input-widget input[type="text"]');
-    await input.waitFor();
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
+      await input.fill(`>${title}`, { timeout: 5000 });
       await row.waitFor({ timeout: 3000 });
       const pressed = performance.now();
       await page.keyboard.press('Enter');
       return pressed;
     } catch (error) {
-      if (attempt >= attempts) throw new Error(`command "${title}" never appeared in the palette: ${(error as Error).message}`);
+      if (attempt >= attempts) throw new Error(`command "${title}" could not be run from the palette: ${(error as Error).message}`);
     }
   }
 }
