@@ -76,6 +76,8 @@ export class Orchestrator {
   private stopping = new AbortController();
   /** The wake-up signals of the workers sleeping now, longest asleep first. */
   private idle: AbortController[] = [];
+  /** Counts wake() calls, so a worker that was between finding nothing and going to sleep does not miss one. */
+  private wakes = 0;
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly options: OrchestratorOptions) {
@@ -143,6 +145,7 @@ export class Orchestrator {
 
   /** Every idle worker looks for work now (a new alert taken by this replica's intake). */
   wake(): void {
+    this.wakes++;
     for (const idle of this.idle.splice(0)) idle.abort();
   }
 
@@ -172,11 +175,14 @@ export class Orchestrator {
   private async loop(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
+        const wakes = this.wakes;
         if (await this.tick()) {
           this.wakeOne();
           continue;
         }
         const at = await this.store.nextReadyAt(this.options.queue);
+        // Woken after the lease found nothing but before this worker was listed as idle: look again.
+        if (this.wakes !== wakes) continue;
         const wait = at === null ? this.o.pollMs : Math.min(this.o.pollMs, Math.max(1, at - this.clock.now()));
         const waking = new AbortController();
         this.idle.push(waking);

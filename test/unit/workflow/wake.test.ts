@@ -38,6 +38,31 @@ describe('waking idle workers', () => {
     await idleWorkerRuns(20, () => undefined);
   });
 
+  it('a wake() that comes after the worker found nothing, but before it went to sleep, is not lost', async () => {
+    const tool = scriptedTool('check');
+    const f = fixture([tool], runbooks);
+    const store = new SqliteControlStore(f.db, { pollMs: 600_000 });
+    let id = '';
+    let live!: Orchestrator;
+    // The alert arrives, and the intake wakes the workers, just after the idle worker read that nothing is due.
+    const nextReadyAt = store.nextReadyAt.bind(store);
+    store.nextReadyAt = async (...args) => {
+      const at = await nextReadyAt(...args);
+      if (!id) {
+        id = intake(f.db, alert).workflow.id;
+        live.wake();
+      }
+      return at;
+    };
+    live = new Orchestrator({ store, tools: [tool], planner: new FixedPlanner(runbooks), pollMs: 600_000, concurrency: 1 });
+    await live.start();
+    try {
+      await expect.poll(() => id && stateOf(f.db, id).state, { timeout: 5000 }).toBe('COMPLETED');
+    } finally {
+      await live.stop();
+    }
+  });
+
   it('stop() while start() is still recovering wins: no worker loop starts and nothing runs', async () => {
     const tool = scriptedTool('check');
     const f = fixture([tool], runbooks);
