@@ -49,9 +49,11 @@ type Mode = 'alone' | 'workers' | 'in-process';
 async function serverProcess(dir: string, mode: Mode, maxQueued: number): Promise<void> {
   const dbFile = path.join(dir, 'engine.sqlite');
   const db = openDatabase(dbFile);
+  // A worker that fails an action sleeps a poll interval: errors here would explain a stall.
+  const workerErrors: string[] = [];
   const workspace = path.join(dir, 'ws');
   fs.mkdirSync(workspace, { recursive: true });
-  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools: harnessTools(dir), planner: new FixedPlanner(PLAN), queue: workspace, concurrency: WORKERS, pollMs: 250 });
+  const orchestrator = new Orchestrator({ store: new SqliteControlStore(db), tools: harnessTools(dir), planner: new FixedPlanner(PLAN), queue: workspace, concurrency: WORKERS, pollMs: 250, onError: (e) => workerErrors.push(String(e)) });
   if (mode !== 'alone') await orchestrator.start();
   const options = { workspace, token: TOKEN, port: 0, maxQueued, retryAfterSeconds: 1, onAccepted: () => orchestrator.wake() };
   const server = mode === 'in-process' ? new IntakeServer({ ...options, db }) : new IntakeThread({ ...options, dbFile });
@@ -68,7 +70,7 @@ async function serverProcess(dir: string, mode: Mode, maxQueued: number): Promis
     releaseOwnerLeases(db, orchestrator.owner);
     const held = leasesHeld(db);
     db.close();
-    process.send!({ stopped: true, held, eventLoopDelayMs }, () => process.exit(0));
+    process.send!({ stopped: true, held, eventLoopDelayMs, workerErrors: { count: workerErrors.length, first: workerErrors.slice(0, 3) } }, () => process.exit(0));
   });
 }
 
@@ -78,6 +80,8 @@ interface Sent {
   ms: number;
   id: string | null;
   phase: string;
+  /** ms from the benchmark's start at which the request left. */
+  sentAt: number;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: BURST_IN_FLIGHT });
@@ -114,7 +118,7 @@ function sendOnce(port: number, n: number, phase: string, t0: number): Promise<S
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => {
         const id = res.statusCode === 200 ? ((JSON.parse(text) as { workflows: string[] }).workflows[0] ?? null) : null;
-        resolve({ fingerprint, status: res.statusCode ?? 0, ms: performance.now() - t0, id, phase });
+        resolve({ fingerprint, status: res.statusCode ?? 0, ms: performance.now() - t0, id, phase, sentAt: t0 });
       });
     });
     req.on('error', reject);
@@ -148,7 +152,15 @@ async function burst(port: number): Promise<Sent[]> {
 function summary(rows: Sent[]) {
   const ms = rows.map((r) => r.ms).sort((a, b) => a - b);
   const by = (s: number) => rows.filter((r) => r.status === s).length;
-  return { sent: rows.length, accepted: by(200), rejected429: by(429), other: rows.length - by(200) - by(429), latencyMs: { p50: round(percentile(ms, 50), 2), p95: round(percentile(ms, 95), 2), p99: round(percentile(ms, 99), 2), max: round(ms[ms.length - 1] ?? NaN, 2) } };
+  // When the refusals came (second of the phase -> count): a steady rate below capacity should have none, and a
+  // cluster of them says the workers stalled.
+  const start = Math.min(...rows.map((r) => r.sentAt));
+  const rejected429BySecond: Record<number, number> = {};
+  for (const r of rows) {
+    const second = Math.floor((r.sentAt - start) / 1000);
+    if (r.status === 429) rejected429BySecond[second] = (rejected429BySecond[second] ?? 0) + 1;
+  }
+  return { sent: rows.length, accepted: by(200), rejected429: by(429), rejected429BySecond, other: rows.length - by(200) - by(429), latencyMs: { p50: round(percentile(ms, 50), 2), p95: round(percentile(ms, 95), 2), p99: round(percentile(ms, 99), 2), max: round(ms[ms.length - 1] ?? NaN, 2) } };
 }
 
 function serverChild(dir: string, mode: Mode, maxQueued: number) {
@@ -161,6 +173,7 @@ function serverChild(dir: string, mode: Mode, maxQueued: number) {
 interface Stopped {
   held: number;
   eventLoopDelayMs: Record<string, number>;
+  workerErrors: { count: number; first: string[] };
 }
 
 /** One server child at one fixed rate; returns the answers and the child's own event-loop delay. */
@@ -344,6 +357,7 @@ async function main(): Promise<void> {
         if (steadyRows.length) out.steady = { ratePerSecond: RATE, seconds: SECONDS, ...summary(steadyRows) };
         if (burstRows.length) out.burst = { alerts: BURST, inFlight: BURST_IN_FLIGHT, ...summary(burstRows) };
         out.workersThreadEventLoopDelayMs = stop.eventLoopDelayMs;
+        out.workerErrors = stop.workerErrors;
         out.reconciliation = reconciliation;
         console.log(JSON.stringify(reconciliation));
         if (!reconciliation.countsMatch || reconciliation.unsettledAfterDrain !== 0) process.exitCode = 1;
