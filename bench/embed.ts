@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Embedder } from '../engine/memory/embed/embedder';
-import { corpusChunks, ensureBuilt, log, machine, median, MINILM_SHAPE, quick, requireShared, SCALE, spread, STATIC_MODEL, writeResult } from './lib/retrieval';
+import { corpusChunks, log, machine, median, MINILM_SHAPE, quick, requireShared, SCALE, spread, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const THREADS = 2;
 const args = process.argv.slice(2);
@@ -67,7 +67,6 @@ function baselineRun(modelDir: string, texts: string[]) {
 async function main() {
   if (args[0] === '--baseline-child') return baselineChild(args[1]!, args[2]!, args[3]!);
   requireShared('embed', SCALE, MINILM_SHAPE);
-  ensureBuilt();
   const n = quick ? 300 : 2000;
   const texts = spread(corpusChunks(path.join(SCALE, 'cockroachdb-docs'), quick ? 400 : 3000), n);
   log(`embed: ${texts.length} chunks from the scale corpus, ${THREADS} threads${quick ? ' (quick)' : ''}`);

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { openDatabase } from '../engine/control/db/open';
 import { chunkMarkdown } from '../engine/memory/retrieval/chunk/chunker';
 import { Retriever } from '../engine/memory/retrieval/retriever';
-import { ensureBuilt, log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
+import { log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const chunksArg = process.argv.indexOf('--chunks');
 /** --chunks N: a larger workspace (past the flat threshold, so the IVF+PQ index is the one updated). */
@@ -17,7 +17,6 @@ const EDITS = quick ? 3 : 7;
 
 async function main() {
   requireShared('incremental', SCALE);
-  ensureBuilt();
   const src = path.join(SCALE, 'cockroachdb-docs');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rba-incr-'));
   const root = path.join(dir, 'ws');

@@ -15,7 +15,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { openDatabase } from '../engine/control/db/open';
 import { Retriever } from '../engine/memory/retrieval/retriever';
 import type { SearchMode } from '../engine/memory/retrieval/search';
-import { ensureBuilt, log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
+import { log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const QUERIES = [
   'how do I back up a cluster to cloud storage',
@@ -53,7 +53,6 @@ async function searchLoop(retriever: Retriever, until: () => boolean, minRounds:
 
 async function main() {
   requireShared('rebuild', SCALE);
-  ensureBuilt();
   const src = path.join(SCALE, 'cockroachdb-docs');
   let root = src;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rba-rebuild-'));

@@ -11,6 +11,10 @@ if (!name || !available.includes(name)) {
   console.error(`usage: npm run bench -- <name> [--quick]\nbenchmarks: ${available.join(', ') || '(none)'}`);
   process.exit(name ? 2 : 0);
 }
+// The product first: benchmarks start its worker threads (dist/indexWorker.js and the others), and a stale dist/
+// would measure yesterday's code beside today's bench (it did once: a weight changed in the source, not in the worker).
+const built = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 const outfile = path.join('.work', 'bench', `${name}.cjs`);
 await esbuild.build({
   entryPoints: [path.join('bench', `${name}.ts`)],

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { openDatabase } from '../engine/control/db/open';
 import { DenseIndex } from '../engine/memory/retrieval/dense';
 import { Retriever } from '../engine/memory/retrieval/retriever';
-import { ensureBuilt, log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
+import { log, machine, markdownFiles, median, quick, requireShared, SCALE, STATIC_MODEL, writeResult } from './lib/retrieval';
 
 const QUERIES = [
   'how do I back up a cluster to cloud storage',
@@ -27,7 +27,6 @@ function dirBytes(file: string): number {
 
 async function main() {
   requireShared('scale', SCALE);
-  ensureBuilt();
   const src = path.join(SCALE, 'cockroachdb-docs');
   let root = src;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rba-scale-'));

@@ -23,12 +23,6 @@ export function requireShared(name: string, ...paths: string[]): void {
   }
 }
 
-export function ensureBuilt(): void {
-  if (!fs.existsSync(path.resolve('dist', 'embedWorker.js'))) {
-    throw new Error('dist/embedWorker.js is missing: run `npm run build` first');
-  }
-}
-
 export function writeResult(name: string, result: unknown): void {
   fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
   const file = path.join('bench', 'results', `${name}.json`);
