@@ -14,12 +14,12 @@ export interface RankedId {
  * Chosen on the tuning half of the public alerts (bench/quality.ts --tune), never on the held-out half.
  */
 export const FIELD_WEIGHTS: Readonly<Record<(typeof FTS_COLUMNS)[number], number>> = {
-  name: 3,
+  name: 10,
   title: 6,
   // The public runbooks declare no alerts in their front matter, so this one could not be tuned: it counts as
   // the file name does (the planner treats both as naming the runbook's alert).
-  alerts: 3,
-  heading: 1,
+  alerts: 10,
+  heading: 2,
   text: 1,
   folders: 0,
 };
