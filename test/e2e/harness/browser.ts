@@ -24,27 +24,31 @@ export async function openWorkbench(browser: Browser, url: string): Promise<Page
 }
 
 /**
- * Runs a command from the palette as a person would. Right after load a just-registered command can be
- * missing from the list, and a webview that takes focus a moment after a tab click closes the palette
- * (it closes on blur) before it can be typed into; on either, close the palette and try again. Returns
- * performance.now() at the moment Enter was pressed, so callers can time the command itself.
+ * Opens a quick input with `key`, types `text` and accepts the row showing `row` with Enter, as a person would.
+ * Right after load a just-registered command can be missing from the list, and a webview that takes focus a
+ * moment after a tab click closes the quick input (it closes on blur) before it can be typed into; on either,
+ * close it and try again. Returns performance.now() at the moment Enter was pressed.
  */
-export async function runCommand(page: Page, title: string, attempts = 6): Promise<number> {
+export async function acceptQuickInput(page: Page, key: string, text: string, row: string, o: { attempts?: number; rowTimeoutMs?: number } = {}): Promise<number> {
+  const attempts = o.attempts ?? 6;
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('Escape');
-    await page.keyboard.press('Control+Shift+P');
-    const input = page.locator('.quick-input-widget input[type="text"]');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    await page.keyboard.press(key);
     try {
-      await input.fill(`>${title}`, { timeout: 5000 });
-      await row.waitFor({ timeout: 3000 });
+      await page.locator('.quick-input-widget input[type="text"]').fill(text, { timeout: 5000 });
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor({ timeout: o.rowTimeoutMs ?? 3000 });
       const pressed = performance.now();
       await page.keyboard.press('Enter');
       return pressed;
     } catch (error) {
-      if (attempt >= attempts) throw new Error(`command "${title}" could not be run from the palette: ${(error as Error).message}`);
+      if (attempt >= attempts) throw new Error(`"${row}" could not be chosen from the quick input: ${(error as Error).message}`);
     }
   }
+}
+
+/** Runs a command from the palette; returns performance.now() when Enter was pressed, to time the command itself. */
+export function runCommand(page: Page, title: string, attempts = 6): Promise<number> {
+  return acceptQuickInput(page, 'Control+Shift+P', `>${title}`, title, { attempts });
 }
 
 /**

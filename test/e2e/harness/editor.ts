@@ -1,14 +1,9 @@
 import type { Locator, Page } from 'playwright-core';
+import { acceptQuickInput } from './browser';
 
 /** Opens a workspace file by name through Quick Open, as a person would, and waits for its editor tab. */
 export async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input[type="text"]');
-  await input.waitFor();
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
-  await page.keyboard.press('Enter');
+  await acceptQuickInput(page, 'Control+P', name, name, { attempts: 3, rowTimeoutMs: 10_000 });
   // With the panel open beside, the file may be the active tab of two editor groups.
   await page.locator('.tabs-container .tab.active', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
