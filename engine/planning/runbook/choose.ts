@@ -44,12 +44,15 @@ export function chooseRunbook(input: ChoiceInput): Choice | null {
   const alertname = request.labels.alertname;
   if (alertname) {
     const byFrontMatter = files.slice(0, MAX_FRONT_MATTER_READS).filter((f) => frontMatterAlert(workspace, f) === alertname);
-    if (byFrontMatter.length > 0) return { path: preferRanked(byFrontMatter, ranked), reason: `front matter of ${preferRanked(byFrontMatter, ranked)} says alert: ${alertname}` };
+    if (byFrontMatter.length > 0) {
+      const p = preferRanked(byFrontMatter, ranked);
+      return { path: p, reason: `front matter of ${p} says alert: ${alertname}${othersToo(byFrontMatter, p, ranked)}` };
+    }
     const lower = alertname.toLowerCase();
     const byName = files.filter((f) => path.posix.basename(f).replace(/\.(md|markdown)$/i, '').toLowerCase() === lower);
     if (byName.length > 0) {
       const p = preferRanked(byName, ranked);
-      return { path: p, reason: `${p} is named after the alert${byName.length > 1 ? ` (${byName.length - 1} other file(s) too; ${ranked.includes(p) ? 'retrieval' : 'path order'} decided)` : ''}` };
+      return { path: p, reason: `${p} is named after the alert${othersToo(byName, p, ranked)}` };
     }
   }
   if (ranked.length > 0) {
@@ -79,6 +82,17 @@ function hitDocuments(hits: readonly SearchHit[], workspace: string): string[] {
 
 export function hitPath(hit: SearchHit, workspace: string): string | null {
   return insideWorkspace(workspace, path.relative(path.resolve(workspace), path.resolve(hit.root || workspace, hit.path)));
+}
+
+/**
+ * The other documents with the same evidence, named, and what decided between them: nothing on the alert did
+ * (the same rule shipped by two projects, each with its runbook), so a person sees which others there are.
+ */
+function othersToo(candidates: readonly string[], chosen: string, ranked: readonly string[]): string {
+  const others = candidates.filter((c) => c !== chosen);
+  if (others.length === 0) return '';
+  const named = others.slice(0, 3).join(', ') + (others.length > 3 ? ` and ${others.length - 3} more` : '');
+  return ` (${named} ${others.length === 1 ? 'matches' : 'match'} as well; ${ranked.includes(chosen) ? 'retrieval' : 'path order'} decided)`;
 }
 
 function preferRanked(candidates: readonly string[], ranked: readonly string[]): string {

@@ -39,6 +39,14 @@ describe('choosing a runbook', () => {
     expect(outside.notes).toEqual(['annotations.runbook_url "https://example.com/nothing-here" matches no Markdown file in the workspace']);
     expect(choose({ alertname: 'KubeDown' }).choice).toEqual({ path: 'docs/KubeDown.md', reason: 'docs/KubeDown.md is named after the alert' });
   });
+
+  it('names the other runbooks with the same evidence, and what decided between them', () => {
+    // The same alert has a runbook in two sets: nothing on it says which; retrieval's order decides, else path order.
+    const upstream = 'prometheus-operator/alertmanager/AlertmanagerFailedReload.md';
+    const openshift = 'openshift/cluster-monitoring-operator/AlertmanagerFailedReload.md';
+    expect(choose({ alertname: 'AlertmanagerFailedReload' }).choice?.reason).toBe(`${openshift} is named after the alert (${upstream} matches as well; path order decided)`);
+    expect(choose({ alertname: 'AlertmanagerFailedReload' }, [hit(dir, upstream)]).choice?.reason).toBe(`${upstream} is named after the alert (${openshift} matches as well; retrieval decided)`);
+  });
 });
 
 describe('phases', () => {
