@@ -190,6 +190,9 @@ export class PanelController implements vscode.Disposable {
         case 'exportReport':
           await vscode.commands.executeCommand('runbookAgent.exportIncidentReport', m.id);
           return;
+        case 'useRunbook':
+          await vscode.commands.executeCommand('runbookAgent.useAnotherRunbook', m.id);
+          return;
         case 'showArchived':
           this.showArchived = m.show;
           return await this.sendList();

@@ -216,6 +216,8 @@ export const escalateNow = defineRequest('runbookAgent/escalateNow', z.object({ 
 export const cancelWorkflow = defineRequest('runbookAgent/cancel', z.object({ id: Id, note: Note }).strict(), WorkflowPanelView);
 /** Run again from one step (a settled or waiting workflow); writes still wait for approval. */
 export const retryStep = defineRequest('runbookAgent/retry', z.object({ id: Id, stepId: z.string().min(1).max(200) }).strict(), WorkflowPanelView);
+/** Plan a waiting workflow again from the runbook a person names (a workspace-relative Markdown path). */
+export const useRunbook = defineRequest('runbookAgent/useRunbook', z.object({ id: Id, runbook: z.string().min(1).max(1000) }).strict(), WorkflowPanelView);
 /** Hide a settled workflow from the default lists; its events stay in the log. */
 export const archiveWorkflow = defineRequest('runbookAgent/archive', z.object({ id: Id }).strict(), WorkflowPanelView);
 /** The incident summary as data and as Markdown (a postmortem draft), with a file name for it. */

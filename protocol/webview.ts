@@ -46,6 +46,8 @@ export const FromWebview = z.discriminatedUnion('type', [
    * panel's own confirm. The extension forgets it only if the card of workflow `id` shows it.
    */
   z.object({ type: z.literal('forgetMemory'), id: Id, memoryId: z.string().min(1).max(200) }).strict(),
+  /** Use Another Runbook for this workflow (the extension asks which Markdown file). */
+  z.object({ type: z.literal('useRunbook'), id: Id }).strict(),
   /** Export Incident Report for this workflow (the extension asks for the folder). */
   z.object({ type: z.literal('exportReport'), id: Id }).strict(),
   /** List archived workflows too (or not). */

@@ -1,10 +1,12 @@
 /**
  * The person's actions beyond approve/reject/answer, from the palette and the Workflows view: tick a checklist
- * item, mark a resolved alert, escalate now, cancel, retry from a step, archive. Each asks which workflow (unless
- * the caller named one), asks only what it needs (the outcome, an optional note, the step), and says what it did.
+ * item, mark a resolved alert, escalate now, cancel, retry from a step, use another runbook, archive. Each asks
+ * which workflow (unless the caller named one), asks only what it needs (the outcome, an optional note, the step,
+ * the runbook), and says what it did.
  */
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { archiveWorkflow, cancelWorkflow, escalateNow, markResolved, retryStep, tickChecklist, workflowView, type WorkflowItem } from '../../protocol/agent';
+import { archiveWorkflow, cancelWorkflow, escalateNow, markResolved, retryStep, tickChecklist, useRunbook, workflowView, type WorkflowItem } from '../../protocol/agent';
 import { stateLabel } from '../../protocol/stateLabels';
 import { blockedByTrust } from '../trust';
 import { workflowIdOf, type CommandDeps } from './deps';
@@ -125,6 +127,43 @@ export async function retryFromStepCommand(deps: CommandDeps, arg?: unknown): Pr
     if (!picked) return;
     await deps.engine.request(retryStep, { id, stepId: picked.stepId });
     deps.log.info(`retrying ${id} from ${picked.stepId}`);
+    await deps.open(id);
+  });
+}
+
+interface RunbookItem extends vscode.QuickPickItem {
+  readonly rel: string;
+}
+
+/** Markdown files a runbook may be in, workspace-relative, capped so a huge workspace cannot stall the pick. */
+async function markdownFiles(workspace: string): Promise<string[]> {
+  const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(vscode.Uri.file(workspace), '**/*.{md,markdown}'), '**/node_modules/**', 5000);
+  return uris.map((u) => path.relative(workspace, u.fsPath).split(path.sep).join('/')).sort();
+}
+
+/**
+ * "Use Another Runbook": a workflow that waits for a person is planned again from the runbook the person picks
+ * (when search alone chose the one it has, or it is the wrong one). Its diagnostics run; writes still wait.
+ */
+export async function useAnotherRunbookCommand(deps: CommandDeps, arg?: unknown): Promise<void> {
+  if (blockedByTrust('Use Another Runbook (the workflow is planned again and its diagnostics run)')) return;
+  const id = await chosen(deps, arg, (w) => w.state === 'WAITING_FOR_PERSON', 'Which workflow gets another runbook?', 'no workflow waits for you: a runbook can be changed only while one does.');
+  if (!id) return;
+  await run(deps, 'use another runbook', async () => {
+    const view = await deps.engine.request(workflowView, { id });
+    const items: RunbookItem[] = (await markdownFiles(view.workflow.workspace)).map((rel) => ({ label: rel, rel }));
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage(`Runbook Agent: no Markdown file in ${view.workflow.workspace} to plan from.`);
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Plan "${view.workflow.title}" again from…`,
+      placeHolder: 'The workflow is planned again from this runbook; its diagnostics run, writes still wait for your approval',
+      ignoreFocusOut: true,
+    });
+    if (!picked) return;
+    await deps.engine.request(useRunbook, { id, runbook: picked.rel });
+    deps.log.info(`planning ${id} again from ${picked.rel}`);
     await deps.open(id);
   });
 }

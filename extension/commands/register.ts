@@ -5,7 +5,7 @@ import { workflowIdOf, type CommandDeps } from './deps';
 import { exportIncidentReportCommand } from './exportReport';
 import { exportTraceCommand, openEventLogCommand, registerEventLogProvider } from './exportTrace';
 import { restoreWritesState, setWritesCommand } from './killSwitch';
-import { archiveWorkflowCommand, cancelWorkflowCommand, escalateNowCommand, markResolvedCommand, retryFromStepCommand, tickChecklistCommand } from './personActions';
+import { archiveWorkflowCommand, cancelWorkflowCommand, escalateNowCommand, markResolvedCommand, retryFromStepCommand, tickChecklistCommand, useAnotherRunbookCommand } from './personActions';
 import { rejectPendingCommand } from './rejectPending';
 import { runRunbookCommand } from './runRunbook';
 import { setLlmApiKeyCommand } from './setLlmApiKey';
@@ -26,6 +26,7 @@ export function registerCommands(deps: CommandDeps): void {
     'runbookAgent.escalateNow': (arg) => escalateNowCommand(deps, arg),
     'runbookAgent.cancelWorkflow': (arg) => cancelWorkflowCommand(deps, arg),
     'runbookAgent.retryFromStep': (arg) => retryFromStepCommand(deps, arg),
+    'runbookAgent.useAnotherRunbook': (arg) => useAnotherRunbookCommand(deps, arg),
     'runbookAgent.archiveWorkflow': (arg) => archiveWorkflowCommand(deps, arg),
     'runbookAgent.exportIncidentReport': (arg) => exportIncidentReportCommand(deps, arg),
     'runbookAgent.disableWrites': () => setWritesCommand(deps, false),

@@ -166,4 +166,23 @@ describe.skipIf(!fs.existsSync(modelDir))('the person’s actions over JSON-RPC 
     expect(v.workflow.state).not.toBe('CANCELLED');
     expect(v.steps[0]).toMatchObject({ status: 'done', flag: 'ok' });
   }, 300_000);
+
+  it('a runbook only search chose: Use another runbook plans again from the one a person names, and refuses a path that is none', async () => {
+    const d = await engineOn((ws) => {
+      fs.mkdirSync(path.join(ws, 'runbooks'), { recursive: true });
+      fs.writeFileSync(path.join(ws, 'runbooks', 'queue-stuck.md'), QUEUE_RUNBOOK);
+      fs.writeFileSync(path.join(ws, 'runbooks', 'disk-check.md'), '# Disk check\n\n## Diagnosis\n\n```sh\ndf -P .\n```\n');
+    });
+    await d.call('runbookAgent/retrieval/index', { root: d.workspace });
+    const id = await d.triage('the job queue is stuck and the pending jobs pile up');
+    let v = await d.settle(id, (x) => x.waiting?.kind === 'checklist');
+    expect(v.waiting).toMatchObject({ stepId: 'confirm-runbook' });
+    await expect(d.call('runbookAgent/useRunbook', { id, runbook: 'runbooks/missing.md' })).rejects.toThrow(/is not a Markdown file of the workspace/);
+    v = WorkflowPanelView.parse(await d.call('runbookAgent/useRunbook', { id, runbook: 'runbooks/disk-check.md' }));
+    v = await d.settle(id, (x) => x.planSummary?.startsWith('Runbook runbooks/disk-check.md') === true && x.awaitingResolution !== null);
+    expect(v.planSummary).toMatch(/a person chose runbooks\/disk-check\.md/);
+    expect(v.steps.map((s) => s.id)).not.toContain('confirm-runbook');
+    // Its one diagnostic ran; with no verification step it waits for the alert to resolve.
+    expect(v.steps.find((s) => s.describe === 'df -P .')).toMatchObject({ status: 'done', flag: 'ok' });
+  }, 300_000);
 });

@@ -212,4 +212,35 @@ describe.skipIf(!fs.existsSync(modelDir))('the person’s side through the CLI (
     expect(reran.events.map((e) => e.type)).toEqual(expect.arrayContaining(['escalated', 'cancelled', 'retried']));
     expect(d.text(['log', 'verify'])).toMatch(/event log intact/);
   }, 300_000);
+
+  it('a runbook only search chose waits for a person: confirmed, or another named with use-runbook, which plans again from it', () => {
+    const d = workspace((ws) => {
+      queueWorkspace(ws);
+      fs.writeFileSync(path.join(ws, 'runbooks', 'disk-check.md'), '# Disk check\n\n## Diagnosis\n\nHow full the disk is:\n\n```sh\ndf -P .\n```\n');
+    });
+    // Pasted text: no alert name, no link, so retrieval alone picks the runbook.
+    let r = d.json<Report & { summary: string }>(['triage', '--workspace', d.ws, '--alert', '-'], 'the job queue is stuck and the pending jobs pile up');
+    const id = r.workflow.id;
+    expect(r.summary).toMatch(/^Runbook runbooks\/queue-stuck\.md: retrieval ranked/);
+    expect(r.waiting).toMatchObject({ kind: 'checklist', stepId: 'confirm-runbook' });
+    expect(r.next).toContain(`runbook-agent use-runbook ${id} PATH/TO/RUNBOOK.md`);
+
+    // A path that is not a runbook of the workspace is refused before anything is recorded.
+    for (const bad of ['runbooks/nope.md', '../outside.md', 'queue/pending/job-1']) {
+      const refused = d.raw(['use-runbook', id, bad]);
+      expect(refused.status, bad).toBe(1);
+      expect(refused.stderr, bad).toMatch(/is not a Markdown file of the workspace/);
+    }
+    const before = d.json<{ workflow: { state: string }; events: Array<{ type: string }> }>(['show', id]);
+    expect(before.workflow.state).toBe('WAITING_FOR_PERSON');
+    expect(before.events.map((e) => e.type)).not.toContain('runbook_chosen');
+
+    r = d.json<Report & { summary: string }>(['use-runbook', id, 'runbooks/disk-check.md', '--by', 'ana']);
+    expect(r.summary).toMatch(/^Runbook runbooks\/disk-check\.md: a person chose runbooks\/disk-check\.md/);
+    expect(r.steps.map((s) => s.id)).not.toContain('confirm-runbook');
+    expect(r.workflow.state).not.toBe('FAILED');
+    const events = d.json<{ events: Array<{ type: string; data: { by?: string; runbook?: string } }> }>(['show', id]).events;
+    expect(events.find((e) => e.type === 'runbook_chosen')?.data).toMatchObject({ by: 'ana', runbook: 'runbooks/disk-check.md' });
+    expect(d.text(['log', 'verify'])).toMatch(/event log intact/);
+  }, 300_000);
 });

@@ -4,7 +4,7 @@
  */
 import type { WorkflowPanelView } from '../../protocol/agent';
 import { answerProblem } from '../../protocol/answers';
-import type { Waiting } from '../../protocol/workflow';
+import { CONFIRM_RUNBOOK_STEP, type Waiting } from '../../protocol/workflow';
 import { button, el, submitOnCtrlEnter } from '../dom';
 import type { Context, NoteDraft } from '../store';
 import { act, approvalCard } from './approval';
@@ -113,6 +113,10 @@ function checklistCard(ctx: Context, view: WorkflowPanelView, w: Extract<Waiting
     el('div', { class: 'actions' }, [
       button('Done', () => tick('done'), { disabled: off, title: 'Done (Ctrl+Enter in the note)' }),
       button('Skipped', () => tick('skipped'), { class: 'secondary', disabled: off }),
+      // Only search chose the runbook: the person may name the right one instead of ticking this.
+      ...(w.stepId === CONFIRM_RUNBOOK_STEP
+        ? [button('Use another runbook…', () => ctx.send({ type: 'useRunbook', id: view.workflow.id }), { class: 'secondary', disabled: off, id: 'use-another-runbook' })]
+        : []),
     ]),
   ]);
 }

@@ -1,9 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Db } from '../db/open';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
 import { decidePerson, type PersonDecision, type PersonOutcome, type StepRef } from './core/person';
 import type { Next } from './core/types';
-import { storageError } from './errors';
+import { InvalidRequest, storageError } from './errors';
 import { schedule, unschedule } from '../store/sqlite/queue';
 import { commit, requireView } from '../store/sqlite/commit';
 import type { WorkflowView } from './view';
@@ -31,6 +33,7 @@ function slot(db: Db, id: string, now: number, next: Next | undefined): void {
  * writer is the lock): a decision the core refuses (InvalidRequest, IllegalTransition) commits nothing.
  */
 export function decide(db: Db, id: string, now: number, decision: PersonDecision): WorkflowView {
+  if (decision.kind === 'use-runbook') requireRunbookFile(requireView(db, id).workspace, decision.runbook);
   const run = db.transaction(() => {
     const outcome: PersonOutcome = decidePerson(requireView(db, id), decision);
     return commit(db, { workflowId: id, now, also: () => slot(db, id, now, outcome.next) }, outcome.events);
@@ -98,8 +101,23 @@ export function retry(db: Db, id: string, stepId: string, by: string, clock: Clo
 }
 
 /**
+ * A runbook a person names is checked before anything is recorded: a typo would otherwise re-plan the workflow
+ * into a failure. Where the workspace is not on this machine (a control store's replicas have it), their planner
+ * checks it instead; it takes only a Markdown file it lists in the workspace either way.
+ */
+export function requireRunbookFile(workspace: string, rel: string): void {
+  if (workspace === '' || !fs.existsSync(workspace)) return;
+  const root = path.resolve(workspace);
+  const file = path.resolve(root, rel);
+  const inside = file.startsWith(root + path.sep);
+  if (!inside || !/\.(md|markdown)$/i.test(rel) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    throw new InvalidRequest(`${rel} is not a Markdown file of the workspace ${workspace}: name a runbook by its path inside it`);
+  }
+}
+
+/**
  * Plans the workflow again from the runbook a person names (Use another runbook): offered when only search chose
- * it, allowed whenever the workflow waits for a person or was escalated.
+ * it, allowed whenever the workflow waits for a person (an escalated one is retried or resolved instead).
  */
 export function useRunbook(db: Db, id: string, runbook: string, by: string, clock: Clock = systemClock): WorkflowView {
   return decide(db, id, clock.now(), { kind: 'use-runbook', by, runbook });

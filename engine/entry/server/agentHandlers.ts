@@ -16,6 +16,7 @@ import {
   markResolved,
   rejectStep,
   retryStep,
+  useRunbook,
   runbookSteps,
   runRunbook,
   setKillSwitch,
@@ -35,7 +36,7 @@ import { effectiveTier, ignoredWorkspaceRules } from '../../control/policy/gate'
 import { loadWorkspacePolicy } from '../../control/policy/load';
 import { getTier as readTier, setTier as writeTier } from '../../control/store/sqlite/tiers';
 import { engagedSwitches, setKillSwitch as writeKillSwitch } from '../../control/store/sqlite/killSwitch';
-import { answer, approve, archive, cancel, edit, escalateNow as escalate, markResolved as resolved, reject, retry, tick } from '../../control/workflow/person';
+import { answer, approve, archive, cancel, edit, escalateNow as escalate, markResolved as resolved, reject, retry, tick, useRunbook as useAnotherRunbook } from '../../control/workflow/person';
 import { eventsOf } from '../../control/store/sqlite/eventLog';
 import { loadView, requireView } from '../../control/store/sqlite/commit';
 import { redactValue } from '../../execution/redact';
@@ -130,6 +131,12 @@ export function registerAgentHandlers(connection: Connection, engine: () => Engi
   handleRequest(connection, retryStep, ({ id, stepId }) => {
     mayAct(); // steps run again from there
     retry(db(), id, stepId, by());
+    return after(view(id));
+  });
+
+  handleRequest(connection, useRunbook, ({ id, runbook }) => {
+    mayAct(); // the workflow is planned again and its diagnostics run
+    useAnotherRunbook(db(), id, runbook, by());
     return after(view(id));
   });
 

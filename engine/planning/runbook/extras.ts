@@ -11,6 +11,7 @@ import type { AnyTool } from '../../control/workflow/tool';
 import { checklistItems } from './checklist';
 import { PHASE_ORDER } from './phase';
 import { clip } from './reference';
+import { CONFIRM_RUNBOOK_STEP } from '../../../protocol/workflow';
 
 /** Built-in steps offered at most per plan: the toolsets' best, not every verb for every object. */
 const MAX_BUILTINS = 8;
@@ -39,9 +40,9 @@ export function checklistSteps(runbook: ParsedRunbook, docVersion: string): Plan
 export function confirmRunbookStep(path: string, why: string, alternatives: readonly string[]): PlanStepInput {
   const others = alternatives.length > 0 ? ` Other candidates: ${alternatives.join(', ')}.` : '';
   return {
-    id: 'confirm-runbook',
+    id: CONFIRM_RUNBOOK_STEP,
     tool: TOOL.checklist,
-    input: { name: 'confirm-runbook', item: clip(`Check that ${path} answers this alert: only search chose it (${why}).${others} Tick done to go on with it, or use another runbook.`, 1000) },
+    input: { name: CONFIRM_RUNBOOK_STEP, item: clip(`Check that ${path} answers this alert: only search chose it (${why}).${others} Tick done to go on with it, or use another runbook.`, 1000) },
     approval: false,
     risk: 'read',
     phase: 'diagnose',

@@ -36,7 +36,7 @@ describe('Runbook Agent in the editor', () => {
     const ids = [
       'triageAlert', 'runRunbook', 'searchRunbooks', 'reindexRunbooks', 'openPanel', 'approvePending', 'rejectPending', 'answerQuestion',
       'disableWrites', 'enableWrites', 'exportTrace', 'openEventLog', 'showWorkflow', 'setLlmApiKey', 'setTier',
-      'tickChecklist', 'markResolved', 'escalateNow', 'cancelWorkflow', 'retryFromStep', 'archiveWorkflow', 'exportIncidentReport',
+      'tickChecklist', 'markResolved', 'escalateNow', 'cancelWorkflow', 'retryFromStep', 'useAnotherRunbook', 'archiveWorkflow', 'exportIncidentReport',
     ].map((c) => `runbookAgent.${c}`);
     const contributed = new Map(manifest().contributes.commands.map((c) => [c.command, c]));
     for (const id of ids) {

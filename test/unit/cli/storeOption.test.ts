@@ -21,6 +21,7 @@ describe('--store on the person’s commands', () => {
     ['answer', ID, '7'],
     ['tick', ID, 'done'],
     ['retry', ID, 'step'],
+    ['use-runbook', ID, 'runbooks/x.md'],
     ['cancel', ID],
     ['escalate', ID],
     ['mark-resolved', ID],

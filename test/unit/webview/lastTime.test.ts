@@ -1,20 +1,17 @@
 // The panel's "Last time" card can forget a memory: Forget… asks inline first (no confirm() in a webview), then
 // sends one validated message; Keep it changes nothing; the card is gone once the view comes back without it.
 import { describe, expect, it } from 'vitest';
-import type { WorkflowItem, WorkflowPanelView } from '../../../protocol/agent';
+import type { WorkflowPanelView } from '../../../protocol/agent';
 import type { LastTimeView } from '../../../protocol/memory';
 import { FromWebview } from '../../../protocol/webview';
 import { receive } from '../../../webview/receive';
 import { FakeNode, useFakeDocument } from './fakeDom';
-import { initialState, type Context, type PanelState } from '../../../webview/store';
+import type { Context } from '../../../webview/store';
+import { panelView, recordingContext, workflowItem } from './panelFixtures';
 import { lastTimeView } from '../../../webview/views/lastTime';
 
 useFakeDocument();
 
-const item: WorkflowItem = {
-  id: 'wf-2', intakeKey: null, title: 'Log volume of checkout is filling up', state: 'WAITING_FOR_PERSON', reason: null, stepIndex: 1, stepCount: 4, usage: { steps: 1, toolCalls: 1, tokens: 0 },
-  createdAt: '2026-12-02T05:00:00Z', updatedAt: '2026-12-02T05:00:00Z', workspace: '/ws', needsApproval: true, needsAnswer: false, attention: 'approval', archived: false, waitsUntil: null,
-};
 const memory: LastTimeView = {
   memoryId: 'mem-wf-1',
   workflowId: 'wf-1',
@@ -25,21 +22,9 @@ const memory: LastTimeView = {
   runbook: 'runbooks/log-volume-filling-up.md',
   text: 'Completed 1 day ago in 4 minutes; compressed the old logs.',
 };
-function panel(lastTime: LastTimeView[]): WorkflowPanelView {
-  return {
-    workflow: item, states: ['RECEIVED', 'WAITING_FOR_PERSON'], alert: { title: item.title, severity: 'warning', source: 'alertmanager', labels: {}, annotations: {} },
-    summary: { fired: { title: item.title, severity: 'warning', labels: {}, at: 0 }, state: 'WAITING_FOR_PERSON', reason: null, checked: [], causes: [], done: [], verification: { status: 'not verified yet', items: [], by: null }, timings: [], next: null },
-    planSummary: null, planner: null, planVersion: 1, steps: [], waiting: null, awaitingResolution: null, sources: [], spans: [], tier: 'read-only', executionBlocked: null, lastTime,
-  } as WorkflowPanelView;
-}
-
-/** A context whose updates really change the state, and which keeps what was sent and focused. */
-function context(): Context & { state: PanelState; sent: FromWebview[]; focused: string[] } {
-  const state = initialState('wf-2');
-  const sent: FromWebview[] = [];
-  const focused: string[] = [];
-  return { state, sent, focused, now: Date.parse('2026-12-02T05:00:00Z'), update: (change) => change(state), send: (m) => sent.push(m), focus: (id) => focused.push(id) };
-}
+const item = workflowItem({ needsApproval: true, attention: 'approval' });
+const panel = (lastTime: LastTimeView[]) => panelView({ workflow: item, lastTime });
+const context = () => recordingContext('wf-2');
 const render = (ctx: Context, view: WorkflowPanelView) => lastTimeView(ctx, view) as unknown as FakeNode | null;
 
 describe('Forget on the "Last time" card', () => {

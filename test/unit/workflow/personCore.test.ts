@@ -43,6 +43,18 @@ describe('decidePerson', () => {
     expect(() => decidePerson(waitingOn(questionCard), { kind: 'approve', by: 'ann' })).toThrow(/waits for an answer/);
   });
 
+  it('plans again from the runbook a person names, only while the workflow waits for them, and only a path inside the workspace', () => {
+    const view = waitingOn(questionCard);
+    const out = decidePerson(view, { kind: 'use-runbook', by: 'ann', runbook: 'runbooks/disk.md' });
+    expect(out).toEqual({ events: [{ type: 'runbook_chosen', to: 'FAILED', actor: 'person', data: { runbook: 'runbooks/disk.md', by: 'ann', class: 'replan', reason: 'ann chose the runbook runbooks/disk.md' } }], next: { kind: 'continue' } });
+    // The reducer keeps the choice for the next plan.
+    expect(applyEvent(view, { workflowId: 'w1', type: 'runbook_chosen', to: 'FAILED', at: T0, data: out.events[0]!.data as Record<string, unknown> }).chosenRunbook).toBe('runbooks/disk.md');
+    for (const bad of ['/etc/passwd.md', '../elsewhere/r.md', 'a/../../r.md', '']) {
+      expect(() => decidePerson(view, { kind: 'use-runbook', by: 'ann', runbook: bad }), bad).toThrow(/must be a path inside the workspace/);
+    }
+    expect(() => decidePerson(viewAfter([]), { kind: 'use-runbook', by: 'ann', runbook: 'runbooks/disk.md' })).toThrow(/is EXECUTING: another runbook can be chosen while it waits/);
+  });
+
   it('refuses a decision for a workflow that no longer waits (someone decided first)', () => {
     const approved = applyEvent(waitingOn(approvalCard), { workflowId: 'w1', type: 'approved', to: 'EXECUTING', at: T0, data: { stepIndex: 1, stepId: 'fix', inputHash: approvalCard.inputHash, by: 'ann' } });
     for (const d of [{ kind: 'approve', by: 'bob' }, { kind: 'answer', by: 'bob', value: '1' }, { kind: 'reject', by: 'bob', note: 'no', ref: { stepId: 'fix' } }, { kind: 'tick', by: 'bob', outcome: 'done', note: '' }] as PersonDecision[]) {

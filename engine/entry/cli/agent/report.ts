@@ -6,6 +6,7 @@ import { redactValue } from '../../../execution/redact';
 import { showWorkflow } from '../../../control/store/sqlite/query';
 import { requireView } from '../../../control/store/sqlite/commit';
 import type { WorkflowView } from '../../../control/workflow/view';
+import { CONFIRM_RUNBOOK_STEP } from '../../../../protocol/workflow';
 
 type StepStatus = 'done' | 'failed' | 'waiting' | 'pending' | 'skipped';
 /** How a step that ran came out (a failed or complaining command is never a plain ✓), or why it did not run. */
@@ -87,7 +88,10 @@ function nextCommands(view: WorkflowView): string[] {
   const w = view.waiting;
   if (view.state === 'WAITING_FOR_PERSON' && w) {
     if (w.kind === 'question') return [`runbook-agent answer ${view.id} ${w.expects === 'number' ? 'NUMBER' : '"VALUE"'}`];
-    if (w.kind === 'checklist') return [`runbook-agent tick ${view.id} done --note "WHAT YOU DID"`, `runbook-agent tick ${view.id} skipped --note "WHY NOT"`];
+    if (w.kind === 'checklist') {
+      const tick = [`runbook-agent tick ${view.id} done --note "WHAT YOU DID"`, `runbook-agent tick ${view.id} skipped --note "WHY NOT"`];
+      return w.stepId === CONFIRM_RUNBOOK_STEP ? [...tick, `runbook-agent use-runbook ${view.id} PATH/TO/RUNBOOK.md`] : tick;
+    }
     const reject = `runbook-agent reject ${view.id} ${w.stepId} --reason "WHY"`;
     if (w.kind === 'approval' && w.held) {
       return [`runbook-agent tier --workspace ${JSON.stringify(view.workspace)} approved-writes`, `runbook-agent approve ${view.id} ${w.stepId}`, reject];

@@ -178,6 +178,17 @@ export const retryCommand: CliCommand = {
   },
 };
 
+export const useRunbookCommand: CliCommand = {
+  name: 'use-runbook',
+  summary: 'plan a waiting workflow again from the runbook you name (a Markdown file of its workspace); then carry on',
+  usage: `ID PATH [--by NAME] [--no-run] ${STORE_USAGE} ${AGENT_USAGE}`,
+  options: PERSON_OPTIONS,
+  positionals: { min: 2, max: 2 },
+  run(args, io) {
+    return decideAndContinue(args, io, { kind: 'use-runbook', by: by(args.values.by), runbook: args.positionals[1] ?? '' });
+  },
+};
+
 export const archiveCommand: CliCommand = {
   name: 'archive',
   summary: "hide a settled workflow from 'workflows' (its events stay in the log; --archived lists it)",

@@ -18,6 +18,7 @@ import { printableValue } from '../../../execution/redact/printable';
 import { openControlStore } from '../../../control/store/open';
 import type { ControlStore, WorkflowView } from '../../../control/store/types';
 import { decidePerson, type PersonDecision, type PersonOutcome } from '../../../control/workflow/core/person';
+import { requireRunbookFile } from '../../../control/workflow/person';
 import { IllegalTransition, InvalidRequest } from '../../../control/workflow/errors';
 import { summarize } from '../../../control/store/sqlite/query';
 import { isSettled } from '../../../control/workflow/states';
@@ -108,7 +109,10 @@ export async function decideInStore(values: ParsedArgs['values'], io: Io, id: st
     let outcome: PersonOutcome | null = null;
     let view: WorkflowView;
     try {
-      view = await store.commitDecision(id, Date.now(), (current) => (outcome = decidePerson(current, decision)));
+      view = await store.commitDecision(id, Date.now(), (current) => {
+        if (decision.kind === 'use-runbook') requireRunbookFile(current.workspace, decision.runbook);
+        return (outcome = decidePerson(current, decision));
+      });
     } catch (error) {
       if (error instanceof IllegalTransition) {
         throw new Error(`workflow ${id} is ${error.from} in the control store: the ${WHAT[decision.kind]} does not apply to it now (someone may have decided already); nothing was recorded`);

@@ -1,7 +1,7 @@
 import { killSwitchCommand } from './killSwitch';
 import { logCommand } from './log';
 import { memoryCommand } from './memory';
-import { answerCommand, approveCommand, archiveCommand, cancelCommand, escalateCommand, markResolvedCommand, rejectCommand, resolveCommand, retryCommand, tickCommand } from './person';
+import { answerCommand, approveCommand, archiveCommand, cancelCommand, escalateCommand, markResolvedCommand, rejectCommand, resolveCommand, retryCommand, tickCommand, useRunbookCommand } from './person';
 import { reportCommand } from './report';
 import { tierCommand } from '../agent/tier';
 import { triageCommand } from '../agent/triage';
@@ -23,6 +23,7 @@ export const workflowCommands = [
   escalateCommand,
   cancelCommand,
   retryCommand,
+  useRunbookCommand,
   archiveCommand,
   resolveCommand,
   // --store: the tier the `serve --store` replicas share (tier.ts keeps the local file's).
