@@ -43,6 +43,8 @@ describe('the person’s side of a workflow in the panel (code-server + chromium
       // A runbook of instructions for a person and no verification, and its alert: checklist items, then a wait for the alert.
       fs.writeFileSync(path.join(ws, 'runbooks', 'queue-stuck.md'), QUEUE_RUNBOOK);
       fs.writeFileSync(path.join(ws, 'alerts', 'queue-stuck.json'), QUEUE_ALERT);
+      // An alert with no name and no link: only search can pick its runbook, so a person is asked to confirm it.
+      fs.writeFileSync(path.join(ws, 'alerts', 'queue-pile-up.json'), JSON.stringify({ title: 'The job queue is stuck and the pending jobs pile up', severity: 'warning' }));
     });
     page = demo.page;
     folder = demo.folder;
@@ -201,5 +203,17 @@ describe('the person’s side of a workflow in the panel (code-server + chromium
     await expect.poll(() => row.count(), { timeout: 30_000 }).toBe(0);
     await panel.getByLabel('Show archived').check();
     await expect.poll(() => row.textContent(), { timeout: 30_000 }).toMatch(/archived/);
+  });
+
+  it('asks to confirm a runbook only search chose, and Use another runbook… plans again from the one picked', async () => {
+    await runCommand(page, 'Runbook Agent: Triage Alert...');
+    await pickQuickItem(page, 'queue-pile-up.json', 'queue-pile-up.json');
+    await panel.locator('[data-testid="checklist"]').filter({ hasText: 'only search chose it' }).waitFor({ timeout: 90_000 });
+    const planSummary = panel.locator('[data-testid="workflow"] p.summary');
+    expect(await planSummary.textContent()).toMatch(/^Runbook runbooks\/queue-stuck\.md: retrieval ranked/);
+    await button('Use another runbook…').click();
+    await pickQuickItem(page, 'runbooks/job-queue-backlog.md', 'job-queue-backlog', 'again from');
+    await expect.poll(() => planSummary.textContent(), { timeout: 60_000 }).toMatch(/^Runbook runbooks\/job-queue-backlog\.md: a person chose runbooks\/job-queue-backlog\.md/);
+    await screenshot(page, 'panel-use-another-runbook');
   });
 });
