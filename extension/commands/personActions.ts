@@ -11,6 +11,7 @@ import { stateLabel } from '../../protocol/stateLabels';
 import { blockedByTrust } from '../trust';
 import { workflowIdOf, type CommandDeps } from './deps';
 import { pickWorkflow } from './pickWorkflow';
+import { runbookChoices } from './runbookChoices';
 
 async function chosen(deps: CommandDeps, arg: unknown, filter: (w: WorkflowItem) => boolean, placeHolder: string, none: string): Promise<string | undefined> {
   return workflowIdOf(arg) ?? (await pickWorkflow(deps, filter, placeHolder, none))?.id;
@@ -151,8 +152,15 @@ export async function useAnotherRunbookCommand(deps: CommandDeps, arg?: unknown)
   if (!id) return;
   await run(deps, 'use another runbook', async () => {
     const view = await deps.engine.request(workflowView, { id });
-    const items: RunbookItem[] = (await markdownFiles(view.workflow.workspace)).map((rel) => ({ label: rel, rel }));
-    if (items.length === 0) {
+    const choices = runbookChoices(await markdownFiles(view.workflow.workspace), view.sources, view.workflow.workspace);
+    const items: Array<RunbookItem | vscode.QuickPickItem> = [];
+    for (const [i, c] of choices.entries()) {
+      // Separators: what search saw for this plan, then the rest of the workspace.
+      if (i === 0 && c.score !== undefined) items.push({ label: 'search saw these for this plan', kind: vscode.QuickPickItemKind.Separator });
+      if (c.score === undefined && (i === 0 || choices[i - 1]!.score !== undefined)) items.push({ label: 'all Markdown files', kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: c.rel, description: c.score === undefined ? undefined : `score ${c.score.toFixed(3)}`, rel: c.rel });
+    }
+    if (choices.length === 0) {
       void vscode.window.showInformationMessage(`Runbook Agent: no Markdown file in ${view.workflow.workspace} to plan from.`);
       return;
     }
@@ -161,7 +169,7 @@ export async function useAnotherRunbookCommand(deps: CommandDeps, arg?: unknown)
       placeHolder: 'The workflow is planned again from this runbook; its diagnostics run, writes still wait for your approval',
       ignoreFocusOut: true,
     });
-    if (!picked) return;
+    if (!picked || !('rel' in picked)) return;
     await deps.engine.request(useRunbook, { id, runbook: picked.rel });
     deps.log.info(`planning ${id} again from ${picked.rel}`);
     await deps.open(id);

@@ -212,6 +212,12 @@ describe('the person’s side of a workflow in the panel (code-server + chromium
     const planSummary = panel.locator('[data-testid="workflow"] p.summary');
     expect(await planSummary.textContent()).toMatch(/^Runbook runbooks\/queue-stuck\.md: retrieval ranked/);
     await button('Use another runbook…').click();
+    // What search saw for this plan comes first, with its score; then every other Markdown file.
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'again from' }).waitFor({ timeout: 30_000 });
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    await expect.poll(() => rows.first().textContent(), { timeout: 10_000 }).toMatch(/search saw these for this plan/);
+    expect(await rows.filter({ hasText: 'runbooks/job-queue-backlog.md' }).textContent()).toMatch(/score 0\.\d{3}/);
+    await screenshot(page, 'panel-use-another-runbook-pick');
     await pickQuickItem(page, 'runbooks/job-queue-backlog.md', 'job-queue-backlog', 'again from');
     await expect.poll(() => planSummary.textContent(), { timeout: 60_000 }).toMatch(/^Runbook runbooks\/job-queue-backlog\.md: a person chose runbooks\/job-queue-backlog\.md/);
     await screenshot(page, 'panel-use-another-runbook');

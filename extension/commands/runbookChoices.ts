@@ -1,0 +1,24 @@
+import path from 'node:path';
+import type { SourceView } from '../../protocol/agent';
+
+export interface RunbookChoice {
+  /** Workspace-relative, with forward slashes. */
+  readonly rel: string;
+  /** The best score search gave one of its sections when the plan was made, if it saw the file. */
+  readonly score?: number;
+}
+
+/**
+ * The files a person may plan from, in the order to offer them: those search saw for this plan first (best score
+ * first: the likeliest other runbook is at the top), then every other Markdown file of the workspace by path.
+ */
+export function runbookChoices(files: readonly string[], sources: readonly SourceView[], workspace: string): RunbookChoice[] {
+  const root = path.resolve(workspace);
+  const best = new Map<string, number>();
+  for (const s of sources) {
+    const rel = path.relative(root, path.resolve(s.root || root, s.path)).split(path.sep).join('/');
+    if (files.includes(rel) && s.score > (best.get(rel) ?? -Infinity)) best.set(rel, s.score);
+  }
+  const seen = [...best].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([rel, score]) => ({ rel, score }));
+  return [...seen, ...[...files].filter((f) => !best.has(f)).sort().map((rel) => ({ rel }))];
+}
