@@ -122,6 +122,8 @@ export const SourceView = z.object({
   score: z.number(),
   docVersion: z.string(),
   stale: z.boolean(),
+  /** The runbook the plan was made from (its score is not a search score), not a section search returned. */
+  planRunbook: z.boolean().default(false),
 });
 export type SourceView = z.infer<typeof SourceView>;
 

@@ -158,7 +158,8 @@ export async function useAnotherRunbookCommand(deps: CommandDeps, arg?: unknown)
       // Separators: what search saw for this plan, then the rest of the workspace.
       if (i === 0 && c.score !== undefined) items.push({ label: 'search saw these for this plan', kind: vscode.QuickPickItemKind.Separator });
       if (c.score === undefined && (i === 0 || choices[i - 1]!.score !== undefined)) items.push({ label: 'all Markdown files', kind: vscode.QuickPickItemKind.Separator });
-      items.push({ label: c.rel, description: c.score === undefined ? undefined : `score ${c.score.toFixed(3)}`, rel: c.rel });
+      const about = [c.current ? "the plan's runbook now" : '', c.score === undefined ? '' : `score ${c.score.toFixed(3)}`].filter(Boolean).join(' · ');
+      items.push({ label: c.rel, description: about || undefined, rel: c.rel });
     }
     if (choices.length === 0) {
       void vscode.window.showInformationMessage(`Runbook Agent: no Markdown file in ${view.workflow.workspace} to plan from.`);

@@ -217,6 +217,7 @@ describe('the person’s side of a workflow in the panel (code-server + chromium
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await expect.poll(() => rows.first().textContent(), { timeout: 10_000 }).toMatch(/search saw these for this plan/);
     expect(await rows.filter({ hasText: 'runbooks/job-queue-backlog.md' }).textContent()).toMatch(/score 0\.\d{3}/);
+    expect(await rows.filter({ hasText: 'runbooks/queue-stuck.md' }).textContent()).toMatch(/the plan's runbook now/);
     await screenshot(page, 'panel-use-another-runbook-pick');
     await pickQuickItem(page, 'runbooks/job-queue-backlog.md', 'job-queue-backlog', 'again from');
     await expect.poll(() => planSummary.textContent(), { timeout: 60_000 }).toMatch(/^Runbook runbooks\/job-queue-backlog\.md: a person chose runbooks\/job-queue-backlog\.md/);

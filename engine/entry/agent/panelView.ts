@@ -158,7 +158,7 @@ function plannerOf(events: readonly WorkflowEvent[]): WorkflowPanelView['planner
 function sourcesOf(db: Db, view: WorkflowView): SourceView[] {
   return loadSnapshot(db, view.id)
     .filter((h) => h.planVersion === view.planVersion)
-    .map((h) => ({ root: h.root ?? view.workspace, path: h.docId, startLine: h.startLine ?? 1, endLine: h.endLine ?? 1, heading: h.heading ?? '', score: h.score, docVersion: h.docVersion, stale: h.stale }));
+    .map((h) => ({ root: h.root ?? view.workspace, path: h.docId, startLine: h.startLine ?? 1, endLine: h.endLine ?? 1, heading: h.heading ?? '', score: h.score, docVersion: h.docVersion, stale: h.stale, planRunbook: h.chunkId === 'runbook' }));
 }
 
 /** Everything the panel shows about one workflow, read in one go from the database. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SourceView } from '../../../protocol/agent';
 import { runbookChoices } from '../../../extension/commands/runbookChoices';
 
-const source = (root: string, p: string, score: number): SourceView => ({ root, path: p, startLine: 1, endLine: 2, heading: 'h', score, docVersion: 'v', stale: false });
+const source = (root: string, p: string, score: number, planRunbook = false): SourceView => ({ root, path: p, startLine: 1, endLine: 2, heading: 'h', score, docVersion: 'v', stale: false, planRunbook });
 
 describe('the runbooks offered by Use Another Runbook', () => {
   it('puts the files search saw for the plan first, best first, then every other Markdown file by path', () => {
@@ -14,6 +14,14 @@ describe('the runbooks offered by Use Another Runbook', () => {
       { rel: 'README.md' },
       { rel: 'runbooks/disk.md' },
     ]);
+  });
+
+  it('marks the plan\'s own runbook and puts it after the others search saw (its score of 1 is not a search score)', () => {
+    const files = ['runbooks/a.md', 'runbooks/b.md', 'runbooks/c.md', 'runbooks/d.md'];
+    const sources = [source('/ws', 'runbooks/a.md', 1, true), source('/ws', 'runbooks/a.md', 0.6), source('/ws', 'runbooks/b.md', 0.4)];
+    expect(runbookChoices(files, sources, '/ws')).toEqual([{ rel: 'runbooks/b.md', score: 0.4 }, { rel: 'runbooks/a.md', score: 0.6, current: true }, { rel: 'runbooks/c.md' }, { rel: 'runbooks/d.md' }]);
+    // Chosen by name, with no section in the search results: marked where it falls among the rest.
+    expect(runbookChoices(files, [source('/ws', 'runbooks/c.md', 1, true)], '/ws')).toEqual([{ rel: 'runbooks/a.md' }, { rel: 'runbooks/b.md' }, { rel: 'runbooks/c.md', current: true }, { rel: 'runbooks/d.md' }]);
   });
 
   it('leaves out what search saw outside the workspace or that is no longer a file of it', () => {
