@@ -1,27 +1,23 @@
 // The model's draft of the incident summary in the panel: under the engine's own summary, labelled as a model's,
 // each claim with the tool calls it cites, its text as text (never HTML), or the reason there is none.
 import { describe, expect, it } from 'vitest';
-import type { WorkflowItem, WorkflowPanelView } from '../../../protocol/agent';
+import type { WorkflowPanelView } from '../../../protocol/agent';
 import { FakeNode, useFakeDocument } from './fakeDom';
+import { panelView, workflowItem } from './panelFixtures';
 import { initialState, type Context } from '../../../webview/store';
 import { draftOf, draftView, summaryView } from '../../../webview/views/summary';
 
 useFakeDocument();
 
-const item: WorkflowItem = {
-  id: 'wf-1', intakeKey: null, title: 'KubePodCrashLooping', state: 'COMPLETED', reason: null, stepIndex: 2, stepCount: 2, usage: { steps: 2, toolCalls: 2, tokens: 0 },
-  createdAt: '2026-11-24T05:00:00Z', updatedAt: '2026-11-24T05:00:00Z', workspace: '/ws', needsApproval: false, needsAnswer: false, attention: null, archived: false, waitsUntil: null,
-};
 function panel(summaryDraft?: unknown): WorkflowPanelView {
-  const view: WorkflowPanelView = {
-    workflow: item, states: ['RECEIVED', 'COMPLETED'], alert: { title: 'KubePodCrashLooping', severity: 'warning', source: 'alertmanager', labels: {}, annotations: {} },
+  const view = panelView({
+    workflow: workflowItem({ id: 'wf-1', title: 'KubePodCrashLooping', state: 'COMPLETED', stepIndex: 2, stepCount: 2, usage: { steps: 2, toolCalls: 2, tokens: 0 } }),
     summary: {
       fired: { title: 'KubePodCrashLooping', severity: 'warning', labels: { namespace: 'payments' }, at: 0 }, state: 'COMPLETED', reason: null,
       checked: [{ stepId: 'describe', what: 'kubectl -n payments describe pod api-0', status: 'ok', finding: 'container api: Last State Terminated, Reason OOMKilled', citation: 'tc:aaaaaaaaaaaa' }],
       causes: [], done: [], verification: { status: 'passed', items: [], by: null }, timings: [], next: null,
     },
-    planSummary: null, planner: null, planVersion: 1, steps: [], waiting: null, awaitingResolution: null, sources: [], spans: [], tier: 'read-only', executionBlocked: null,
-  };
+  });
   return summaryDraft === undefined ? view : ({ ...view, summaryDraft } as WorkflowPanelView);
 }
 const ctx: Context = { state: initialState('wf-1'), update: () => {}, send: () => {}, focus: () => {}, now: 0 };
