@@ -80,7 +80,7 @@ interface Sent {
   ms: number;
   id: string | null;
   phase: string;
-  /** ms from the benchmark's start at which the request left. */
+  /** performance.now() when the request first left (summary() counts seconds from the phase's first one). */
   sentAt: number;
 }
 

@@ -133,8 +133,8 @@ export const Waiting = z.discriminatedUnion('kind', [
 export type Waiting = z.infer<typeof Waiting>;
 
 /**
- * The checklist step a plan starts with when nothing settled which runbook answers the alert (only search chose
- * it): a person ticks it, or names another runbook (the `use-runbook` decision re-plans from that one).
+ * The checklist item a plan gets, after its diagnostics, when nothing settled which runbook answers the alert (only
+ * search chose it): a person ticks it, or names another runbook (the `use-runbook` decision re-plans from that one).
  */
 export const CONFIRM_RUNBOOK_STEP = 'confirm-runbook';
 
