@@ -24,8 +24,8 @@ export function runbookChoices(files: readonly string[], sources: readonly Sourc
     const rel = relOf(s);
     if (!s.planRunbook && files.includes(rel) && s.score > (best.get(rel) ?? -Infinity)) best.set(rel, s.score);
   }
-  const seen = [...best].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([rel, score]) => ({ rel, score }));
-  const mark = (c: RunbookChoice): RunbookChoice => (current.has(c.rel) ? { ...c, current: true } : c);
-  const rest = [...files].filter((f) => !best.has(f)).sort();
-  return [...seen.filter((c) => !current.has(c.rel)), ...seen.filter((c) => current.has(c.rel)), ...rest.map((rel) => ({ rel }))].map(mark);
+  const last = (rel: string) => Number(current.has(rel));
+  const seen = [...best].map(([rel, score]) => ({ rel, score })).sort((a, b) => last(a.rel) - last(b.rel) || b.score - a.score || a.rel.localeCompare(b.rel));
+  const rest = [...files].filter((f) => !best.has(f)).sort().map((rel) => ({ rel }));
+  return [...seen, ...rest].map((c): RunbookChoice => (current.has(c.rel) ? { ...c, current: true } : c));
 }

@@ -13,7 +13,7 @@ export function sourcesView(ctx: Context, view: WorkflowPanelView): HTMLElement 
         title: `Open ${label} beside the panel`,
       }),
       el('span', {}, [s.heading]),
-      s.planRunbook ? el('span', { class: 'muted' }, ["the plan's runbook"]) : el('span', { class: 'muted' }, [srOnly('score '), s.score.toFixed(3)]),
+      el('span', { class: 'muted' }, s.planRunbook ? ["the plan's runbook"] : [srOnly('score '), s.score.toFixed(3)]),
       el('span', { class: 'muted', title: s.docVersion }, [srOnly('version '), el('code', {}, [shortVersion(s.docVersion)])]),
       s.stale ? el('span', { class: 'badge stale', title: 'The file changed on disk after it was indexed: the planner saw an older version.' }, ['stale']) : null,
     ]);

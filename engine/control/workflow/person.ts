@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../db/open';
 import type { Clock } from './clock';
 import { systemClock } from './clock';
@@ -10,6 +9,7 @@ import { schedule, unschedule } from '../store/sqlite/queue';
 import { commit, requireView } from '../store/sqlite/commit';
 import type { WorkflowView } from './view';
 import { heldIds } from '../store/sqlite/statements';
+import { insideWorkspace } from '../../planning/runbook/workspace';
 
 /**
  * What a person can do to a workflow that waits for them, on the local SQLite file. Each is an event with actor
@@ -107,10 +107,8 @@ export function retry(db: Db, id: string, stepId: string, by: string, clock: Clo
  */
 export function requireRunbookFile(workspace: string, rel: string): void {
   if (workspace === '' || !fs.existsSync(workspace)) return;
-  const root = path.resolve(workspace);
-  const file = path.resolve(root, rel);
-  const inside = file.startsWith(root + path.sep);
-  if (!inside || !/\.(md|markdown)$/i.test(rel) || !fs.statSync(file, { throwIfNoEntry: false })?.isFile()) {
+  // The planner's own containment rule (symlinks resolved); a path it would spell differently is refused too.
+  if (insideWorkspace(workspace, rel) !== rel) {
     throw new InvalidRequest(`${rel} is not a Markdown file of the workspace ${workspace}: name a runbook by its path inside it`);
   }
 }
