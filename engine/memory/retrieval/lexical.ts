@@ -19,15 +19,24 @@ export const FIELD_WEIGHTS: Readonly<Record<(typeof FTS_COLUMNS)[number], number
   // The public runbooks declare no alerts in their front matter, so this one could not be tuned: it counts as
   // the file name does (the planner treats both as naming the runbook's alert).
   alerts: 10,
-  heading: 2,
+  heading: 1,
   text: 1,
   folders: 0,
 };
+
+/** The columns in which a runbook names the alert it answers: its file name, its title, its front-matter alerts. */
+const NAMING_COLUMNS = ['name', 'title', 'alerts'] as const satisfies ReadonlyArray<(typeof FTS_COLUMNS)[number]>;
 
 /** A part of a query and how much its matches count (an alert's name counts more than its description). */
 export interface QueryGroup {
   readonly text: string;
   readonly weight: number;
+  /**
+   * Matches the text's words only as written (no CamelCase parts) and only in NAMING_COLUMNS: the alert's whole
+   * name, one rare token, where a runbook says which alert it is for. Without it the name weighs no more than
+   * its parts, which it shares with its neighbours (NodeFilesystemSpaceFillingUp and ...FilesFillingUp).
+   */
+  readonly naming?: boolean;
 }
 
 /**
@@ -36,13 +45,14 @@ export interface QueryGroup {
  * chunk shares with the query. Quoting keeps FTS5 operators and punctuation in the text from being parsed as
  * query syntax.
  */
-export function ftsQuery(text: string): string | null {
+export function ftsQuery(text: string, naming = false): string | null {
   const terms = new Set<string>();
-  for (const m of withIdentifierParts(text).toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) {
+  for (const m of (naming ? text : withIdentifierParts(text)).toLowerCase().matchAll(/[\p{L}\p{N}_]+/gu)) {
     if (m[0].length > 1 || /\d/.test(m[0])) terms.add(m[0]);
   }
   if (terms.size === 0) return null;
-  return [...terms].map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
+  const or = [...terms].map((t) => `"${t.replace(/"/g, '""')}"`).join(' OR ');
+  return naming ? `{${NAMING_COLUMNS.join(' ')}} : (${or})` : or;
 }
 
 const sqlFor = (weights: typeof FIELD_WEIGHTS) =>
@@ -58,7 +68,7 @@ export function lexicalSearch(db: Db, query: string | readonly QueryGroup[], lim
   const statement = db.prepare(weights === FIELD_WEIGHTS ? SQL : sqlFor(weights));
   const scores = new Map<number, number>();
   for (const g of groups) {
-    const match = ftsQuery(g.text);
+    const match = ftsQuery(g.text, g.naming);
     if (!match || g.weight <= 0) continue;
     for (const r of statement.all(match, limit) as Array<{ id: number; rank: number }>) scores.set(r.id, (scores.get(r.id) ?? 0) - g.weight * r.rank);
   }

@@ -17,10 +17,11 @@ export interface SearchQuery {
 
 /**
  * How much each part of an alert counts in the lexical ranking: its name is the strongest evidence (runbooks are
- * named and titled after alerts), the summary next, then the description and the label values. Chosen on the
+ * named and titled after alerts, so the whole name counts once more where a runbook names its alert), the summary
+ * next, then the description and the label values. Chosen on the
  * tuning half of the public alerts (bench/quality.ts --tune), never on the held-out half.
  */
-export const ALERT_QUERY_WEIGHTS = { name: 2, summary: 1, description: 0.25, labels: 1 } as const;
+export const ALERT_QUERY_WEIGHTS = { name: 4, wholeName: 8, summary: 1, description: 0.5, labels: 1 } as const;
 export type AlertQueryWeights = { readonly [K in keyof typeof ALERT_QUERY_WEIGHTS]: number };
 
 /** Labels whose values say nothing about which runbook applies (or repeat another part of the query). */
@@ -43,6 +44,8 @@ export function searchQuery(query: string | AlertQuery, weights: AlertQueryWeigh
   const dense = [name, nameWords, summary, description].filter(Boolean).join('\n');
   const lexical: QueryGroup[] = [
     { text: name, weight: weights.name },
+    // Once more as one token where runbooks name their alert (lexical.ts, QueryGroup.naming).
+    { text: name, weight: weights.wholeName, naming: true },
     { text: summary, weight: weights.summary },
     { text: description, weight: weights.description },
     { text: labels, weight: weights.labels },

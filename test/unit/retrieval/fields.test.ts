@@ -5,7 +5,7 @@ import { openDatabase, schemaVersion } from '../../../engine/control/db/open';
 import { chunkMarkdown } from '../../../engine/memory/retrieval/chunk/chunker';
 import { readFrontMatter } from '../../../engine/memory/retrieval/chunk/frontMatter';
 import { weightedRankFusion, weightedScoreFusion } from '../../../engine/memory/retrieval/fusion';
-import { lexicalSearch } from '../../../engine/memory/retrieval/lexical';
+import { ftsQuery, lexicalSearch } from '../../../engine/memory/retrieval/lexical';
 import { identifierParts, withIdentifierParts } from '../../../engine/memory/retrieval/lexicalText';
 import { ALERT_QUERY_WEIGHTS as W, searchQuery } from '../../../engine/memory/retrieval/query';
 import { searchChunks } from '../../../engine/memory/retrieval/search';
@@ -59,11 +59,37 @@ describe('identifiers, front matter and field-weighted bm25', () => {
     db.close();
   });
 
+  it('counts the alert\'s whole name where a runbook names its alert, never in its prose', () => {
+    const { db, put, pathOf } = store();
+    db.transaction(() => {
+      put('NodeFilesystemSpaceFillingUp.md', `# NodeFilesystemSpaceFillingUp\n\n## Meaning\n\nThe disk is predicted to run out. ${'Check the volume. '.repeat(20)}\n`);
+      put('NodeFilesystemFilesFillingUp.md', '# NodeFilesystemFilesFillingUp\n\n## Filesystem space filling up\n\nThe node filesystem is filling up with files, not space: a filesystem space check will not show it.\n');
+      // Other files mention the alert by name, as a real set's do, so the whole name is not a rare word in the prose.
+      for (const n of [1, 2, 3, 4, 5, 6]) put(`notes${n}.md`, `# Notes ${n}\n\nNodeFilesystemSpaceFillingUp fires often.\n`);
+    })();
+    expect(ftsQuery('NodeFilesystemSpaceFillingUp', true)).toBe('{name title alerts} : ("nodefilesystemspacefillingup")');
+    // Only the runbook named after the alert matches the whole name; the notes that repeat it in prose do not.
+    const named = lexicalSearch(db, [{ text: 'NodeFilesystemSpaceFillingUp', weight: 1, naming: true }], 5);
+    expect(new Set(named.map((h) => pathOf(h.id)))).toEqual(new Set(['NodeFilesystemSpaceFillingUp.md']));
+    // By its parts alone the neighbour wins (it repeats them); the whole name puts the alert's own runbook first.
+    const top = (wholeName: number) => pathOf(lexicalSearch(db, searchQuery({ name: 'NodeFilesystemSpaceFillingUp', summary: 'Filesystem space is filling up.' }, { ...W, wholeName }).lexical, 5)[0]!.id);
+    expect(top(0)).toBe('NodeFilesystemFilesFillingUp.md');
+    expect(top(2)).toBe('NodeFilesystemSpaceFillingUp.md');
+    db.close();
+  });
+
   it('builds alert queries from weighted parts: the name over the description, label values, templates removed', () => {
     const q = searchQuery({ name: 'KubeJobFailed', summary: 'Job failed to complete.', description: 'Job {{ $labels.namespace }}/{{ $labels.job_name }} failed.', labels: { namespace: 'openshift-monitoring', pod: 'x-7d9f', alertname: 'KubeJobFailed', severity: 'warning' } });
     expect(q.dense).toBe('KubeJobFailed\nKube Job Failed\nJob failed to complete.\nJob / failed.');
-    const byText = Object.fromEntries(q.lexical.map((g) => [g.text, g.weight]));
-    expect(byText).toEqual({ KubeJobFailed: W.name, 'Job failed to complete.': W.summary, 'Job / failed.': W.description, 'openshift-monitoring warning': W.labels });
+    expect(q.lexical).toEqual(
+      [
+        { text: 'KubeJobFailed', weight: W.name },
+        { text: 'KubeJobFailed', weight: W.wholeName, naming: true },
+        { text: 'Job failed to complete.', weight: W.summary },
+        { text: 'Job / failed.', weight: W.description },
+        { text: 'openshift-monitoring warning', weight: W.labels },
+      ].filter((g) => g.weight > 0),
+    );
     expect(searchQuery('free text')).toEqual({ dense: 'free text', lexical: [{ text: 'free text', weight: 1 }] });
   });
 
