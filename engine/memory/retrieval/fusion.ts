@@ -19,9 +19,10 @@ export interface FusionSettings {
 /**
  * Hybrid ranking's fusion, chosen on the tuning half of the public alerts (bench/quality.ts --tune, results in
  * bench/results/quality-tuning.json) and reported on both halves (bench/results/quality.json). The previous
- * default was plain RRF (k 60, equal weights). k 1 with 0.8/0.2: field-weighted bm25 leads, and the embedding
- * lifts a candidate about one place when the two disagree, or brings in what shares no word with the query.
- * Min-max score fusion was also tried and lost (tuning half MRR@10 0.901 against 0.919).
+ * default was plain RRF (k 60, equal weights). k 20 with 0.8/0.2: field-weighted bm25 leads, and the embedding
+ * decides between candidates bm25 ranks close together (bm25's second passes its first when the embedding ranks
+ * the second first and the first sixth or lower), or brings in what shares no word with the query. Min-max
+ * score fusion is in the same grid and lost.
  */
 export const DEFAULT_FUSION: FusionSettings = { method: 'rrf', k: 20, lexicalWeight: 0.8, denseWeight: 0.2 };
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../engine/control/db/open';
-import { reciprocalRankFusion } from '../../../engine/memory/retrieval/fusion';
+import { DEFAULT_FUSION, fuse, reciprocalRankFusion } from '../../../engine/memory/retrieval/fusion';
 import { ftsQuery, lexicalSearch } from '../../../engine/memory/retrieval/lexical';
 import { RetrievalStore } from '../../../engine/memory/retrieval/store';
 import { chunkMarkdown } from '../../../engine/memory/retrieval/chunk/chunker';
@@ -41,5 +41,17 @@ describe('lexical ranking and fusion', () => {
     expect(fused.map((f) => f.id)).toEqual([1, 2, 4, 3]);
     expect(fused[0]!.score).toBeCloseTo(1 / 61 + 1 / 63, 10);
     expect(fused[1]!.score).toBeCloseTo(2 / 62, 10);
+  });
+
+  it('the default fusion lets the embedding reorder only what bm25 ranks close together', () => {
+    const { k, lexicalWeight, denseWeight } = DEFAULT_FUSION;
+    // Lexical ranks 1 (id 1) over 2 (id 2); the embedding ranks 2 first and 1 at `at`.
+    const top = (at: number) => {
+      const dense = [2, 10, 11, 12, 13, 14, 15].filter((_, i) => i < at - 1).concat(1).map((id, i) => ({ id, score: 1 - i / 10 }));
+      const lexical = [1, 2, 3].map((id, i) => ({ id, score: 3 - i }));
+      return fuse([lexical, dense], [lexicalWeight, denseWeight], { method: 'rrf', k })[0]!.id;
+    };
+    expect(top(5)).toBe(1);
+    expect(top(6)).toBe(2);
   });
 });
