@@ -18,8 +18,8 @@ export interface SearchQuery {
 /**
  * How much each part of an alert counts in the lexical ranking: its name is the strongest evidence (runbooks are
  * named and titled after alerts, so the whole name counts once more where a runbook names its alert), the summary
- * next, then the description and the label values. Chosen on the
- * tuning half of the public alerts (bench/quality.ts --tune), never on the held-out half.
+ * next, then the description and the label values. Chosen on the tuning half of the public alerts
+ * (bench/quality.ts --tune), never on the held-out half.
  */
 export const ALERT_QUERY_WEIGHTS = { name: 4, wholeName: 8, summary: 1, description: 0.5, labels: 1 } as const;
 export type AlertQueryWeights = { readonly [K in keyof typeof ALERT_QUERY_WEIGHTS]: number };
