@@ -43,7 +43,7 @@ describe('lexical ranking and fusion', () => {
     expect(fused[1]!.score).toBeCloseTo(2 / 62, 10);
   });
 
-  it('the default fusion lets the embedding reorder only what bm25 ranks close together', () => {
+  it('the default fusion: the embedding turns bm25\'s first two around when it ranks the second first and the first sixth or lower', () => {
     const { k, lexicalWeight, denseWeight } = DEFAULT_FUSION;
     // Lexical ranks 1 (id 1) over 2 (id 2); the embedding ranks 2 first and 1 at `at`.
     const top = (at: number) => {
