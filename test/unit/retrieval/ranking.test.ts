@@ -28,7 +28,12 @@ describe('lexical ranking and fusion', () => {
     expect(paths[0]).toBe('EtcdNoLeader.md');
     expect(paths).not.toContain('Other.md');
     expect(hits[0]!.score).toBeGreaterThan(hits[1]!.score);
-    for (const q of ['"', 'AND OR NOT', 'NEAR(', '*', '-', "'); DROP TABLE chunks; --"]) expect(() => lexicalSearch(db, q, 5)).not.toThrow();
+    for (const q of ['"', 'AND OR NOT', 'NEAR(', '*', '-', "'); DROP TABLE chunks; --", '{text} : xy', 'name:EtcdNoLeader']) {
+      expect(() => lexicalSearch(db, q, 5)).not.toThrow();
+      // The whole-name group sits under a column filter of the code's own: the input never names a column.
+      expect(() => lexicalSearch(db, [{ text: q, weight: 1, naming: true }], 5)).not.toThrow();
+    }
+    expect(ftsQuery('{text} : xy', true)).toBe('{name title alerts} : ("text" OR "xy")');
     db.close();
   });
 
