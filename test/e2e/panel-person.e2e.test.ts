@@ -210,17 +210,21 @@ describe('the person’s side of a workflow in the panel (code-server + chromium
     await pickQuickItem(page, 'queue-pile-up.json', 'queue-pile-up.json');
     await panel.locator('[data-testid="checklist"]').filter({ hasText: 'only search chose it' }).waitFor({ timeout: 90_000 });
     const planSummary = panel.locator('[data-testid="workflow"] p.summary');
-    expect(await planSummary.textContent()).toMatch(/^Runbook runbooks\/queue-stuck\.md: retrieval ranked/);
+    // Both queue runbooks answer this text and score close together: which one search puts first is the
+    // ranking's business (the quality bench measures it); this test is about what a person can do next.
+    const chosen = /^Runbook runbooks\/(queue-stuck|job-queue-backlog)\.md: retrieval ranked/.exec((await planSummary.textContent()) ?? '')?.[1];
+    expect(chosen, 'search chose one of the two queue runbooks').toBeDefined();
+    const other = chosen === 'queue-stuck' ? 'job-queue-backlog' : 'queue-stuck';
     await button('Use another runbook…').click();
     // What search saw for this plan comes first, with its score; then every other Markdown file.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: 'again from' }).waitFor({ timeout: 30_000 });
     const rows = page.locator('.quick-input-list .monaco-list-row');
     await expect.poll(() => rows.first().textContent(), { timeout: 10_000 }).toMatch(/search saw these for this plan/);
-    expect(await rows.filter({ hasText: 'runbooks/job-queue-backlog.md' }).textContent()).toMatch(/score 0\.\d{3}/);
-    expect(await rows.filter({ hasText: 'runbooks/queue-stuck.md' }).textContent()).toMatch(/the plan's runbook now/);
+    expect(await rows.filter({ hasText: `runbooks/${other}.md` }).textContent()).toMatch(/score 0\.\d{3}/);
+    expect(await rows.filter({ hasText: `runbooks/${chosen}.md` }).textContent()).toMatch(/the plan's runbook now/);
     await screenshot(page, 'panel-use-another-runbook-pick');
-    await pickQuickItem(page, 'runbooks/job-queue-backlog.md', 'job-queue-backlog', 'again from');
-    await expect.poll(() => planSummary.textContent(), { timeout: 60_000 }).toMatch(/^Runbook runbooks\/job-queue-backlog\.md: a person chose runbooks\/job-queue-backlog\.md/);
+    await pickQuickItem(page, `runbooks/${other}.md`, other, 'again from');
+    await expect.poll(() => planSummary.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`^Runbook runbooks/${other}\\.md: a person chose runbooks/${other}\\.md`));
     await screenshot(page, 'panel-use-another-runbook');
   });
 });
