@@ -98,7 +98,7 @@ async function evaluate(retriever: Retriever, alerts: readonly Alert[], mode: Se
 }
 
 /** The figures of a run, without its per-alert lists. */
-const figures = (s: Scores | null): Scores | null => s && { n: s.n, recallAt1: s.recallAt1, recallAt5: s.recallAt5, mrrAt10: s.mrrAt10, notInTop10: s.notInTop10 };
+const figures = (s: Scores): Scores => ({ n: s.n, recallAt1: s.recallAt1, recallAt5: s.recallAt5, mrrAt10: s.mrrAt10, notInTop10: s.notInTop10 });
 
 /**
  * The best any ranking could do: the ranking is a function of the query, so alerts whose queries are identical
