@@ -4,6 +4,7 @@ import { describeIssues } from '../protocol/define';
 import { ToWebview, type FromWebview } from '../protocol/webview';
 import { el } from './dom';
 import { captureFocus, restoreFocus, type FocusMark } from './focus';
+import { holdRendersWhilePressed } from './pressHold';
 import { receive } from './receive';
 import { initialState, type Context } from './store';
 import { APPROVAL_TITLE_ID } from './views/approval';
@@ -86,14 +87,17 @@ function focusWork(): void {
   (document.getElementById(ANSWER_ID) ?? document.getElementById(CHECKLIST_NOTE_ID) ?? document.getElementById(APPROVAL_TITLE_ID) ?? document.getElementById(TITLE_ID))?.focus();
 }
 
+// What the person does renders at once (ctx.update); what arrives from outside waits for a press to end.
+const renderFromOutside = holdRendersWhilePressed(window, render);
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = ToWebview.safeParse(event.data);
   if (!parsed.success) {
     state.error = `ignored a malformed message from the extension: ${describeIssues(parsed.error)}`;
-    return render();
+    return renderFromOutside();
   }
   const next = receive(state, parsed.data);
-  render();
+  renderFromOutside();
   if (next) send(next);
 });
 
@@ -104,7 +108,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 const TICK_MS = 15_000;
 setInterval(() => {
   const typing = document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement;
-  if (!typing && state.view?.spans.some((s) => s.endMs === null)) render();
+  if (!typing && state.view?.spans.some((s) => s.endMs === null)) renderFromOutside();
 }, TICK_MS);
 
 render();

@@ -38,6 +38,21 @@ describe('the workflow panel (code-server + chromium)', () => {
   /** A quick-input row by its exact label (Enter would take the best fuzzy match, which can be another command). */
   const quickRow = (label: string) =>
     page.locator('.quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) });
+  /** Presses `target`, lets the panel re-render (a message from the extension that changes nothing), then releases. */
+  const pressAcrossRender = async (target: ReturnType<typeof button>) => {
+    const box = (await target.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await panel.locator('body').evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          // The panel's own listener came first, so this one runs after its render.
+          window.addEventListener('message', () => resolve(), { once: true });
+          window.postMessage({ type: 'actionFailed', id: 'another-workflow', message: 'not this one' }, '*');
+        }),
+    );
+    await page.mouse.up();
+  };
   /** Through the theme picker, as a person would; the webview gets the new colours at once. */
   const setTheme = async (theme: string) => {
     // Keys typed while the webview has the focus go to it first; start from the workbench.
@@ -155,7 +170,9 @@ describe('the workflow panel (code-server + chromium)', () => {
   });
 
   it('approves, answers the question, approves again, and the workflow completes', async () => {
-    await button('Approve').click();
+    // The first Approve is pressed and released by hand, with a live re-render in between (an engine update or
+    // the panel's slow tick can land there): the release must still count as a click on the same button.
+    await pressAcrossRender(button('Approve'));
     const question = panel.locator('[data-testid="question"]');
     await question.waitFor({ timeout: 60_000 });
     expect(await question.textContent()).toMatch(/RETENTION_DAYS/);
