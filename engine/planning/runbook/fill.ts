@@ -47,7 +47,7 @@ function fillShell(text: string, placeholders: readonly Placeholder[], request: 
   occurrences.forEach((o, i) => {
     const name = answerName(o.placeholder);
     const site = sites?.[i] ?? null;
-    const value = valueFor(o.placeholder, request, own) ?? objectName(name, text.slice(0, o.start), request);
+    const value = objectName(text.slice(0, o.start), request) ?? valueFor(o.placeholder, request, own);
     const placed = value === undefined ? null : placeValue(value, site, name, "the alert's");
     let insert: string;
     if (placed === null || placed.kind === 'ask') {
@@ -79,11 +79,12 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
 };
 
 /**
- * A generic `$NAME` right after a kind (`describe deployment $NAME`, `deployment/$NAME`) names that object: the
- * alert's label for the kind fills it, when it has one.
+ * A placeholder right after a kind (`describe deployment $NAME`, `describe jobs $JOB`, `deployment/$NAME`) names
+ * an object of that kind: the alert's label for the kind fills it, when it has one, before the placeholder's own
+ * name does. In Prometheus `job` is the scrape job (kube-state-metrics), not the Kubernetes Job, whose name is in
+ * `job_name`.
  */
-function objectName(name: string, before: string, request: AlertRequest): string | undefined {
-  if (name !== 'name' && name !== 'resource' && name !== 'object') return undefined;
+function objectName(before: string, request: AlertRequest): string | undefined {
   const kind = /([A-Za-z]+)(?:\s+|\/)$/.exec(before)?.[1]?.toLowerCase();
   const label = kind === undefined ? undefined : KIND_LABEL[kind];
   const value = label === undefined ? undefined : request.labels[label];

@@ -68,6 +68,16 @@ describe('placeholder conventions', () => {
     expect(filled('kubectl rollout history statefulset/$NAME', { statefulset: 'db' })).toBe('kubectl rollout history statefulset/db');
     expect(filled('kubectl describe deployment $NAME', { statefulset: 'db' })).toBe('kubectl describe deployment {{answer:name}}');
   });
+
+  it('after a kind, the kind\'s label wins over the placeholder\'s own name ($JOB of a Job is job_name, not the scrape job)', async () => {
+    const filled = (command: string, labels: Record<string, string>) =>
+      fillPlaceholders(command, findPlaceholders(command, { shell: true }), alertWith(labels), 'shell').text;
+    const labels = { namespace: 'billing', job: 'kube-state-metrics', job_name: 'invoice-export-1' };
+    expect(filled('kubectl -n $NAMESPACE describe jobs $JOB', labels)).toBe('kubectl -n billing describe jobs invoice-export-1');
+    expect(filled('kubectl logs job/$JOB', labels)).toBe('kubectl logs job/invoice-export-1');
+    // Elsewhere $JOB is still the scrape job.
+    expect(filled('curl -s "http://prometheus/api/v1/targets?job=$JOB"', labels)).toBe('curl -s "http://prometheus/api/v1/targets?job=kube-state-metrics"');
+  });
 });
 
 describe('filling commands', () => {
