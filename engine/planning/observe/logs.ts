@@ -61,7 +61,7 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?
 const TIMESTAMP_ONLY = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})(?: |$)/;
 const STAMP = /^\[?(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d+)?(?:Z|[+-]\d{2}:?\d{2})?)\]?\s+/;
 const KLOG = /^([IWEF])(\d{4} \d{2}:\d{2}:\d{2})\.\d+\s+\d+\s+[\w.-]+:\d+\]\s?(.*)$/;
-const SYSLOG = /^([A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2})\s+(\S+)\s+([\w@.:/-]+?)(?:\[\d+\])?:\s(.*)$/;
+const SYSLOG = /^([A-Z][a-z]{2}\s+\d{1,2}\s+\d{2}:\d{2}:\d{2}(?:\.\d+)?)\s+(\S+)\s+([\w@.:/-]+?)(?:\[\d+\])?:\s(.*)$/;
 /** journalctl's short-iso after its timestamp: `host proc[pid]: message`. */
 const HOST_PROC = /^(\S+)\s+([\w@.:/-]+?)\[\d+\]:\s(.*)$/;
 const CEPH = /^(?:debug\s+)?\d{4}-\d{2}-\d{2}T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})\s+[0-9a-f]{6,}\s+(-?\d+)\s+(.*)$/;
@@ -166,10 +166,10 @@ export function parseLogLine(raw: string, options: { year?: number; countPrefix?
     } else setLevel(prio < 0 ? 'error' : prio === 0 ? 'info' : 'debug');
   } else if (sys && levelOf(sys[2]!) === null) {
     at ??= parseTime(sys[1]!, options.year);
-    body = `${sys[3]}: ${sys[4]}`;
+    body = journalBody(sys[3]!, sys[4]!, setLevel);
   } else if (ts && HOST_PROC.test(body)) {
     const hp = HOST_PROC.exec(body)!;
-    body = `${hp[2]}: ${hp[3]}`;
+    body = journalBody(hp[2]!, hp[3]!, setLevel);
   } else {
     const stamp = STAMP.exec(body);
     if (stamp) {
@@ -202,6 +202,17 @@ export function parseLogLine(raw: string, options: { year?: number; countPrefix?
   }
   if (!explicit) level = INFERRED_FATAL.test(message) ? 'fatal' : INFERRED_ERROR.test(message) ? 'error' : null;
   return { raw, level, explicit, message: message.trim(), ...(pod ? { pod } : {}), ...(container ? { container } : {}), ...(at !== undefined ? { at } : {}), ...(count !== undefined ? { count } : {}) };
+}
+
+/**
+ * `proc: message` of a journal line. A Kubernetes component run by systemd (kubelet, crio) writes klog lines, so
+ * the message's own `I1124 …]` prefix carries the level (`oc adm node-logs`, `journalctl -u kubelet`).
+ */
+function journalBody(proc: string, message: string, setLevel: (l: Level | null) => void): string {
+  const klog = KLOG.exec(message);
+  if (!klog) return `${proc}: ${message}`;
+  setLevel(levelOf(klog[1]!));
+  return `${proc}: ${klog[3]}`;
 }
 
 /** Lines that only continue the one before: stack frames and tracebacks. */

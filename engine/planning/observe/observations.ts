@@ -27,11 +27,12 @@ export interface Finding {
   /** The level that line printed (`level=warn`, `WARN`, klog's `W`), when it printed one. */
   readonly level?: Level | null;
   /**
-   * The output is a log whose lines print levels, and every line that matched printed a lower one than the output's
-   * most severe lines (a WARN about a metrics push beside the ERROR that stopped the program): the program itself
-   * said it was not the failure. Said in the finding, not put forward as a likely cause.
+   * Every line that matched printed a level that says the program did not count it as the failure: lower than
+   * the output's most severe lines (a WARN about a metrics push beside the ERROR that stopped the program, in
+   * `below`), or INFO/DEBUG at all (kubelet logs each failed probe as an `I` line). Said in the finding, not put
+   * forward as a likely cause.
    */
-  readonly minor?: { readonly level: Level; readonly below: Level };
+  readonly minor?: { readonly level: Level; readonly below?: Level };
 }
 
 export type ObservationStatus = 'ok' | 'flagged' | 'failed' | 'not-run';
@@ -141,7 +142,8 @@ export function findingsIn(text: string): Finding[] {
     const start = text.lastIndexOf('\n', m.index) + 1;
     const end = text.indexOf('\n', m.index + m[0].length);
     const line = text.slice(start, end < 0 ? undefined : end).trim();
-    const minor = level !== null && top !== null && levelRank(level) < levelRank(top) ? { level, below: top } : undefined;
+    const below = level !== null && top !== null && levelRank(level) < levelRank(top);
+    const minor = level !== null && (below || levelRank(level) <= levelRank('info')) ? { level, ...(below ? { below: top! } : {}) } : undefined;
     out.push({ signature: s.id, meaning: s.meaning, hint: s.hint, line: line.length > 200 ? `${line.slice(0, 199)}…` : line, level, ...(minor ? { minor } : {}) });
   }
   return out;

@@ -80,7 +80,7 @@ export function findingOf(o: Observation, says: 'status' | 'why' = 'status'): st
   // In "what was done" the outcome already says failed: only why.
   const head = o.status === 'failed' ? (says === 'status' ? `failed (${o.why}): ` : `${o.why}: `) : o.status === 'flagged' ? `${o.why}: ` : '';
   // A signature only in lines the program logged below its most severe ones is said as such (not a likely cause).
-  const signatures = o.findings.map((f) => (f.minor ? `${f.meaning}, only in ${f.minor.level.toUpperCase()} lines beside ${f.minor.below.toUpperCase()} ones ("${f.line}")` : `${f.meaning} ("${f.line}")`));
+  const signatures = o.findings.map((f) => (f.minor ? `${f.meaning}, only in ${f.minor.level.toUpperCase()} lines${f.minor.below ? ` beside ${f.minor.below.toUpperCase()} ones` : ''} ("${f.line}")` : `${f.meaning} ("${f.line}")`));
   // A query's answer: its series and their values, not the start of its JSON.
   const facts = o.headline !== null ? [o.headline] : o.facts;
   // A fact that only repeats a line a signature already quotes adds nothing.

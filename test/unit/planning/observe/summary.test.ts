@@ -141,6 +141,20 @@ describe('signatures in a log that prints levels', () => {
     );
   });
 
+  it('a signature only in INFO lines is not a likely cause, also in klog lines read through the journal', () => {
+    // `oc adm node-logs` / `journalctl -o short-precise`: a syslog prefix with microseconds, then kubelet's klog line.
+    const journal = [
+      'Nov 24 03:05:02.118412 master-0.example.com kubenswrapper[2841]: I1124 03:05:02.118344    2841 kubelet.go:2441] "SyncLoop (PLEG): event for pod" pod="ns/etcd-0"',
+      'Nov 24 03:05:03.402779 master-1.example.com kubenswrapper[2790]: I1124 03:05:03.402711    2790 prober.go:107] "Probe failed" probeType="Readiness" output="Get \\"https://10.129.0.41:8443/health\\": context deadline exceeded"',
+    ].join('\n');
+    const call: CallRecord = { id: key('5'), stepId: 'log', tool: 'shell', status: 'done', input: logPlan.steps[0]!.input, result: { stdout: journal, stderr: '', exitCode: 0 }, error: null };
+    const [o] = observe(logPlan, [call]);
+    expect(o!.findings).toEqual([expect.objectContaining({ signature: 'timeout', level: 'info', minor: { level: 'info' } })]);
+    const s = composeSummary(logView, [call], []);
+    expect(s.causes).toEqual([]);
+    expect(s.checked[0]!.finding).toMatch(/^a call took longer than its deadline, only in INFO lines \("Nov 24 03:05:03\.402779 master-1/);
+  });
+
   it('the line shown is the most severe that matched; with the same level it stays a cause', () => {
     const both = `${LOG}\n2026-11-24T02:53:03Z ERROR checkout: dial tcp 10.0.0.5:5432: connect: connection refused`;
     const call: CallRecord = { id: key('8'), stepId: 'log', tool: 'shell', status: 'done', input: logPlan.steps[0]!.input, result: { stdout: both, stderr: '', exitCode: 0 }, error: null };
