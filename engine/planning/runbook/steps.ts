@@ -1,6 +1,7 @@
 // Runbook steps -> candidate plan steps: tool, filled input, phase, risk, rationale, source, check. Skipped
 // steps are noted, never dropped silently.
 import type { ParsedRunbook, Step } from '../../memory/runbook';
+import { endlessReason } from '../../execution/risk/endless';
 import { TOOL } from '../../execution/tools/names';
 import type { Check, Phase, StepSource } from '../../control/workflow/plan';
 import type { Assessment } from '../../control/workflow/tool';
@@ -98,6 +99,26 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     form: step.origin ?? 'fence',
   };
   const when = conditionOf(step.description ?? textBefore(runbook, step));
+  // A command that never ends (`journalctl -f`) is written for a person at a terminal: it is theirs to run.
+  const endless = step.kind === 'shell' ? endlessReason(filled.text) : null;
+  if (endless !== null) {
+    const item = clip(`Run \`${clip(filled.text, 600)}\` yourself where it applies, and stop it once you have seen enough: ${endless}, so the engine does not run it.`, 1000);
+    return {
+      id,
+      phase,
+      tool: TOOL.checklist,
+      input: { name: id, item },
+      risk: 'read',
+      rationale: clip(`${phase} step from section "${clip(heading, 120)}"; a person runs it: ${endless}`, 500),
+      source,
+      asks,
+      review: [],
+      filled: filled.filled,
+      heading,
+      ...(when ? { when } : {}),
+      ...(step.description ? { description: step.description } : {}),
+    };
+  }
   let check: Check | undefined;
   if (phase === 'verify') {
     const c = checkFor(step, request, own);
