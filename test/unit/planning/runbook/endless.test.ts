@@ -37,7 +37,7 @@ describe('a command that never ends', () => {
     expect(shell).toContain('oc describe node worker-3');
     expect(shell).toContain('journalctl -b -u kubelet.service --no-pager -n 200');
     expect(shell.some((c) => c?.includes(' -f '))).toBe(false);
-    const todo = steps.find((s) => s.tool === 'checklist' && String(s.input.item).includes('journalctl -b -f -u kubelet.service'));
+    const todo = steps.find((s) => s.tool === 'checklist' && s.input.item?.includes('journalctl -b -f -u kubelet.service'));
     expect(todo).toMatchObject({ phase: 'diagnose', risk: 'read', approval: false });
     expect(todo!.input.item).toBe(
       'Run `journalctl -b -f -u kubelet.service` yourself where it applies, and stop it once you have seen enough: `journalctl` follows the journal until stopped, so the engine does not run it.',

@@ -63,7 +63,7 @@ export function planRequest(request: AlertRequest, rejected: PlanRequest['reject
 export interface PlannedStep {
   id: string;
   tool: string;
-  input: { command?: string; query?: string; name?: string; question?: string };
+  input: { command?: string; query?: string; name?: string; question?: string; item?: string };
   approval: boolean;
   risk?: 'read' | 'write';
   phase?: string;
