@@ -29,10 +29,10 @@ export interface Finding {
   /**
    * Every line that matched printed a level that says the program did not count it as the failure: lower than
    * the output's most severe lines (a WARN about a metrics push beside the ERROR that stopped the program, in
-   * `below`), or INFO/DEBUG at all (kubelet logs each failed probe as an `I` line). Said in the finding, not put
-   * forward as a likely cause.
+   * `below`) or than another output's in the same incident (summary.ts), or INFO/DEBUG at all (kubelet logs each
+   * failed probe as an `I` line). Said in the finding, not put forward as a likely cause.
    */
-  readonly minor?: { readonly level: Level; readonly below?: Level };
+  readonly minor?: { readonly level: Level; readonly below?: Level; /** The output that printed `below`, when another (summary.ts). */ readonly in?: string };
 }
 
 export type ObservationStatus = 'ok' | 'flagged' | 'failed' | 'not-run';
@@ -60,6 +60,8 @@ export interface Observation {
    */
   readonly facts: readonly string[];
   readonly findings: readonly Finding[];
+  /** The most severe level the output's lines printed (`level=error`, klog's `E`), or null when none printed one. */
+  readonly level: Level | null;
 }
 
 const OUTPUT_CHARS = 4000;
@@ -101,7 +103,8 @@ function printedLevel(line: string): Level | null {
   return l.explicit ? l.level : null;
 }
 
-export function findingsIn(text: string): Finding[] {
+/** The failure signatures an output matched, and the most severe level its lines printed (null: none printed one). */
+export function readOutput(text: string): { findings: Finding[]; top: Level | null } {
   const out: Finding[] = [];
   // Where each line starts, and the level each printed: the output's most severe printed level is the bar.
   const starts = [0];
@@ -146,8 +149,10 @@ export function findingsIn(text: string): Finding[] {
     const minor = level !== null && (below || levelRank(level) <= levelRank('info')) ? { level, ...(below ? { below: top! } : {}) } : undefined;
     out.push({ signature: s.id, meaning: s.meaning, hint: s.hint, line: line.length > 200 ? `${line.slice(0, 199)}…` : line, level, ...(minor ? { minor } : {}) });
   }
-  return out;
+  return { findings: out, top };
 }
+
+export const findingsIn = (text: string): Finding[] => readOutput(text).findings;
 
 /** The latest call of each step that ran, in plan order. */
 export function observe(plan: Plan, calls: readonly CallRecord[]): Observation[] {
@@ -169,7 +174,8 @@ export function observe(plan: Plan, calls: readonly CallRecord[]): Observation[]
     const headline = c.status === 'done' ? queryHeadline(c.tool, c.result) : null;
     const what = whatRan(c.tool, c.input);
     const facts = headline === null && c.status !== 'intended' ? salientFacts(redacted.slice(0, FACTS_CHARS), what) : [];
-    out.push({ id: citation(c.id), key: c.id, stepId: step.id, tool: c.tool, phase: step.phase ?? 'diagnose', what, status, why, exitCode, output, headline: headline === null ? null : redactText(headline), facts, findings: findingsIn(redacted) });
+    const read = readOutput(redacted);
+    out.push({ id: citation(c.id), key: c.id, stepId: step.id, tool: c.tool, phase: step.phase ?? 'diagnose', what, status, why, exitCode, output, headline: headline === null ? null : redactText(headline), facts, findings: read.findings, level: read.top });
   }
   return out;
 }

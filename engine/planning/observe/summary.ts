@@ -10,7 +10,8 @@ import { redactText } from '../../execution/redact';
 import type { CallRecord } from '../../control/workflow/decision';
 import type { WorkflowView } from '../../control/workflow/view';
 import { evaluateCondition } from './conditions';
-import { observe, type Observation } from './observations';
+import { levelRank, type Level } from './logs';
+import { observe, type Finding, type Observation } from './observations';
 
 export interface SummaryEvent {
   readonly type: string;
@@ -80,7 +81,7 @@ export function findingOf(o: Observation, says: 'status' | 'why' = 'status'): st
   // In "what was done" the outcome already says failed: only why.
   const head = o.status === 'failed' ? (says === 'status' ? `failed (${o.why}): ` : `${o.why}: `) : o.status === 'flagged' ? `${o.why}: ` : '';
   // A signature only in lines the program logged below its most severe ones is said as such (not a likely cause).
-  const signatures = o.findings.map((f) => (f.minor ? `${f.meaning}, only in ${f.minor.level.toUpperCase()} lines${f.minor.below ? ` beside ${f.minor.below.toUpperCase()} ones` : ''} ("${f.line}")` : `${f.meaning} ("${f.line}")`));
+  const signatures = o.findings.map((f) => (f.minor ? `${f.meaning}, only in ${minorText(f.minor)} ("${f.line}")` : `${f.meaning} ("${f.line}")`));
   // A query's answer: its series and their values, not the start of its JSON.
   const facts = o.headline !== null ? [o.headline] : o.facts;
   // A fact that only repeats a line a signature already quotes adds nothing.
@@ -98,9 +99,29 @@ export function findingOf(o: Observation, says: 'status' | 'why' = 'status'): st
   return shown < parts.length ? `${text}; … ${parts.length - shown} more` : text;
 }
 
+function minorText(m: NonNullable<Finding['minor']>): string {
+  return `${m.level.toUpperCase()} lines${m.below ? ` beside ${m.below.toUpperCase()} ones${m.in ? ` in ${m.in}` : ''}` : ''}`;
+}
+
+/**
+ * The incident's most severe printed level is a bar too: a signature another output printed only below it is
+ * not a likely cause (a slow webhook's WARN timeouts beside the ERROR of the config reload that failed, read by
+ * another command). Only lines that print a level are judged: events, tables and describes never are.
+ */
+export function besideTheIncident(observations: readonly Observation[]): Observation[] {
+  let top: Observation | undefined;
+  for (const o of observations) if (o.level !== null && (top === undefined || levelRank(o.level) > levelRank(top.level))) top = o;
+  if (top === undefined) return [...observations];
+  const bar = top.level!;
+  return observations.map((o) => ({
+    ...o,
+    findings: o.findings.map((f) => (f.minor || !f.level || levelRank(f.level) >= levelRank(bar) ? f : { ...f, minor: { level: f.level, below: bar, ...(top.id !== o.id ? { in: top.id } : {}) } })),
+  }));
+}
+
 export function composeSummary(view: WorkflowView, calls: readonly CallRecord[], events: readonly SummaryEvent[]): IncidentSummary {
   const plan = view.plan ?? { summary: '', steps: [] };
-  const observations = observe(plan, calls);
+  const observations = besideTheIncident(observe(plan, calls));
   const byStep = new Map(observations.map((o) => [o.stepId, o]));
   const stepById = new Map(plan.steps.map((s) => [s.id, s]));
   const approvedBy = new Map<string, string>();

@@ -155,6 +155,28 @@ describe('signatures in a log that prints levels', () => {
     expect(s.checked[0]!.finding).toMatch(/^a call took longer than its deadline, only in INFO lines \("Nov 24 03:05:03\.402779 master-1/);
   });
 
+  it('across the incident too: a WARN signature in one output is not a likely cause beside an ERROR another printed; an event is never judged so', () => {
+    const twoPlan: Plan = {
+      summary: '',
+      steps: [
+        { id: 'grep', tool: 'shell', input: { command: 'oc logs -l app=am | grep failed' }, approval: false, phase: 'diagnose' },
+        { id: 'tail', tool: 'shell', input: { command: 'oc logs am-0 --tail=200' }, approval: false, phase: 'diagnose' },
+        { id: 'events', tool: 'shell', input: { command: 'oc get events' }, approval: false, phase: 'diagnose' },
+      ],
+    };
+    const call = (stepId: string, k: string, stdout: string): CallRecord => ({ id: key(k), stepId, tool: 'shell', status: 'done', input: twoPlan.steps.find((s) => s.id === stepId)!.input, result: { stdout, stderr: '', exitCode: 0 }, error: null });
+    const c = [
+      call('grep', '3', 'level=ERROR msg="Loading configuration file failed" err="address smtp.example.com: missing port in address"\n'),
+      call('tail', '4', 'level=WARN msg="Notify attempt failed, will retry later" err="Post: context deadline exceeded"\nlevel=INFO msg="Completed loading of configuration file"\n'),
+      call('events', '2', 'LAST SEEN   TYPE      REASON    OBJECT      MESSAGE\n2m          Warning   BackOff   pod/am-1    Back-off restarting failed container\n'),
+    ];
+    const s = composeSummary({ ...view, plan: twoPlan } as unknown as WorkflowView, c, []);
+    expect(s.causes.map((x) => x.cause)).toEqual(['a container keeps exiting and Kubernetes keeps restarting it']);
+    expect(s.checked.find((x) => x.stepId === 'tail')!.finding).toMatch(
+      new RegExp(`^a call took longer than its deadline, only in WARN lines beside ERROR ones in tc:${'3'.repeat(12)} \\("level=WARN`),
+    );
+  });
+
   it('the line shown is the most severe that matched; with the same level it stays a cause', () => {
     const both = `${LOG}\n2026-11-24T02:53:03Z ERROR checkout: dial tcp 10.0.0.5:5432: connect: connection refused`;
     const call: CallRecord = { id: key('8'), stepId: 'log', tool: 'shell', status: 'done', input: logPlan.steps[0]!.input, result: { stdout: both, stderr: '', exitCode: 0 }, error: null };
