@@ -7,7 +7,10 @@ import { hasPrompt, splitConsole } from './console';
 import type { FencedBlock } from './markdown';
 import { findPlaceholders } from './placeholders';
 import type { ContextBlock, Step, Warning } from './schema';
+import { shellBlockIs } from './notShell';
 import { splitShellCommands } from './shell';
+
+const clip = (text: string, max = 80) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export const SHELL_LANGUAGES = new Set(['sh', 'bash', 'shell', 'zsh', 'console']);
 export const PROMQL_LANGUAGES = new Set(['promql']);
@@ -30,6 +33,7 @@ export function blockToStep(block: FencedBlock, warnings: Warning[]): BlockResul
   let sampleOutput: string | undefined;
   let promptless: boolean | undefined;
   let command: string;
+  let kind: 'shell' | 'promql' = PROMQL_LANGUAGES.has(language) ? 'promql' : 'shell';
   if (PROMQL_LANGUAGES.has(language)) {
     // Queries are separated by blank lines; `#` lines are PromQL comments.
     commands = block.lines
@@ -49,6 +53,16 @@ export function blockToStep(block: FencedBlock, warnings: Warning[]): BlockResul
   } else {
     commands = splitShellCommands(block.lines);
     command = commands.join('\n');
+    const is = commands.length > 0 ? shellBlockIs(command) : 'shell';
+    if (is === 'output') {
+      warnings.push({ line: block.startLine, message: `${language} block reads as output, not a command (\`${clip(commands[0]!)}\` names no program); it is not planned` });
+      return { empty: true };
+    }
+    if (is === 'promql') {
+      warnings.push({ line: block.startLine, message: `${language} block holds a PromQL query, not shell; it is planned as a query` });
+      kind = 'promql';
+      commands = [command];
+    }
   }
   if (!commands.length) {
     if (!sampleOutput) warnings.push({ line: block.startLine, message: `${language} block without any command` });
@@ -58,14 +72,14 @@ export function blockToStep(block: FencedBlock, warnings: Warning[]): BlockResul
   const step: Omit<Step, 'id'> = {
     ...(name ? { name } : {}),
     ...where,
-    kind: PROMQL_LANGUAGES.has(language) ? 'promql' : 'shell',
+    kind,
     language,
     command,
     commands,
     contentHash: hash16(command),
     attributes: info.attributes,
     ...(info.declaredRisk ? { declaredRisk: info.declaredRisk } : {}),
-    placeholders: findPlaceholders(command, { shell: language !== 'promql' }),
+    placeholders: findPlaceholders(command, { shell: kind === 'shell' }),
     ...(sampleOutput !== undefined ? { sampleOutput } : {}),
     ...(promptless ? { promptless } : {}),
   };

@@ -37,16 +37,19 @@ describe.skipIf(!present)('public runbook corpus', () => {
     expect(t.stepsByOrigin.prose).toBeGreaterThanOrEqual(50);
     expect(t.stepsByOrigin.prose).toBeLessThan(spans / 10);
     expect(t.stepsByOrigin.indented).toBeGreaterThanOrEqual(20);
-    // Measured: 944 shell, 43 promql (= the 43 ```promql fences), 29 with sample output.
+    // Measured: 1006 shell, 61 promql (52 ```promql fences and queries in prose, 9 queries pasted in shell fences),
+    // 29 with sample output.
     expect(t.stepsByKind.shell).toBeGreaterThanOrEqual(900);
-    expect(t.stepsByKind.promql).toBeGreaterThanOrEqual(40);
+    expect(t.stepsByKind.promql).toBeGreaterThanOrEqual(55);
     expect(t.stepsWithSampleOutput).toBeGreaterThanOrEqual(25);
     // Measured: 423 angle (<namespace> alone appears ~70 times in steps), 243 env ($NAMESPACE ~120); no alert
     // templates inside commands (the corpus writes them in prose).
     expect(t.placeholdersByForm.angle).toBeGreaterThanOrEqual(400);
     expect(t.placeholdersByForm.env).toBeGreaterThanOrEqual(220);
-    // Measured: 5 (2 nested front matter keys, 2 TODO blocks, 1 unterminated fence); a jump means a regression.
-    expect(t.warnings).toBeLessThanOrEqual(15);
+    // Measured: 16. 6 problems (2 nested front matter keys, 2 empty TODO blocks, 2 unterminated fences), and 10
+    // shell fences that hold no shell (9 PromQL queries, 1 sample output, test/unit/runbook/notShell.test.ts).
+    // A jump means a regression.
+    expect(t.warnings).toBeLessThanOrEqual(20);
     expect(t.sections).toBeGreaterThanOrEqual(t.files);
   });
 });
