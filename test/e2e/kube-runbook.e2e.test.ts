@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, screenshot, webview } from './harness/browser';
+import { runCommand, screenshot, scrollTo, webview } from './harness/browser';
 import type { CodeServer } from './harness/codeServer';
 import { codeLenses, openFile, pickQuickItem } from './harness/editor';
 import { ROOT } from './harness/paths';
@@ -146,7 +146,7 @@ describe('the public KubePodCrashLooping runbook in the editor (code-server + ch
     const checklistSteps = steps.filter({ has: panel.locator('.step-tool', { hasText: 'checklist' }) });
     expect(await checklistSteps.count()).toBeGreaterThanOrEqual(2);
     expect(await checklistSteps.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Talk with developers')]));
-    await describePod.scrollIntoViewIfNeeded();
+    await scrollTo(describePod);
     await screenshot(page, 'kube-runbook-plan');
     expect(server.outputChannelLog('Runbook Agent')).not.toMatch(/triage failed/);
   });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, screenshot, webview } from './harness/browser';
+import { runCommand, screenshot, scrollTo, webview } from './harness/browser';
 import { pickQuickItem, toast } from './harness/editor';
 import { openDemo } from './harness/workspace';
 
@@ -128,7 +128,7 @@ describe('the person’s side of a workflow in the panel (code-server + chromium
     // Compressed, not deleted: the declined step did not run.
     const logs = fs.readdirSync(path.join(folder, 'logs'));
     expect(logs.filter((f) => f.endsWith('.log.gz'))).toHaveLength(48);
-    await panel.locator('[data-testid="summary"]').scrollIntoViewIfNeeded();
+    await scrollTo(panel.locator('[data-testid="summary"]'));
     await screenshot(page, 'panel-summary-completed');
   });
 

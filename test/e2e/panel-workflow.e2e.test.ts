@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand, screenshot, webview } from './harness/browser';
+import { runCommand, screenshot, scrollTo, webview } from './harness/browser';
 import type { CodeServer } from './harness/codeServer';
 import { pickQuickItem } from './harness/editor';
 import { openDemo } from './harness/workspace';
@@ -105,7 +105,7 @@ describe('the workflow panel (code-server + chromium)', () => {
   it('draws the trace, with the wait for a person still running', async () => {
     await clearToasts();
     const table = panel.locator('[data-testid="waterfall"]');
-    await table.scrollIntoViewIfNeeded();
+    await scrollTo(table);
     const names = await table.locator('tbody th').allTextContents();
     expect(names.join('\n')).toMatch(/invoke_agent/);
     expect(await table.locator('tbody tr.status-open').count()).toBeGreaterThan(0);
@@ -115,7 +115,7 @@ describe('the workflow panel (code-server + chromium)', () => {
   });
 
   it('asks for a reason before it rejects', async () => {
-    await card().scrollIntoViewIfNeeded();
+    await scrollTo(card());
     await button('Reject…').click();
     await button('Reject step').click();
     await panel.getByText('A reason is required.').waitFor();
@@ -149,7 +149,7 @@ describe('the workflow panel (code-server + chromium)', () => {
     await clearToasts();
     await setTheme('Dark Modern');
     await panel.locator('body.vscode-dark').waitFor({ timeout: 30_000 });
-    await card().scrollIntoViewIfNeeded();
+    await scrollTo(card());
     await screenshot(page, 'panel-approval-dark');
     await setTheme('Dark High Contrast');
     await panel.locator('body.vscode-high-contrast').waitFor({ timeout: 30_000 });

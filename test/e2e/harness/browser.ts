@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { CHROMIUM, RESULTS } from './paths';
 
 /** Debian's chromium, headless, with the flags this closed network needs (no background connections). */
@@ -55,6 +55,21 @@ export function runCommand(page: Page, title: string, attempts = 6): Promise<num
  * The content frame of the extension's webview (the panel): two nested iframes in VS Code. Only this extension's
  * iframe counts; the walkthrough's Markdown or a Markdown preview is a webview too.
  */
+/**
+ * Scrolls to `target` in the panel. The panel renders from scratch on every live update, so the element found can
+ * be replaced while Playwright waits for it to be stable ("not attached to the DOM"): find it again and retry.
+ */
+export async function scrollTo(target: Locator, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await target.scrollIntoViewIfNeeded({ timeout: 5_000 });
+    } catch (error) {
+      if (Date.now() > until || !/not attached|detached/i.test((error as Error).message)) throw error;
+    }
+  }
+}
+
 export function webview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready[src*="extensionId=runbook-agent.runbook-agent&"]').frameLocator('iframe#active-frame');
 }
