@@ -13,6 +13,26 @@ export function normalizeText(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/**
+ * How a recording is looked up: normalised text, and in each kubectl/oc command its namespace moved right after
+ * the program. kubectl reads its flags in any order, so `oc top pod x -n shop` and `oc -n shop top pod x` are one
+ * command; the planner puts the alert's namespace after a command's words, recordings hold either form.
+ */
+export function replayKey(text: string): string {
+  return normalizeText(text)
+    .split(/( \| | && | \|\| | ?; )/)
+    .map((segment) => {
+      const m = /^(kubectl|oc) (.*)$/.exec(segment);
+      if (!m) return segment;
+      const [own, rest = ''] = m[2]!.split(/( -- .*)$/);
+      const ns = /(?:^| )(?:-n |--namespace[= ])(\S+)(?= |$)/.exec(own!);
+      if (!ns) return segment;
+      const without = own!.replace(ns[0], '').trim();
+      return `${m[1]} -n ${ns[1]}${without ? ` ${without}` : ''}${rest}`;
+    })
+    .join('');
+}
+
 /** What a tool call runs, as a person reads it: describe() when the tool has one, else its canonical input. */
 export function describeInput(tool: AnyTool | undefined, input: unknown): string {
   try {
@@ -54,7 +74,9 @@ export class Recordings {
     for (const r of recordings) {
       const replay = toReplay(r, readText);
       const id = `${replay.tool}\u0000${replay.key}`;
-      if (this.byKey.has(id)) throw new Error(`two recordings for ${replay.tool} ${JSON.stringify(replay.key.slice(0, 120))}`);
+      // The same command written twice (flags in another order) may be recorded twice, with the same output.
+      const seen = this.byKey.get(id);
+      if (seen && canonicalJson(seen.output ?? null) !== canonicalJson(replay.output ?? null)) throw new Error(`two recordings for ${replay.tool} ${JSON.stringify(replay.key.slice(0, 120))} with different outputs`);
       this.byKey.set(id, replay);
     }
   }
@@ -65,7 +87,7 @@ export class Recordings {
 
   /** The recording for this call: by tool, or for a program-running tool (shell, k8s, host), a `command` recording of its text. */
   find(tool: string, input: string): Replay | null {
-    const key = normalizeText(input);
+    const key = replayKey(input);
     return this.byKey.get(`${tool}\u0000${key}`) ?? (PROCESS_TOOLS.has(tool) ? (this.byKey.get(`${COMMAND}\u0000${key}`) ?? null) : null);
   }
 
@@ -79,7 +101,7 @@ function toReplay(r: Recording, readText: (file: string) => string): Replay {
     const stdout = r.stdoutFile !== undefined ? readText(r.stdoutFile) : (r.stdout ?? '');
     const stderr = r.stderrFile !== undefined ? readText(r.stderrFile) : (r.stderr ?? '');
     // The shell tool's output (engine/execution/tools/process.ts ProcessOutput).
-    return { tool: COMMAND, key: normalizeText(r.command), output: { exitCode: r.exitCode, signal: null, stdout, stderr, truncated: false, durationMs: 0, sandbox: 'none' } };
+    return { tool: COMMAND, key: replayKey(r.command), output: { exitCode: r.exitCode, signal: null, stdout, stderr, truncated: false, durationMs: 0, sandbox: 'none' } };
   }
   if ('query' in r) {
     const many = (r.resultType === 'vector' || r.resultType === 'matrix') && Array.isArray(r.result);

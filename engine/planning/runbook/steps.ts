@@ -9,6 +9,7 @@ import type { AlertRequest } from '../../control/workflow/request';
 import { checkFor } from './check';
 import { conditionOf } from '../observe/conditions';
 import { fillPlaceholders, type Ask } from './fill';
+import { withAlertNamespace } from './namespace';
 import { conventionsOf } from './values';
 import { stepIds } from './ids';
 import { phaseOfSection } from './phase';
@@ -79,7 +80,9 @@ export function buildCandidates(input: BuildInput): Candidate[] {
 function candidate(step: Step, id: string, input: BuildInput): Candidate {
   const { request, runbook } = input;
   const own = conventionsOf(runbook.metadata);
-  const filled = fillPlaceholders(step.command, step.placeholders, request, step.kind, own);
+  const filledText = fillPlaceholders(step.command, step.placeholders, request, step.kind, own);
+  const scoped = step.kind === 'shell' ? withAlertNamespace(filledText.text, request) : { text: filledText.text, namespace: null };
+  const filled = { ...filledText, text: scoped.text };
   const asks = new Map(filled.asks);
   // PromQL only reads; the shell classifier judges the text as it will run (markers are plain words to it).
   const assessed = step.kind === 'shell' ? input.assessShell(filled.text) : { risk: 'read' as const, reasons: ['a PromQL query only reads'] };
@@ -87,7 +90,8 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
   const phase = phaseOfSection(step.sectionPath) ?? (assessed.risk === 'write' ? 'mitigate' : 'diagnose');
   const heading = step.sectionPath.at(-1) ?? runbook.title ?? runbook.path;
   const why = assessed.risk === 'write' ? assessed.reasons[0] : step.declaredRisk === 'write' ? 'the runbook declares it a write' : undefined;
-  const rationale = clip(`${phase} step from section "${clip(heading, 120)}"${why ? `; write: ${why}` : ''}`, 500);
+  const scope = scoped.namespace ? `; -n ${scoped.namespace} from the alert's namespace (the runbook names none)` : '';
+  const rationale = clip(`${phase} step from section "${clip(heading, 120)}"${scope}${why ? `; write: ${why}` : ''}`, 500);
   const chunk = input.chunks.find(([s, e]) => s <= step.endLine && e >= step.startLine);
   const source: StepSource = {
     path: runbook.path,

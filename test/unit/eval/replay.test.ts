@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { normalizeText, Recordings, replayTools } from '../../../engine/entry/eval/replay';
+import { normalizeText, Recordings, replayKey, replayTools } from '../../../engine/entry/eval/replay';
 import { evalTools } from '../../../engine/entry/eval/run';
 import { CaseFile } from '../../../engine/entry/eval/schema';
 import { ClassifiedError } from '../../../engine/control/workflow/failures';
@@ -72,5 +72,24 @@ describe('the replaying tool layer', () => {
   it('normalises whitespace only', () => {
     expect(normalizeText('  a\n\tb   c ')).toBe('a b c');
     expect(normalizeText("grep 'a  b'")).toBe("grep 'a b'");
+  });
+});
+
+describe('a kubectl namespace in any place is one command', () => {
+  it('moves -n / --namespace right after the program, in each command of a pipeline, never past `--`', () => {
+    const key = 'oc -n shop top pod shop-api-0';
+    expect(replayKey('oc top pod shop-api-0 -n shop')).toBe(key);
+    expect(replayKey('oc  top pod  shop-api-0\n --namespace=shop')).toBe(key);
+    expect(replayKey(key)).toBe(key);
+    expect(replayKey('kubectl logs x -n a | grep y | kubectl get pods --namespace b')).toBe('kubectl -n a logs x | grep y | kubectl -n b get pods');
+    // After `--` the words belong to the program kubectl runs.
+    expect(replayKey('kubectl exec web-0 -- ls -n /tmp')).toBe('kubectl exec web-0 -- ls -n /tmp');
+    expect(replayKey('grep -n x file')).toBe('grep -n x file');
+  });
+
+  it('takes the same command recorded twice with the same output, and refuses two outputs for it', () => {
+    const same = [{ command: 'oc top pod x -n shop', stdout: 'a' }, { command: 'oc -n shop top pod x', stdout: 'a' }];
+    expect(layer(same).r.size).toBe(1);
+    expect(() => layer([{ command: 'oc top pod x -n shop', stdout: 'a' }, { command: 'oc -n shop top pod x', stdout: 'b' }])).toThrow(/two recordings for command "oc -n shop top pod x" with different outputs/);
   });
 });
