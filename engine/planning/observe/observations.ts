@@ -33,6 +33,8 @@ export interface Finding {
    * failed probe as an `I` line). Said in the finding, not put forward as a likely cause.
    */
   readonly minor?: { readonly level: Level; readonly below?: Level; /** The output that printed `below`, when another (summary.ts). */ readonly in?: string };
+  /** Every line that matched names another object than the alert's (`pod/collector-x9k2w`, aboutAlert.ts): not a cause. */
+  readonly other?: string;
 }
 
 export type ObservationStatus = 'ok' | 'flagged' | 'failed' | 'not-run';

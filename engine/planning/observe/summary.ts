@@ -9,6 +9,7 @@
 import { redactText } from '../../execution/redact';
 import type { CallRecord } from '../../control/workflow/decision';
 import type { WorkflowView } from '../../control/workflow/view';
+import { aboutTheAlert } from './aboutAlert';
 import { evaluateCondition } from './conditions';
 import { levelRank, type Level } from './logs';
 import { observe, type Finding, type Observation } from './observations';
@@ -81,7 +82,9 @@ export function findingOf(o: Observation, says: 'status' | 'why' = 'status'): st
   // In "what was done" the outcome already says failed: only why.
   const head = o.status === 'failed' ? (says === 'status' ? `failed (${o.why}): ` : `${o.why}: `) : o.status === 'flagged' ? `${o.why}: ` : '';
   // A signature only in lines the program logged below its most severe ones is said as such (not a likely cause).
-  const signatures = o.findings.map((f) => (f.minor ? `${f.meaning}, only in ${minorText(f.minor)} ("${f.line}")` : `${f.meaning} ("${f.line}")`));
+  const signatures = o.findings.map((f) =>
+    f.minor ? `${f.meaning}, only in ${minorText(f.minor)} ("${f.line}")` : f.other ? `${f.meaning}, about ${f.other}, not this alert's ("${f.line}")` : `${f.meaning} ("${f.line}")`,
+  );
   // A query's answer: its series and their values, not the start of its JSON.
   const facts = o.headline !== null ? [o.headline] : o.facts;
   // A fact that only repeats a line a signature already quotes adds nothing.
@@ -121,7 +124,7 @@ export function besideTheIncident(observations: readonly Observation[]): Observa
 
 export function composeSummary(view: WorkflowView, calls: readonly CallRecord[], events: readonly SummaryEvent[]): IncidentSummary {
   const plan = view.plan ?? { summary: '', steps: [] };
-  const observations = besideTheIncident(observe(plan, calls));
+  const observations = aboutTheAlert(besideTheIncident(observe(plan, calls)), view.request.labels);
   const byStep = new Map(observations.map((o) => [o.stepId, o]));
   const stepById = new Map(plan.steps.map((s) => [s.id, s]));
   const approvedBy = new Map<string, string>();
@@ -147,7 +150,7 @@ export function composeSummary(view: WorkflowView, calls: readonly CallRecord[],
   // runbook conditions the outputs confirmed or contradicted.
   const causes = new Map<string, Cause>();
   const cause = (name: string) => causes.get(name) ?? causes.set(name, { cause: name, for: [], against: [] }).get(name)!;
-  for (const o of observations) for (const f of o.findings) if (!f.minor) cause(f.meaning).for.push(o.id);
+  for (const o of observations) for (const f of o.findings) if (!f.minor && !f.other) cause(f.meaning).for.push(o.id);
   for (const step of plan.steps) {
     if (!step.when) continue;
     const verdict = evaluateCondition(step.when, observations);
