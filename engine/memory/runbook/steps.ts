@@ -7,6 +7,7 @@ import { hasPrompt, splitConsole } from './console';
 import type { FencedBlock } from './markdown';
 import { findPlaceholders } from './placeholders';
 import type { ContextBlock, Step, Warning } from './schema';
+import { intoDebugShell } from './debugShell';
 import { shellBlockIs } from './notShell';
 import { splitShellCommands } from './shell';
 
@@ -19,6 +20,13 @@ export type BlockResult = { step: Omit<Step, 'id'> } | { context: ContextBlock }
 
 export function hash16(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** Lines typed into `oc debug node/…`'s shell go to its pod (debugShell.ts); lint says when they cannot. */
+function debugShell(commands: string[], line: number, warnings: Warning[]): string[] {
+  const d = intoDebugShell(commands);
+  if (d.note && d.commands.length === commands.length) warnings.push({ line, message: d.note });
+  return d.commands;
 }
 
 export function blockToStep(block: FencedBlock, warnings: Warning[]): BlockResult {
@@ -46,12 +54,12 @@ export function blockToStep(block: FencedBlock, warnings: Warning[]): BlockResul
   } else if (language === 'console' || hasPrompt(block.lines)) {
     // Authors often paste a terminal session into a sh/bash fence: a prompt line means console rules apply.
     const split = splitConsole(block.lines, language !== 'console');
-    commands = split.commands;
+    commands = debugShell(split.commands, block.startLine, warnings);
     if (split.sampleOutput) sampleOutput = split.sampleOutput;
     if (split.promptless) promptless = true;
     command = commands.join('\n');
   } else {
-    commands = splitShellCommands(block.lines);
+    commands = debugShell(splitShellCommands(block.lines), block.startLine, warnings);
     command = commands.join('\n');
     const is = commands.length > 0 ? shellBlockIs(command) : 'shell';
     if (is === 'output') {
