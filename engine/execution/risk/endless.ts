@@ -77,6 +77,10 @@ function reasonFor(argv: readonly string[]): string | null {
   const [program, ...rest] = argv.slice(i);
   if (program === undefined) return null;
   const name = program.split('/').at(-1)!;
+  // `oc debug node/x -- tcpdump …`, `kubectl exec pod -- tail -f …`: the command after `--` is the one that runs.
+  const passed = rest.indexOf('--');
+  if ((name === 'kubectl' || name === 'oc') && passed >= 0) return reasonFor(rest.slice(passed + 1));
+  if (name === 'chroot') return reasonFor(rest.slice(1));
   switch (name) {
     case 'watch':
       return '`watch` reruns its command until stopped';

@@ -20,6 +20,9 @@ describe('commands that do not end on their own', () => {
     ['ping 10.0.0.1', '`ping` without `-c` pings until stopped'],
     ['tcpdump -i eth0 port 53', '`tcpdump` without `-c` captures until stopped'],
     ['vmstat 1', '`vmstat 1` samples every 1 s until stopped'],
+    ['oc debug node/n1 -- tcpdump -i eth0 tcp and port 9642', '`tcpdump` without `-c` captures until stopped'],
+    ['kubectl exec web-0 -- tail -f /var/log/app.log', '`tail` follows the file until stopped'],
+    ['oc debug node/n1 -- chroot /host journalctl -fu kubelet', '`journalctl` follows the journal until stopped'],
   ])('%s', (command, reason) => {
     expect(endlessReason(command)).toBe(reason);
   });
@@ -41,6 +44,7 @@ describe('commands that do not end on their own', () => {
     'ping -c 3 10.0.0.1',
     'tcpdump -c 100 -i eth0',
     'vmstat 1 5',
+    'oc debug node/n1 -- chroot /host journalctl -u kubelet -n 100',
     'vmstat',
     // A deadline bounds it: `timeout` is the program that runs, and it ends.
     'timeout 30 journalctl -f',

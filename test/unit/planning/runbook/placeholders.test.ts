@@ -85,14 +85,15 @@ describe('filling commands', () => {
     const s = await byId({ namespace: 'shop', pod: 'web-1', app: 'cart', node: 'n1', max_restarts: '3' });
     expect(s.plain!.input.command).toBe('kubectl -n shop get pod web-1');
     // A plain word needs no quoting anywhere: it goes in as it is, inside the author's quotes.
-    expect(s.double!.input.command).toBe('kubectl get pod "web-1" -o "jsonpath={.status.phase}" -l "app=cart"');
-    expect(s.single!.input.command).toBe(`kubectl get pods -o json | jq '.items[] | select(.metadata.name == "web-1")'`);
+    // The alert's namespace goes in where the runbook names none (namespace.ts).
+    expect(s.double!.input.command).toBe('kubectl get pod "web-1" -o "jsonpath={.status.phase}" -l "app=cart" -n shop');
+    expect(s.single!.input.command).toBe(`kubectl get pods -o json -n shop | jq '.items[] | select(.metadata.name == "web-1")'`);
     expect(s.heredoc!.input.command).toBe('cat <<END_OF_TEXT\npod web-1\nEND_OF_TEXT');
     // Arguments of a command take plain words; program text (jq's) and heredocs get the value, and a person's look.
     for (const id of ['plain', 'double', 'backticks', 'unknown']) expect(s[id]!.approval, id).toBe(false);
     expect(s.single).toMatchObject({ approval: true, rationale: expect.stringContaining('lands in the jq program') });
     expect(s.heredoc).toMatchObject({ approval: true, rationale: expect.stringContaining('lands in a heredoc') });
-    expect(s.backticks!.input.command).toBe('echo `kubectl get pod web-1 -o name`');
+    expect(s.backticks!.input.command).toBe('echo `kubectl get pod web-1 -o name -n shop`');
     expect(s.unknown!.input.command).toBe('kubectl describe node n1\nkubectl get events --field-selector involvedObject.name=n1');
     expect(s.latency!.input.query).toBe('histogram_quantile(0.99, rate(http_request_duration_seconds_bucket{namespace="shop", pod=~"web-1"}[5m]))');
     expect(s.count).toMatchObject({ phase: 'verify', check: { lessThan: 3, contains: 'Running' } });
@@ -123,7 +124,7 @@ describe('filling commands', () => {
   it('asks instead of inserting a value where quoting cannot hold it (heredoc, backticks)', async () => {
     const s = await byId({ namespace: 'shop', pod: HOSTILE_VALUE, app: 'cart', node: 'n1', max_restarts: '3' });
     expect(s.heredoc!.input.command).toBe(`cat <<END_OF_TEXT\npod ${answerMarker('pod')}\nEND_OF_TEXT`);
-    expect(s.backticks!.input.command).toBe(`echo \`kubectl get pod ${answerMarker('pod')} -o name\``);
+    expect(s.backticks!.input.command).toBe(`echo \`kubectl get pod ${answerMarker('pod')} -o name -n shop\``);
     expect(s['ask-pod']).toMatchObject({ tool: 'ask_person', input: { name: 'pod' } });
   });
 
