@@ -53,7 +53,7 @@ function follows(args: readonly string[], f: Follow): boolean {
   for (const a of args) {
     if (a === '--') return false;
     const [name, value] = a.split('=', 2) as [string, string | undefined];
-    if (f.long.includes(name)) return value === undefined || value !== 'false';
+    if (f.long.includes(name)) return value !== 'false';
     if (/^-[A-Za-z]+$/.test(a)) {
       for (const letter of a.slice(1)) {
         if (f.letters.includes(letter)) return true;
