@@ -106,7 +106,9 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
   // A command that never ends (`journalctl -f`) is written for a person at a terminal: it is theirs to run.
   const endless = step.kind === 'shell' ? endlessReason(filled.text) : null;
   if (endless !== null) {
-    const item = clip(`Run \`${clip(filled.text, 600)}\` yourself where it applies, and stop it once you have seen enough: ${endless}, so the engine does not run it.`, 1000);
+    // A person runs it outside any approval card, so the item says what the classifier would have held it for.
+    const writes = assessed.risk === 'write' ? ` It also writes: ${assessed.reasons[0]}.` : '';
+    const item = clip(`Run \`${clip(filled.text, 600)}\` yourself where it applies, and stop it once you have seen enough: ${endless}, so the engine does not run it.${writes}`, 1000);
     return {
       id,
       phase,

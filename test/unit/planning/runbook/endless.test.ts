@@ -25,6 +25,10 @@ fs.writeFileSync(
     '```sh',
     'journalctl -b -u kubelet.service --no-pager -n 200',
     '```',
+    '## Mitigation',
+    '```sh',
+    'systemctl restart kubelet && journalctl -fu kubelet',
+    '```',
     '',
   ].join('\n'),
 );
@@ -43,5 +47,9 @@ describe('a command that never ends', () => {
       'Run `journalctl -b -f -u kubelet.service` yourself where it applies, and stop it once you have seen enough: `journalctl` follows the journal until stopped, so the engine does not run it.',
     );
     expect(todo!.rationale).toMatch(/a person runs it: `journalctl` follows the journal until stopped/);
+    // One that also writes says so: no approval card will show its risk.
+    const restart = steps.find((s) => s.tool === 'checklist' && s.input.item?.includes('systemctl restart kubelet'));
+    expect(restart).toMatchObject({ phase: 'mitigate', approval: false });
+    expect(restart!.input.item).toMatch(/so the engine does not run it\. It also writes: .*systemctl/);
   });
 });
