@@ -1,18 +1,9 @@
 // Policy rules over shell commands match words, the way the shell will hand them to programs: after quote
 // removal (`pw""ned` is `pwned`), one pattern word per argument word, `*` and `?` never crossing a word boundary.
 import { parseShell, walk, wordOf, type Word } from '../../execution/risk/parse';
-import { globToRegExp } from './glob';
 
-/** Every simple command anywhere in the text (pipelines, lists, `$(…)`), as words; null when it does not parse. */
-export function commandWords(command: string): Word[][] | null {
-  const parsed = parseShell(command);
-  if (!parsed.ok) return null;
-  const out: Word[][] = [];
-  walk(parsed.file, (n, type) => {
-    if (type === 'CallExpr' && n.Args.length > 0) out.push(n.Args.map(wordOf));
-  });
-  return out;
-}
+export { commandWords } from '../../execution/risk/parse';
+import { globToRegExp } from './glob';
 
 const patternWords = (pattern: string): RegExp[] => pattern.trim().split(/\s+/).filter(Boolean).map((w) => globToRegExp(w));
 

@@ -2,7 +2,8 @@
 // stops them (`journalctl -f`, `kubectl get pods -w`, `watch`, `vmstat 1`). Run unattended, one would hold a
 // worker until the step's deadline and then fail with half an output; a runbook writes them for a person at a
 // terminal. Independent of risk: a read that never ends is still a read.
-import { parseShell, walk, wordOf } from './parse';
+import { kubeVerbAt } from './commands/kube';
+import { commandWords } from './parse';
 
 /** Programs that only pass their arguments on to the command they run (which is then the one judged). */
 const PASS_ON = new Set(['sudo', 'env', 'nice', 'nohup', 'command', 'exec', 'stdbuf']);
@@ -27,26 +28,15 @@ const FOLLOW: Readonly<Record<string, Follow | ((rest: readonly string[]) => Fol
   crictl: container,
 };
 
-/** kubectl's and oc's global options that take a value: the verb is the first word that is none of them. */
-const KUBE_VALUED = new Set(['-n', '--namespace', '--context', '--cluster', '--user', '--kubeconfig', '-s', '--server', '--as', '--request-timeout']);
-
-function verbOf(rest: readonly string[], valued: ReadonlySet<string>): string | undefined {
-  for (let i = 0; i < rest.length; i++) {
-    if (valued.has(rest[i]!)) i++;
-    else if (!rest[i]!.startsWith('-')) return rest[i];
-  }
-  return undefined;
-}
-
 function kube(rest: readonly string[]): Follow | null {
-  const verb = verbOf(rest, KUBE_VALUED);
+  const verb = rest[kubeVerbAt(rest)];
   if (verb === 'logs' || verb === 'log') return { letters: 'f', long: ['--follow'], valued: 'clnp', what: 'follows the log' };
   if (verb === 'get' || verb === 'events') return { letters: 'w', long: ['--watch', '--watch-only'], valued: 'lonLf', what: 'watches for changes' };
   return null;
 }
 
 function container(rest: readonly string[]): Follow | null {
-  return verbOf(rest, new Set()) === 'logs' ? { letters: 'f', long: ['--follow'], valued: 'n', what: 'follows the log' } : null;
+  return rest.find((a) => !a.startsWith('-')) === 'logs' ? { letters: 'f', long: ['--follow'], valued: 'n', what: 'follows the log' } : null;
 }
 
 function follows(args: readonly string[], f: Follow): boolean {
@@ -105,11 +95,9 @@ function reasonFor(argv: readonly string[]): string | null {
 
 /** Why `command` does not end on its own, or null. A command that does not parse is not judged here. */
 export function endlessReason(command: string): string | null {
-  const parsed = parseShell(command);
-  if (!parsed.ok) return null;
-  let reason: string | null = null;
-  walk(parsed.file, (node, type) => {
-    if (reason === null && type === 'CallExpr' && node.Args.length > 0) reason = reasonFor(node.Args.map((w: unknown) => wordOf(w).text));
-  });
-  return reason;
+  for (const words of commandWords(command) ?? []) {
+    const reason = reasonFor(words.map((w) => w.text));
+    if (reason !== null) return reason;
+  }
+  return null;
 }

@@ -170,3 +170,14 @@ function renderWord(w: Node): Word {
   // `~/x` expands to the home folder: a fixed path, not an option.
   return glob ? { text, dynamic, glob } : { text, dynamic };
 }
+
+/** Every simple command anywhere in the text (pipelines, lists, `$(…)`), as words; null when it does not parse. */
+export function commandWords(command: string): Word[][] | null {
+  const parsed = parseShell(command);
+  if (!parsed.ok) return null;
+  const out: Word[][] = [];
+  walk(parsed.file, (n, type) => {
+    if (type === 'CallExpr' && n.Args.length > 0) out.push(n.Args.map(wordOf));
+  });
+  return out;
+}

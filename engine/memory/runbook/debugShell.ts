@@ -10,7 +10,7 @@
 // `kubectl debug node/…`) has no command of its own passes the lines after it to the pod. Several lines go as one
 // `sh -c` script, unless one of them uses a variable the block set before (the pod's shell would not have it):
 // then the block stays as written, and lint says why.
-import { parseShell, walk, wordOf } from '../../execution/risk/parse';
+import { commandWords } from '../../execution/risk/parse';
 
 export type DebugShell = { commands: string[]; note?: string };
 
@@ -19,18 +19,9 @@ function opensNodeShell(command: string): boolean {
   // Parsing is slow (GopherJS): only a short line that names a node's debug is read.
   if (command.length > 500 || !/\bdebug\b[^\n]*\bnode\//.test(command)) return false;
   // `node/<node-name>` is a placeholder until the planner fills it, not a redirection.
-  const parsed = parseShell(command.replace(/<[A-Za-z][^<>\n]*>/g, 'PLACEHOLDER'));
-  if (!parsed.ok) return false;
-  let argv: string[] | null = null;
-  let calls = 0;
-  walk(parsed.file, (node, type) => {
-    if (type === 'CallExpr') {
-      calls++;
-      argv = node.Args.map((w: unknown) => wordOf(w).text);
-    }
-  });
-  if (calls !== 1 || argv === null) return false;
-  const words: string[] = argv;
+  const commands = commandWords(command.replace(/<[A-Za-z][^<>\n]*>/g, 'PLACEHOLDER'));
+  if (commands?.length !== 1) return false;
+  const words = commands[0]!.map((w) => w.text);
   const program = words[0]?.split('/').at(-1);
   return (program === 'oc' || program === 'kubectl') && words.includes('debug') && words.some((w) => /^node\//.test(w)) && !words.includes('--');
 }

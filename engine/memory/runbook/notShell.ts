@@ -2,7 +2,7 @@
 // what a command printed in a block of its own (`notAfter=Aug  6 13:11:20 2025 GMT`, which a shell would run as
 // a program named `6`). Neither can ever run as shell, so neither becomes a shell step a person is asked to
 // approve: a query is a PromQL step (a read), output is no step. Decided by parsing, as prose commands are.
-import { parseShell, walk, wordOf } from '../../execution/risk/parse';
+import { commandWords } from '../../execution/risk/parse';
 import { isProseQuery } from './prose';
 
 export type ShellBlockIs = 'shell' | 'promql' | 'output';
@@ -14,12 +14,9 @@ const WORTH_PARSING = /[\w:]\s*[({]|^\s*(?:\w+=\S*\s+)*\d/m;
 
 export function shellBlockIs(command: string): ShellBlockIs {
   if (command.length > MAX_CHARS || !WORTH_PARSING.test(command)) return 'shell';
-  const parsed = parseShell(command);
-  if (!parsed.ok) return isProseQuery(command) ? 'promql' : 'shell';
-  const programs: string[] = [];
-  walk(parsed.file, (node, type) => {
-    if (type === 'CallExpr' && node.Args.length > 0) programs.push(wordOf(node.Args[0]).text);
-  });
+  const commands = commandWords(command);
+  if (commands === null) return isProseQuery(command) ? 'promql' : 'shell';
+  const programs = commands.map((words) => words[0]!.text);
   // No program is named by a number: such a line is a date, a count or a table row.
   return programs.length > 0 && programs.every((p) => /^\d/.test(p)) ? 'output' : 'shell';
 }

@@ -2,6 +2,7 @@
 // current context's namespace, where the alert's object is not: "pods … not found", a diagnostic wasted. The
 // alert's namespace label says where the object lives, so such a command gets `-n <namespace>` after its words
 // (before a `--`), and the step's rationale says so. Only a plain namespace name goes in, as one word.
+import { kubeVerbAt } from '../../execution/risk/commands/kube';
 import { parseShell, walk, wordOf } from '../../execution/risk/parse';
 import type { AlertRequest } from '../../control/workflow/request';
 
@@ -21,8 +22,6 @@ const NAMESPACED = new Set(
 const BY_KIND = new Set(['get', 'describe', 'delete', 'edit', 'patch', 'label', 'annotate', 'scale', 'set', 'rollout']);
 /** Verbs that only ever address pods (or a kind/name in a namespace). */
 const POD_VERBS = new Set(['logs', 'log', 'exec', 'rsh', 'port-forward', 'attach', 'cp']);
-/** Global options that take a value: the verb is the first word that is none of them. */
-const VALUED = new Set(['--context', '--cluster', '--user', '--kubeconfig', '-s', '--server', '--as', '--request-timeout', '-v']);
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const hasNamespace = (args: readonly string[]) => args.some((a) => /^(-n|--namespace|-A|--all-namespaces)(=|$)/.test(a) || /^-n\S/.test(a));
@@ -38,11 +37,10 @@ function namespacedTarget(verb: string, rest: readonly string[]): boolean {
 
 function needsNamespace(argv: readonly string[]): boolean {
   if (!KUBE.has(argv[0]!.split('/').at(-1)!) || hasNamespace(argv)) return false;
-  let i = 1;
-  while (i < argv.length && argv[i]!.startsWith('-')) i += VALUED.has(argv[i]!) ? 2 : 1;
-  const verb = argv[i];
-  const rest = argv.slice(i + 1);
-  if (verb === undefined) return false;
+  const at = kubeVerbAt(argv.slice(1));
+  if (at < 0) return false;
+  const verb = argv[at + 1]!;
+  const rest = argv.slice(at + 2);
   if (POD_VERBS.has(verb)) return true;
   if (verb === 'top') return rest.find((a) => !a.startsWith('-'))?.startsWith('po') ?? false;
   return BY_KIND.has(verb) && namespacedTarget(verb, rest);

@@ -103,27 +103,15 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     form: step.origin ?? 'fence',
   };
   const when = conditionOf(step.description ?? textBefore(runbook, step));
+  const common = { id, phase, source, asks, filled: filled.filled, heading, ...(when ? { when } : {}), ...(step.description ? { description: step.description } : {}) };
   // A command that never ends (`journalctl -f`) is written for a person at a terminal: it is theirs to run.
   const endless = step.kind === 'shell' ? endlessReason(filled.text) : null;
   if (endless !== null) {
     // A person runs it outside any approval card, so the item says what the classifier would have held it for.
     const writes = assessed.risk === 'write' ? ` It also writes: ${assessed.reasons[0]}.` : '';
     const item = clip(`Run \`${clip(filled.text, 600)}\` yourself where it applies, and stop it once you have seen enough: ${endless}, so the engine does not run it.${writes}`, 1000);
-    return {
-      id,
-      phase,
-      tool: TOOL.checklist,
-      input: { name: id, item },
-      risk: 'read',
-      rationale: clip(`${phase} step from section "${clip(heading, 120)}"; a person runs it: ${endless}`, 500),
-      source,
-      asks,
-      review: [],
-      filled: filled.filled,
-      heading,
-      ...(when ? { when } : {}),
-      ...(step.description ? { description: step.description } : {}),
-    };
+    const rationale = clip(`${phase} step from section "${clip(heading, 120)}"; a person runs it: ${endless}`, 500);
+    return { ...common, tool: TOOL.checklist, input: { name: id, item }, risk: 'read', rationale, review: [] };
   }
   let check: Check | undefined;
   if (phase === 'verify') {
@@ -133,20 +121,13 @@ function candidate(step: Step, id: string, input: BuildInput): Candidate {
     for (const [name, ask] of c.asks ?? []) if (!asks.has(name)) asks.set(name, ask);
   }
   return {
-    id,
-    phase,
+    ...common,
     tool: step.kind === 'shell' ? TOOL.shell : TOOL.promql,
     input: step.kind === 'shell' ? { command: filled.text } : { query: filled.text },
     risk,
     rationale,
-    source,
     ...(check ? { check } : {}),
-    asks,
     review: filled.review,
-    filled: filled.filled,
-    heading,
-    ...(when ? { when } : {}),
-    ...(step.description ? { description: step.description } : {}),
   };
 }
 

@@ -9,6 +9,18 @@ const GLOBAL = {
   values: '-n --namespace --context --cluster --user --as --as-group --as-uid --request-timeout -v --v --tls-server-name',
 };
 
+/** Options before the verb that take a value: the classifier's, and those that pick another cluster's configuration. */
+const BEFORE_VERB_VALUED = new Set([...GLOBAL.values.split(' '), '--kubeconfig', '-s', '--server', '--cache-dir']);
+
+/** Where the verb is among kubectl's (or oc's) arguments: the first word that is no option and no option's value; -1 if none. */
+export function kubeVerbAt(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    if (BEFORE_VERB_VALUED.has(args[i]!)) i++;
+    else if (!args[i]!.startsWith('-')) return i;
+  }
+  return -1;
+}
+
 const SELECT = '-l --selector --field-selector --chunk-size';
 const OUTPUT = '-o --output --template --sort-by -L --label-columns';
 
